@@ -1,0 +1,96 @@
+package cchcbot
+
+import (
+	"fmt"
+	"time"
+)
+
+// StepKind says where a reminder step stands relative to the deadline.
+type StepKind string
+
+// The kinds of reminder steps.
+const (
+	StepBefore  StepKind = "before"  // N days before the due day
+	StepDueDay  StepKind = "due"     // the morning of the due day
+	StepOverdue StepKind = "overdue" // after the deadline, firmer
+)
+
+// Step is one planned reminder of a period: "before-7", "due", "overdue-2".
+type Step struct {
+	Name string
+	Kind StepKind
+	// N is the days before the due day for StepBefore, the repeat number
+	// (1, 2, ...) for StepOverdue, 0 for StepDueDay.
+	N int
+	// Nominal is when the rule puts the step; At is where it lands after
+	// moving off non-working days.
+	Nominal time.Time
+	At      time.Time
+}
+
+// BeforeStepName and the like give steps stable names: the reminder log is
+// keyed by them, so they must not change between versions.
+func BeforeStepName(days int) string { return fmt.Sprintf("before-%d", days) }
+func OverdueStepName(n int) string   { return fmt.Sprintf("overdue-%d", n) }
+
+const DueStepName = "due"
+
+// ReminderState is where one reminder message stands in the log.
+type ReminderState string
+
+// The states of a reminder message. "sending" is written before the send
+// and "sent" after, so a crash leaves at most one message in doubt.
+const (
+	ReminderSending ReminderState = "sending"
+	ReminderSent    ReminderState = "sent"
+	ReminderFailed  ReminderState = "failed"  // gave up: unreachable or bounded retries spent
+	ReminderSkipped ReminderState = "skipped" // superseded by a later step after downtime
+)
+
+// Reminder is the log record of one reminder to one member: (period, unit,
+// step, member) is its identity and it is sent at most once.
+type Reminder struct {
+	PeriodID string
+	UnitCode string
+	Step     string
+	Member   UserID
+
+	State     ReminderState
+	PlannedAt time.Time
+	UpdatedAt time.Time
+	SentAt    time.Time
+	Error     string // why it failed, for staff
+	MessageID string // the network's id of the sent message
+	AckedAt   time.Time
+}
+
+// Acked reports whether the member pressed "Đã nhận" on it.
+func (r *Reminder) Acked() bool { return !r.AckedAt.IsZero() }
+
+// Invite is a single-use code that binds the person who presents it to a
+// unit, or makes them an admin. Only the code's hash is stored.
+type Invite struct {
+	Hash      string
+	UnitCode  string // empty for an admin invite
+	Admin     bool
+	AdminName string
+	CreatedBy string
+	CreatedAt time.Time
+	ExpiresAt time.Time
+	UsedAt    time.Time
+	UsedBy    UserID
+}
+
+// Used reports whether the invite was consumed.
+func (i *Invite) Used() bool { return !i.UsedAt.IsZero() }
+
+// AuditEntry is one line of the append-only audit log: who did what to
+// which thing, and when.
+type AuditEntry struct {
+	Seq     uint64
+	At      time.Time
+	Actor   string // a UserID, "cli" or "system"
+	Action  string // "submit", "accept", "return", "invite", "join", ...
+	Subject string // the period, unit or member concerned
+	Detail  string
+}

@@ -1,0 +1,145 @@
+package cchcbot
+
+import (
+	"cmp"
+	"slices"
+	"strconv"
+	"time"
+)
+
+// UnitStatus is one unit's standing for one period: what /status, the
+// digest, the CLI and the exports all show.
+type UnitStatus struct {
+	Unit        Unit
+	State       UnitState
+	Latest      *Submission // nil when nothing was submitted
+	Members     int         // members bound in chat
+	Reachable   int         // of them, not known to have blocked the bot
+	RemindSent  int         // reminder messages sent for the period
+	RemindAcked int         // of them, acknowledged with "Đã nhận"
+}
+
+// Unreachable reports whether no member of the unit can be messaged
+// ("không liên lạc được"): it has members but all of them blocked the bot.
+func (s UnitStatus) Unreachable() bool { return s.Members > 0 && s.Reachable == 0 }
+
+// PeriodStatus is the standing of every unit that owes a period.
+type PeriodStatus struct {
+	Period Period
+	Units  []UnitStatus // grouped by UnitGroups order, then by name
+}
+
+// Counts tallies a period's units by state.
+type Counts struct {
+	Owed, OnTime, Late, Missing, Returned, Unreachable int
+}
+
+// Submitted is how many units have a standing submission.
+func (c Counts) Submitted() int { return c.OnTime + c.Late }
+
+// Counts tallies ps.
+func (ps PeriodStatus) Counts() Counts {
+	var c Counts
+	for _, u := range ps.Units {
+		c.Owed++
+		switch u.State {
+		case UnitOnTime:
+			c.OnTime++
+		case UnitLate:
+			c.Late++
+		case UnitMissing:
+			c.Missing++
+		case UnitReturned:
+			c.Returned++
+		}
+		if u.Unreachable() {
+			c.Unreachable++
+		}
+	}
+	return c
+}
+
+// Pending returns the units that still owe the period: missing or returned.
+func (ps PeriodStatus) Pending() []UnitStatus {
+	var out []UnitStatus
+	for _, u := range ps.Units {
+		if !u.State.Done() {
+			out = append(out, u)
+		}
+	}
+	return out
+}
+
+// ComputeStatus builds the standing of a period from stored facts. Units
+// that do not owe the period's kind are left out; so are retired units,
+// unless they submitted.
+func ComputeStatus(k ReportKind, p Period, units []Unit, latest map[string]*Submission, members []Member, reminders []Reminder) PeriodStatus {
+	ps := PeriodStatus{Period: p}
+	type tally struct{ members, reachable, sent, acked int }
+	by := map[string]*tally{}
+	get := func(code string) *tally {
+		t := by[code]
+		if t == nil {
+			t = &tally{}
+			by[code] = t
+		}
+		return t
+	}
+	for _, m := range members {
+		t := get(m.UnitCode)
+		t.members++
+		if !m.Unreachable {
+			t.reachable++
+		}
+	}
+	for _, r := range reminders {
+		if r.PeriodID != p.ID || r.State != ReminderSent {
+			continue
+		}
+		t := get(r.UnitCode)
+		t.sent++
+		if r.Acked() {
+			t.acked++
+		}
+	}
+	for _, u := range units {
+		l := latest[u.Code]
+		owes := slices.Contains(k.Groups, u.Group) && (!u.Retired || l != nil)
+		if !owes {
+			continue
+		}
+		t := get(u.Code)
+		ps.Units = append(ps.Units, UnitStatus{
+			Unit: u, State: StateOf(l), Latest: l,
+			Members: t.members, Reachable: t.reachable,
+			RemindSent: t.sent, RemindAcked: t.acked,
+		})
+	}
+	SortUnitStatuses(ps.Units)
+	return ps
+}
+
+// SortUnitStatuses orders statuses by group, then in the order the config
+// lists the units (the office's own order). Exports re-sort by Vietnamese
+// collation of names.
+func SortUnitStatuses(us []UnitStatus) {
+	slices.SortStableFunc(us, func(a, b UnitStatus) int {
+		return cmp.Or(cmp.Compare(groupRank(a.Unit.Group), groupRank(b.Unit.Group)), cmp.Compare(a.Unit.Order, b.Unit.Order), cmp.Compare(a.Unit.Code, b.Unit.Code))
+	})
+}
+
+func groupRank(g UnitGroup) int {
+	if i := slices.Index(UnitGroups, g); i >= 0 {
+		return i
+	}
+	return len(UnitGroups)
+}
+
+// Since returns a short Vietnamese phrase for how late or early t is
+// against p's deadline, for receipts: "đúng hạn" or "trễ 3 ngày".
+func (p Period) Since(t time.Time) string {
+	if n := p.DaysLate(t); n > 0 {
+		return "trễ " + strconv.Itoa(n) + " ngày"
+	}
+	return "đúng hạn"
+}
