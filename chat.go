@@ -115,3 +115,9 @@ func (e *TemporaryError) Error() string { return "temporary: " + e.Err.Error() }
 
 // Unwrap returns the cause.
 func (e *TemporaryError) Unwrap() error { return e.Err }
+
+// Command is a chat command with its description, as menus show it.
+type Command struct {
+	Name        string // without the slash: "trangthai"
+	Description string
+}

@@ -94,3 +94,12 @@ type AuditEntry struct {
 	Subject string // the period, unit or member concerned
 	Detail  string
 }
+
+// UpcomingReminder is a step the scheduler will send, for /lichnhac and
+// `cchcbot calendar`: the period, the step and how many units it would
+// reach if it ran now.
+type UpcomingReminder struct {
+	Period Period
+	Step   Step
+	Units  int
+}
