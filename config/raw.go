@@ -1,0 +1,103 @@
+package config
+
+// The raw* types mirror the file. Their yaml tags are the whole vocabulary
+// of the file: the strict decoder rejects any other key.
+
+type raw struct {
+	Office    string       `yaml:"office"`
+	District  string       `yaml:"district"`
+	Timezone  string       `yaml:"timezone"`
+	DataDir   string       `yaml:"data_dir"`
+	Telegram  rawTelegram  `yaml:"telegram"`
+	Admins    []rawAdmin   `yaml:"admins"`
+	Units     []rawUnit    `yaml:"units"`
+	Reports   []rawReport  `yaml:"reports"`
+	Reminders rawReminders `yaml:"reminders"`
+	Calendar  rawCalendar  `yaml:"calendar"`
+	Outbound  rawOutbound  `yaml:"outbound"`
+	Log       rawLog       `yaml:"log"`
+}
+
+type rawTelegram struct {
+	APIEndpoint  string `yaml:"api_endpoint"`
+	FileEndpoint string `yaml:"file_endpoint"`
+	BotUsername  string `yaml:"bot_username"`
+	PollTimeout  string `yaml:"poll_timeout"`
+	MaxFileSize  string `yaml:"max_file_size"`
+}
+
+type rawAdmin struct {
+	TelegramID int64  `yaml:"telegram_id"`
+	Name       string `yaml:"name"`
+}
+
+type rawUnit struct {
+	Code      string `yaml:"code"`
+	Name      string `yaml:"name"`
+	Group     string `yaml:"group"`
+	HeadTitle string `yaml:"head_title"`
+}
+
+type rawReport struct {
+	ID           string      `yaml:"id"`
+	Title        string      `yaml:"title"`
+	Schedule     rawSchedule `yaml:"schedule"`
+	Window       *rawWindow  `yaml:"window"`
+	RequiresFile *bool       `yaml:"requires_file"`
+	Groups       []string    `yaml:"groups"`
+	Start        string      `yaml:"start"`
+	End          string      `yaml:"end"`
+	OpenDays     *int        `yaml:"open_days"`
+	LateDays     *int        `yaml:"late_days"`
+}
+
+type rawSchedule struct {
+	Once    string `yaml:"once"`
+	Yearly  string `yaml:"yearly"`
+	Monthly int    `yaml:"monthly"`
+}
+
+type rawWindow struct {
+	FromDay int `yaml:"from_day"`
+	ToDay   int `yaml:"to_day"`
+}
+
+type rawReminders struct {
+	Time         string    `yaml:"time"`
+	DaysBefore   []int     `yaml:"days_before"`
+	OverdueEvery *int      `yaml:"overdue_every_days"`
+	OverdueMax   *int      `yaml:"overdue_max"`
+	DigestTime   string    `yaml:"digest_time"`
+	QuietHours   *rawQuiet `yaml:"quiet_hours"`
+	AdminNotify  string    `yaml:"admin_notify"`
+}
+
+type rawQuiet struct {
+	From string `yaml:"from"`
+	To   string `yaml:"to"`
+}
+
+type rawCalendar struct {
+	Weekends       []string     `yaml:"weekends"`
+	ShiftDeadlines *bool        `yaml:"shift_deadlines"`
+	Holidays       []rawDayList `yaml:"holidays"`
+	WorkingDays    []rawDayList `yaml:"working_days"`
+}
+
+type rawDayList struct {
+	Date string `yaml:"date"`
+	From string `yaml:"from"`
+	To   string `yaml:"to"`
+	Name string `yaml:"name"`
+}
+
+type rawOutbound struct {
+	GlobalPerSecond  float64 `yaml:"global_per_second"`
+	PerChatPerSecond float64 `yaml:"per_chat_per_second"`
+	MaxRetries       *int    `yaml:"max_retries"`
+}
+
+type rawLog struct {
+	Format string `yaml:"format"`
+	Level  string `yaml:"level"`
+}
