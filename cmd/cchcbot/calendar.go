@@ -1,0 +1,94 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"text/tabwriter"
+
+	"cchcbot"
+)
+
+// calendarCommand prints every period in a range with its data window, its
+// deadline and the instants of its reminders: what the bot will send.
+func calendarCommand(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	path, rest, err := splitConfig(args)
+	if err != nil {
+		return err
+	}
+	fs := newFlagSet("calendar")
+	from := fs.String("from", "", "first due date, YYYY-MM-DD (default today)")
+	to := fs.String("to", "", "last due date, YYYY-MM-DD (default three months on)")
+	if pos, err := parseInterspersed(fs, rest); err != nil {
+		return err
+	} else if len(pos) > 0 {
+		return usageError("calendar takes no positional arguments, got %q", pos)
+	}
+	cfg, err := loadConfig(path)
+	if err != nil {
+		return err
+	}
+	clk, err := clock()
+	if err != nil {
+		return err
+	}
+	cal := cfg.Calendar()
+	start := cchcbot.DateOf(clk.Now().In(cal.Location))
+	end := start.AddMonths(3)
+	if *from != "" {
+		if start, err = cchcbot.ParseDate(*from); err != nil {
+			return usageError("--from: %s", cchcbot.ErrorMessage(err))
+		}
+	}
+	if *to != "" {
+		if end, err = cchcbot.ParseDate(*to); err != nil {
+			return usageError("--to: %s", cchcbot.ErrorMessage(err))
+		}
+	}
+	if end.Before(start) {
+		return usageError("--to %s is before --from %s", end.VN(), start.VN())
+	}
+	periods := cal.Periods(start, end)
+	fmt.Fprintf(stdout, "Lịch báo cáo từ %s đến %s: %d kỳ\n", start.VN(), end.VN(), len(periods))
+	for _, p := range periods {
+		fmt.Fprintf(stdout, "\n%s  [%s]\n", p.Label, p.ID)
+		if p.HasWindow() {
+			fmt.Fprintf(stdout, "  Số liệu:   %s\n", p.WindowVN())
+		}
+		fmt.Fprintf(stdout, "  Hạn nộp:   %s %s, hết 23:59%s\n", p.Due.WeekdayVN(), p.Due.VN(), shiftNote(cal, p))
+		fmt.Fprintln(stdout, "  Nhắc việc:")
+		tw := tabwriter.NewWriter(stdout, 2, 4, 2, ' ', 0)
+		for _, s := range cal.Plan(p) {
+			d := cchcbot.DateOf(s.At)
+			fmt.Fprintf(tw, "    %s\t%s %s %s\t%s\n", stepVN(s), d.WeekdayVN(), d.VN(), s.At.Format("15:04"), movedNote(cal, s))
+		}
+		tw.Flush()
+	}
+	return nil
+}
+
+// stepVN names a reminder step for staff.
+func stepVN(s cchcbot.Step) string {
+	switch s.Kind {
+	case cchcbot.StepBefore:
+		return fmt.Sprintf("Trước %d ngày", s.N)
+	case cchcbot.StepDueDay:
+		return "Ngày hạn"
+	case cchcbot.StepOverdue:
+		return fmt.Sprintf("Quá hạn lần %d", s.N)
+	}
+	return s.Name
+}
+
+// movedNote says why a step is not where the rule put it: a day off, or,
+// for an overdue repeat, the day already taken by the previous one.
+func movedNote(cal *cchcbot.Calendar, s cchcbot.Step) string {
+	if s.At.Equal(s.Nominal) {
+		return ""
+	}
+	nominal := cchcbot.DateOf(s.Nominal)
+	if cal.Work.IsWorkingDay(nominal) {
+		return "(dời từ " + nominal.VN() + " để không trùng lần nhắc trước)"
+	}
+	return "(dời từ " + nominal.VN() + ", ngày nghỉ)"
+}

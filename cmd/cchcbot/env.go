@@ -1,0 +1,141 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"cchcbot"
+	"cchcbot/config"
+	"cchcbot/control"
+	"cchcbot/store"
+)
+
+// Env is what a staff command needs: the config, the open store and the
+// clock. The same handler runs in the CLI process or inside the running bot.
+type Env struct {
+	Config *config.Config
+	DB     *store.DB
+	Clock  cchcbot.Clock
+}
+
+// handlerFunc is a staff command that can run locally or in the bot.
+type handlerFunc func(ctx context.Context, env *Env, args []string, stdout io.Writer) error
+
+// clock returns the wall clock, or the fixed instant in CCHCBOT_NOW.
+func clock() (cchcbot.Clock, error) {
+	s := os.Getenv("CCHCBOT_NOW")
+	if s == "" {
+		return cchcbot.SystemClock, nil
+	}
+	t, err := time.Parse(time.RFC3339, s)
+	if err != nil {
+		return nil, usageError("CCHCBOT_NOW %q is not an RFC 3339 time (2024-02-10T09:00:00+07:00)", s)
+	}
+	return cchcbot.ClockFunc(func() time.Time { return t }), nil
+}
+
+// splitConfig takes -config FILE out of args, wherever it stands, so that
+// the rest can be parsed by the command (here or inside the bot).
+func splitConfig(args []string) (path string, rest []string, err error) {
+	path = "config.yaml"
+	for i := 0; i < len(args); i++ {
+		a := args[i]
+		name, val, hasVal := strings.Cut(strings.TrimLeft(a, "-"), "=")
+		if !strings.HasPrefix(a, "-") || name != "config" {
+			rest = append(rest, a)
+			continue
+		}
+		if !hasVal {
+			if i+1 >= len(args) {
+				return "", nil, usageError("-config needs a file name")
+			}
+			i++
+			val = args[i]
+		}
+		path = val
+	}
+	return path, rest, nil
+}
+
+func loadConfig(path string) (*config.Config, error) {
+	cfg, err := config.Load(path)
+	if err != nil {
+		return nil, &exitError{exitUsage, err}
+	}
+	return cfg, nil
+}
+
+// staffCommand runs h on the store: directly when no bot holds it, through
+// the running bot's control socket when one does.
+func staffCommand(name string, h handlerFunc) commandFunc {
+	return func(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+		path, rest, err := splitConfig(args)
+		if err != nil {
+			return err
+		}
+		cfg, err := loadConfig(path)
+		if err != nil {
+			return err
+		}
+		clk, err := clock()
+		if err != nil {
+			return err
+		}
+		if name == "backup" && len(rest) > 0 {
+			// The bot may run in another directory: send it an absolute path.
+			last := len(rest) - 1
+			if rest[last], err = filepath.Abs(rest[last]); err != nil {
+				return err
+			}
+		}
+		db, err := store.Open(cfg.DataDir, store.Options{LockTimeout: 500 * time.Millisecond, Now: clk.Now})
+		if cchcbot.ErrorCode(err) == cchcbot.ELOCKED {
+			sock := filepath.Join(cfg.DataDir, control.SocketName)
+			err := control.Call(ctx, sock, name, rest, stdout)
+			if errors.Is(err, control.ErrNoAnswer) {
+				return &exitError{exitLocked, fmt.Errorf("the store %s is locked by a process that does not answer on %s", cfg.DataDir, sock)}
+			}
+			return err
+		} else if err != nil {
+			return err
+		}
+		defer db.Close()
+		// The config is the source of truth for units, as in run: a unit
+		// added to the file exists for staff commands at once.
+		if _, err := db.SyncUnits(ctx, cfg.UnitList(), clk.Now()); err != nil {
+			return err
+		}
+		return h(ctx, &Env{Config: cfg, DB: db, Clock: clk}, rest, stdout)
+	}
+}
+
+// newFlagSet returns a flag set whose errors come back as usage errors.
+func newFlagSet(name string) *flag.FlagSet {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	return fs
+}
+
+// parseInterspersed parses flags that may follow positional arguments
+// ("status 02/2024 -config x" as well as "status -config x 02/2024").
+func parseInterspersed(fs *flag.FlagSet, args []string) ([]string, error) {
+	var pos []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			return nil, usageError("%v", err)
+		}
+		args = fs.Args()
+		if len(args) == 0 {
+			return pos, nil
+		}
+		pos = append(pos, args[0])
+		args = args[1:]
+	}
+}

@@ -1,0 +1,242 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"cchcbot"
+	"cchcbot/control"
+	"cchcbot/store"
+)
+
+const example = "../../config.example.yaml"
+
+// run calls Main in-process and returns its exit code and output.
+func run(t *testing.T, args ...string) (int, string, string) {
+	t.Helper()
+	var out, errOut bytes.Buffer
+	code := Main(context.Background(), args, &out, &errOut)
+	return code, out.String(), errOut.String()
+}
+
+// tempConfig writes the example config with data_dir in a temp dir.
+func tempConfig(t *testing.T) (path, dataDir string) {
+	t.Helper()
+	dir := t.TempDir()
+	dataDir = filepath.Join(dir, "data")
+	raw, err := os.ReadFile(example)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg := strings.Replace(string(raw), "data_dir: ./data", "data_dir: "+dataDir, 1)
+	path = filepath.Join(dir, "config.yaml")
+	if err := os.WriteFile(path, []byte(cfg), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return path, dataDir
+}
+
+func TestCheck(t *testing.T) {
+	code, out, errOut := run(t, "check", "-config", example)
+	if code != exitOK {
+		t.Fatalf("check exit %d: %s", code, errOut)
+	}
+	for _, want := range []string{"hợp lệ", "Xã, thị trấn             21", "ke-hoach-khac-phuc", "bao-cao-thang"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("check output lacks %q:\n%s", want, out)
+		}
+	}
+}
+
+func TestCalendar2024(t *testing.T) {
+	code, out, errOut := run(t, "calendar", "-config", example, "--from", "2024-01-01", "--to", "2024-12-31")
+	if code != exitOK {
+		t.Fatalf("calendar exit %d: %s", code, errOut)
+	}
+	if n := strings.Count(out, "Báo cáo CCHC tháng "); n != 12 {
+		t.Errorf("%d monthly periods, want 12", n)
+	}
+	for _, want := range []string{
+		"Hạn nộp:   Thứ Tư 31/01/2024",
+		"Hạn nộp:   Thứ Năm 15/02/2024, hết 23:59 (lùi từ 12/02/2024 do Tết Nguyên đán Giáp Thìn)",
+		"Hạn nộp:   Thứ Hai 13/05/2024, hết 23:59 (lùi từ 12/05/2024 do cuối tuần)",
+		"Hạn nộp:   Thứ Hai 14/10/2024, hết 23:59 (lùi từ 12/10/2024 do cuối tuần)",
+		"Trước 1 ngày   Thứ Tư 07/02/2024 08:00   (dời từ 14/02/2024, ngày nghỉ)",
+		"Ngày hạn       Thứ Năm 15/02/2024 08:00",
+		"Số liệu:   12/01/2024 – 12/02/2024",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("calendar output lacks %q", want)
+		}
+	}
+	if code, _, _ := run(t, "calendar", "-config", example, "--from", "2024-13-01"); code != exitUsage {
+		t.Errorf("bad --from exit %d, want %d", code, exitUsage)
+	}
+}
+
+func TestExitCodes(t *testing.T) {
+	bad := filepath.Join(t.TempDir(), "bad.yaml")
+	os.WriteFile(bad, []byte("units: []\nremiders: {}\n"), 0o600)
+	code, _, errOut := run(t, "check", "-config", bad)
+	if code != exitUsage || !strings.Contains(errOut, "bad.yaml: 2: unknown key \"remiders\"") {
+		t.Errorf("bad config: exit %d, %s", code, errOut)
+	}
+	t.Setenv("TELEGRAM_BOT_TOKEN", "")
+	code, _, errOut = run(t, "run", "-config", example)
+	if code != exitUsage || !strings.Contains(errOut, "TELEGRAM_BOT_TOKEN") {
+		t.Errorf("run without token: exit %d, %s", code, errOut)
+	}
+	if code, _, _ := run(t, "frobnicate"); code != exitUsage {
+		t.Errorf("unknown command exit %d", code)
+	}
+	code, _, errOut = run(t, "check", "-config", filepath.Join(t.TempDir(), "none.yaml"))
+	if code != exitUsage || !strings.Contains(errOut, "config.example.yaml") {
+		t.Errorf("missing config: exit %d, %s", code, errOut)
+	}
+}
+
+func TestLockedStoreWithoutAnswer(t *testing.T) {
+	cfg, dataDir := tempConfig(t)
+	db, err := store.Open(dataDir, store.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	code, _, errOut := run(t, "status", "-config", cfg)
+	if code != exitLocked || !strings.Contains(errOut, "does not answer") {
+		t.Errorf("locked store: exit %d, %s", code, errOut)
+	}
+}
+
+var inviteCode = regexp.MustCompile(`Mã:\s+(\S+)`)
+
+// TestSameAnswerWithBotRunning runs the real binary: invite and status give
+// the same output whether the store is opened directly or through a
+// running bot's control socket.
+func TestSameAnswerWithBotRunning(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds the binary")
+	}
+	bin := filepath.Join(t.TempDir(), "cchcbot")
+	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
+		t.Fatalf("build: %v\n%s", err, out)
+	}
+	cfg, dataDir := tempConfig(t)
+	env := append(os.Environ(), "CCHCBOT_NOW=2024-02-10T09:00:00+07:00", "TELEGRAM_BOT_TOKEN=123:test")
+	cli := func(args ...string) (string, error) {
+		cmd := exec.Command(bin, args...)
+		cmd.Env = env
+		var out, errOut bytes.Buffer
+		cmd.Stdout, cmd.Stderr = &out, &errOut
+		err := cmd.Run()
+		if err != nil {
+			return out.String(), &cliError{err, errOut.String()}
+		}
+		return out.String(), nil
+	}
+
+	// The bot stopped: the CLI opens the store itself (and creates it).
+	if _, err := cli("invite", "xa-chau-loc", "-config", cfg); err != nil {
+		t.Fatal(err)
+	}
+	stopped, err := cli("status", "-config", cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	bot := exec.Command(bin, "run", "-config", cfg)
+	bot.Env = env
+	var botLog bytes.Buffer
+	bot.Stderr = &botLog
+	if err := bot.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer bot.Process.Kill()
+	sock := filepath.Join(dataDir, control.SocketName)
+	deadline := time.Now().Add(20 * time.Second)
+	for {
+		if err := control.Call(context.Background(), sock, "nope", nil, &bytes.Buffer{}); err != nil && !strings.Contains(err.Error(), "no process answers") {
+			break // it answered (with "unknown command")
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("bot never answered on %s:\n%s", sock, botLog.String())
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+
+	running, err := cli("status", "-config", cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if running != stopped {
+		t.Errorf("status differs with the bot running:\n%s\n--- stopped:\n%s", running, stopped)
+	}
+	out, err := cli("invite", "xa-chau-loc", "-config", cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := inviteCode.FindStringSubmatch(out)
+	if m == nil || !strings.Contains(out, "https://t.me/cchc_quyhop_bot?start="+m[1]) {
+		t.Fatalf("invite output: %s", out)
+	}
+	backup := filepath.Join(t.TempDir(), store.FileName)
+	if _, err := cli("backup", backup, "-config", cfg); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := cli("invite", "khong-co", "-config", cfg); err == nil || !strings.Contains(err.Error(), "khong-co") {
+		t.Errorf("invite for an unknown unit through the bot: %v", err)
+	}
+
+	bot.Process.Signal(syscall.SIGTERM)
+	exited := make(chan error, 1)
+	go func() { exited <- bot.Wait() }()
+	select {
+	case err := <-exited:
+		if err != nil {
+			t.Fatalf("bot exit: %v\n%s", err, botLog.String())
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("bot did not stop within 10 s of SIGTERM")
+	}
+	if strings.Contains(botLog.String(), m[1]) || strings.Contains(botLog.String(), "123:test") {
+		t.Error("the bot's log holds an invite code or the token")
+	}
+
+	// Stopped again: the same status, and the invite made through the bot
+	// redeems.
+	again, err := cli("status", "-config", cfg)
+	if err != nil || again != stopped {
+		t.Errorf("status after stop differs (%v):\n%s", err, again)
+	}
+	db, err := store.Open(dataDir, store.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if _, err := db.RedeemInvite(context.Background(), cchcbot.HashInviteCode(m[1]), cchcbot.Member{User: cchcbot.TelegramUser(7)}, time.Date(2024, 2, 10, 10, 0, 0, 0, time.UTC)); err != nil {
+		t.Errorf("the printed code does not redeem: %v", err)
+	}
+	bk, err := store.Open(filepath.Dir(backup), store.Options{})
+	if err != nil {
+		t.Fatalf("backup does not open: %v", err)
+	}
+	defer bk.Close()
+	if units, _ := bk.Units(context.Background()); len(units) != 38 {
+		t.Errorf("backup holds %d units, want 38", len(units))
+	}
+}
+
+type cliError struct {
+	err    error
+	stderr string
+}
+
+func (e *cliError) Error() string { return e.err.Error() + ": " + e.stderr }
