@@ -434,8 +434,12 @@ func (s *Service) review(ctx context.Context, w who, id uint64, state cchcbot.Su
 			told++
 		}
 	}
+	verb := "tiếp nhận"
+	if state == cchcbot.StateReturned {
+		verb = "trả lại"
+	}
 	return s.reply(ctx, w.user, fmt.Sprintf("Đã %s báo cáo %s của %s. Đã thông báo tới %d/%d thành viên của đơn vị.",
-		strings.ToLower(sub.State.Label()), sub.ReceiptNo(), u.Name, told, len(members)))
+		verb, sub.ReceiptNo(), u.Name, told, len(members)))
 }
 
 func (s *Service) createInvite(ctx context.Context, w who, inv cchcbot.Invite) (string, error) {
