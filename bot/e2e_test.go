@@ -42,7 +42,7 @@ type movingClock struct {
 	t  time.Time
 }
 
-func (c *movingClock) Now() time.Time { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
+func (c *movingClock) Now() time.Time  { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
 func (c *movingClock) Set(t time.Time) { c.mu.Lock(); c.t = t; c.mu.Unlock() }
 
 type syncBuffer struct {
@@ -50,8 +50,12 @@ type syncBuffer struct {
 	b  bytes.Buffer
 }
 
-func (s *syncBuffer) Write(p []byte) (int, error) { s.mu.Lock(); defer s.mu.Unlock(); return s.b.Write(p) }
-func (s *syncBuffer) String() string              { s.mu.Lock(); defer s.mu.Unlock(); return s.b.String() }
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+func (s *syncBuffer) String() string { s.mu.Lock(); defer s.mu.Unlock(); return s.b.String() }
 
 var hcm, _ = time.LoadLocation("Asia/Ho_Chi_Minh")
 
@@ -108,10 +112,12 @@ func (h *e2e) start() {
 	key, _ := db.Secret(ctx, "callback", 32)
 	var svc *chat.Service
 	q := outbox.New(ctx, tg, outbox.Options{GlobalPerSecond: 1000, PerChatPerSecond: 1000, Logger: logger,
-		OnUnreachable: func(ctx context.Context, to cchcbot.UserID, err error) { svc.MemberUnreachable(ctx, to, cchcbot.ErrorMessage(err)) }})
+		OnUnreachable: func(ctx context.Context, to cchcbot.UserID, err error) {
+			svc.MemberUnreachable(ctx, to, cchcbot.ErrorMessage(err))
+		}})
 	svc = chat.New(chat.Options{Store: db, Calendar: h.cal, Channel: q, Clock: h.now, Signer: cchcbot.CallbackSigner{Key: key},
 		InviteLink: func(c string) string { return "https://t.me/" + telegramtest.BotUsername + "?start=" + c },
-		Office: "Phòng Nội vụ huyện Quỳ Hợp", Logger: logger})
+		Office:     "Phòng Nội vụ huyện Quỳ Hợp", Logger: logger})
 	done := make(chan struct{})
 	go func() {
 		bot.NewPoller(tg, db, svc, bot.PollerOptions{}).Run(ctx)

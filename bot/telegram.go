@@ -31,6 +31,9 @@ type Config struct {
 	Logger       *slog.Logger
 }
 
+// ErrUnauthorized means Telegram refused the token: retrying cannot help.
+var ErrUnauthorized = errors.New("telegram: token bị từ chối (401): hãy kiểm tra biến TELEGRAM_BOT_TOKEN")
+
 // Telegram is cchcbot.Channel over the Telegram Bot API.
 type Telegram struct {
 	api      *tgbotapi.BotAPI
@@ -69,7 +72,7 @@ func New(ctx context.Context, cfg Config) (*Telegram, error) {
 	if err != nil {
 		var te *tgbotapi.Error
 		if errors.As(err, &te) && te.Code == 401 {
-			return nil, fmt.Errorf("telegram: token bị từ chối (401): hãy kiểm tra biến TELEGRAM_BOT_TOKEN")
+			return nil, ErrUnauthorized
 		}
 		return nil, fmt.Errorf("telegram: getMe: %w", red.Error(err))
 	}

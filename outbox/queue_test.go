@@ -48,7 +48,9 @@ func (c *channel) Send(ctx context.Context, m cchcbot.OutMessage) (cchcbot.Messa
 	return cchcbot.MessageRef{To: m.To, ID: m.Text}, err
 }
 
-func (c *channel) Edit(context.Context, cchcbot.MessageRef, string, [][]cchcbot.Button) error { return nil }
+func (c *channel) Edit(context.Context, cchcbot.MessageRef, string, [][]cchcbot.Button) error {
+	return nil
+}
 func (c *channel) SendDocument(context.Context, cchcbot.OutDocument) (cchcbot.MessageRef, error) {
 	return cchcbot.MessageRef{}, nil
 }

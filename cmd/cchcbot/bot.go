@@ -2,18 +2,132 @@ package main
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"log/slog"
+	"os"
+	"os/signal"
+	"syscall"
+	"time"
 
 	"cchcbot"
+	"cchcbot/bot"
+	"cchcbot/chat"
 	"cchcbot/config"
+	"cchcbot/outbox"
+	"cchcbot/scheduler"
 	"cchcbot/store"
 )
 
-// runBot runs the chat bot and the scheduler until ctx ends.
-func runBot(ctx context.Context, cfg *config.Config, db *store.DB, token string, clk cchcbot.Clock, logger *slog.Logger) error {
-	_ = token
-	<-ctx.Done()
-	return nil
+// runBot runs the chat bot and the scheduler until ctx ends. A SIGHUP
+// reloads the config: the calendar and units change, nothing is resent.
+func runBot(ctx context.Context, path string, cfg *config.Config, db *store.DB, token string, clk cchcbot.Clock, logger *slog.Logger) error {
+	tg, err := connect(ctx, cfg, token, logger)
+	if err != nil || tg == nil {
+		return err
+	}
+	key, err := db.Secret(ctx, "callback", 32)
+	if err != nil {
+		return err
+	}
+	signer := cchcbot.CallbackSigner{Key: key}
+	var svc *chat.Service
+	queue := outbox.New(ctx, tg, outbox.Options{
+		GlobalPerSecond: cfg.Outbound.GlobalPerSecond, PerChatPerSecond: cfg.Outbound.PerChatPerSecond,
+		MaxRetries: cfg.Outbound.MaxRetries, Logger: logger,
+		OnUnreachable: func(ctx context.Context, to cchcbot.UserID, err error) {
+			if err := svc.MemberUnreachable(ctx, to, cchcbot.ErrorMessage(err)); err != nil {
+				logger.Error("recording an unreachable member", "err", err)
+			}
+		},
+	})
+	sched := scheduler.New(cfg.Calendar(), db, queue, clk, signer, cfg.Office, logger)
+	svc = chat.New(chat.Options{
+		Store: db, Calendar: cfg.Calendar(), Channel: queue, Clock: clk, Signer: signer, Reminders: sched,
+		AdminNotify: cfg.Reminders.AdminNotify, MaxFileSize: cfg.Telegram.MaxFileSize, InviteLink: cfg.InviteLink,
+		Office: cfg.Office, Logger: logger,
+	})
+
+	admins, err := db.Admins(ctx)
+	if err != nil {
+		return err
+	}
+	var adminIDs []cchcbot.UserID
+	for _, a := range admins {
+		adminIDs = append(adminIDs, a.User)
+	}
+	if err := tg.SetCommands(ctx, chat.MemberCommands(), chat.AdminCommands(), adminIDs); err != nil {
+		logger.Warn("registering the command menus failed (the bot works without them)", "err", err)
+	}
+	if err := sched.Start(ctx); err != nil {
+		return err
+	}
+
+	hup := make(chan os.Signal, 1)
+	signal.Notify(hup, syscall.SIGHUP)
+	defer signal.Stop(hup)
+	go func() {
+		for {
+			select {
+			case <-hup:
+				reload(ctx, path, db, clk, sched, svc, logger)
+			case <-ctx.Done():
+				return
+			}
+		}
+	}()
+
+	logger.Info("bot polling Telegram", "bot", tg.Username())
+	err = bot.NewPoller(tg, db, svc, bot.PollerOptions{}).Run(ctx)
+
+	stopCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), shutdownGrace)
+	defer cancel()
+	if serr := sched.Stop(stopCtx); serr != nil {
+		logger.Warn("scheduler did not stop in time", "err", serr)
+	}
+	return err
+}
+
+// connect reaches Telegram, retrying while the network is down: an office
+// server may boot before its line is up. A refused token ends the run.
+func connect(ctx context.Context, cfg *config.Config, token string, logger *slog.Logger) (*bot.Telegram, error) {
+	wait := time.Second
+	for {
+		tg, err := bot.New(ctx, bot.Config{Token: token, APIEndpoint: cfg.Telegram.APIEndpoint, FileEndpoint: cfg.Telegram.FileEndpoint,
+			PollTimeout: cfg.Telegram.PollTimeout, MaxFileSize: cfg.Telegram.MaxFileSize, Logger: logger})
+		switch {
+		case err == nil:
+			return tg, nil
+		case errors.Is(err, bot.ErrUnauthorized):
+			return nil, err
+		}
+		logger.Warn("cannot reach Telegram, retrying", "err", err, "in", wait)
+		select {
+		case <-time.After(wait):
+		case <-ctx.Done():
+			return nil, nil
+		}
+		wait = min(wait*2, time.Minute)
+	}
+}
+
+func reload(ctx context.Context, path string, db *store.DB, clk cchcbot.Clock, sched *scheduler.Scheduler, svc *chat.Service, logger *slog.Logger) {
+	cfg, err := config.Load(path)
+	if err != nil {
+		logger.Error("config reload refused; keeping the running config", "err", err)
+		return
+	}
+	res, err := db.SyncUnits(ctx, cfg.UnitList(), clk.Now())
+	if err == nil {
+		err = db.SyncAdmins(ctx, cfg.AdminList(), clk.Now())
+	}
+	if err != nil {
+		logger.Error("config reload: syncing units", "err", err)
+		return
+	}
+	sched.SetCalendar(cfg.Calendar())
+	svc.SetCalendar(cfg.Calendar())
+	logger.Info("config reloaded", "added", len(res.Added), "updated", len(res.Updated), "retired", len(res.Retired), "detail", fmt.Sprint(res))
 }
 
 func errorCode(err error) string { return cchcbot.ErrorCode(err) }

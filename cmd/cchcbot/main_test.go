@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"cchcbot"
+	"cchcbot/bot/telegramtest"
 	"cchcbot/control"
 	"cchcbot/store"
 )
@@ -27,9 +28,17 @@ func run(t *testing.T, args ...string) (int, string, string) {
 	return code, out.String(), errOut.String()
 }
 
-// tempConfig writes the example config with data_dir in a temp dir.
+// tempConfig writes the example config with data_dir in a temp dir and
+// Telegram pointed at a fake Bot API server.
 func tempConfig(t *testing.T) (path, dataDir string) {
 	t.Helper()
+	path, dataDir, _ = tempConfigServer(t)
+	return path, dataDir
+}
+
+func tempConfigServer(t *testing.T) (path, dataDir string, srv *telegramtest.Server) {
+	t.Helper()
+	srv = telegramtest.New(t, "123:test")
 	dir := t.TempDir()
 	dataDir = filepath.Join(dir, "data")
 	raw, err := os.ReadFile(example)
@@ -37,11 +46,15 @@ func tempConfig(t *testing.T) (path, dataDir string) {
 		t.Fatal(err)
 	}
 	cfg := strings.Replace(string(raw), "data_dir: ./data", "data_dir: "+dataDir, 1)
+	cfg = strings.Replace(cfg, `"https://api.telegram.org/bot%s/%s"`, `"`+srv.APIEndpoint()+`"`, 1)
+	cfg = strings.Replace(cfg, `"https://api.telegram.org/file/bot%s/%s"`, `"`+srv.FileEndpoint()+`"`, 1)
+	cfg = strings.Replace(cfg, "poll_timeout: 50s", "poll_timeout: 1s", 1)
+	cfg = strings.Replace(cfg, "telegram_id: 100000001", "telegram_id: 9001", 1)
 	path = filepath.Join(dir, "config.yaml")
 	if err := os.WriteFile(path, []byte(cfg), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	return path, dataDir
+	return path, dataDir, srv
 }
 
 func TestCheck(t *testing.T) {
@@ -129,7 +142,7 @@ func TestSameAnswerWithBotRunning(t *testing.T) {
 	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
 		t.Fatalf("build: %v\n%s", err, out)
 	}
-	cfg, dataDir := tempConfig(t)
+	cfg, dataDir, srv := tempConfigServer(t)
 	env := append(os.Environ(), "CCHCBOT_NOW=2024-02-10T09:00:00+07:00", "TELEGRAM_BOT_TOKEN=123:test")
 	cli := func(args ...string) (string, error) {
 		cmd := exec.Command(bin, args...)
@@ -170,6 +183,15 @@ func TestSameAnswerWithBotRunning(t *testing.T) {
 			t.Fatalf("bot never answered on %s:\n%s", sock, botLog.String())
 		}
 		time.Sleep(50 * time.Millisecond)
+	}
+
+	// The running bot really polls and answers.
+	srv.SendText(telegramtest.User{ID: 5005, FirstName: "Khách"}, "/start")
+	if msgs, err := srv.WaitMessages(5005, 1, 20*time.Second); err != nil || !strings.Contains(msgs[0].Text, "Mã Telegram của bạn: 5005") {
+		t.Fatalf("the bot did not answer /start: %v %+v\n%s", err, msgs, botLog.String())
+	}
+	if len(srv.Commands()) == 0 {
+		t.Error("the command menus were not registered")
 	}
 
 	running, err := cli("status", "-config", cfg)

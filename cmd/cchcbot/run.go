@@ -70,7 +70,7 @@ func runCommand(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	defer os.Remove(sock)
 	logger.Info("cchcbot running", "data_dir", cfg.DataDir, "units", len(cfg.Units), "control", sock)
 
-	err = runBot(ctx, cfg, db, token, clk, logger)
+	err = runBot(ctx, path, cfg, db, token, clk, logger)
 
 	// Finish in-flight staff commands, then let the deferred Close release
 	// bbolt; a stuck command cannot hold the process past the grace period.
