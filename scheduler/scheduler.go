@@ -45,6 +45,7 @@ type Scheduler struct {
 	cal   *cchcbot.Calendar
 
 	tickMu sync.Mutex // one sweep at a time: cron and start-up may overlap
+	cronMu sync.Mutex
 	cron   *cron.Cron
 }
 
@@ -94,6 +95,11 @@ func (s *Scheduler) Start(ctx context.Context) error {
 			return err
 		}
 	}
+	s.cronMu.Lock()
+	defer s.cronMu.Unlock()
+	if ctx.Err() != nil {
+		return nil // stopped while starting
+	}
 	s.cron = c
 	c.Start()
 	return nil
@@ -112,11 +118,14 @@ func addJob(c *cron.Cron, spec string, job cron.Job) (err error) {
 
 // Stop stops cron and waits, within ctx, for a sweep in progress.
 func (s *Scheduler) Stop(ctx context.Context) error {
-	if s.cron == nil {
+	s.cronMu.Lock()
+	c := s.cron
+	s.cronMu.Unlock()
+	if c == nil {
 		return nil
 	}
 	select {
-	case <-s.cron.Stop().Done():
+	case <-c.Stop().Done():
 		return nil
 	case <-ctx.Done():
 		return ctx.Err()

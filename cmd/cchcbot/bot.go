@@ -59,9 +59,10 @@ func runBot(ctx context.Context, path string, cfg *config.Config, db *store.DB, 
 	if err := tg.SetCommands(ctx, chat.MemberCommands(), chat.AdminCommands(), adminIDs); err != nil {
 		logger.Warn("registering the command menus failed (the bot works without them)", "err", err)
 	}
-	if err := sched.Start(ctx); err != nil {
-		return err
-	}
+	// The first sweep may have a long paced fan-out to catch up after
+	// downtime: chat must not wait for it.
+	schedStarted := make(chan error, 1)
+	go func() { schedStarted <- sched.Start(ctx) }()
 
 	hup := make(chan os.Signal, 1)
 	signal.Notify(hup, syscall.SIGHUP)
@@ -82,6 +83,13 @@ func runBot(ctx context.Context, path string, cfg *config.Config, db *store.DB, 
 
 	stopCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), shutdownGrace)
 	defer cancel()
+	select {
+	case serr := <-schedStarted:
+		if serr != nil {
+			logger.Error("scheduler failed to start", "err", serr)
+		}
+	case <-stopCtx.Done():
+	}
 	if serr := sched.Stop(stopCtx); serr != nil {
 		logger.Warn("scheduler did not stop in time", "err", serr)
 	}
