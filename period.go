@@ -1,6 +1,7 @@
 package cchcbot
 
 import (
+	"fmt"
 	"strings"
 	"time"
 )
@@ -71,4 +72,16 @@ func (p Period) DaysLeft(t time.Time) int {
 func SplitPeriodID(id string) (kindID, key string, ok bool) {
 	kindID, key, ok = strings.Cut(id, "/")
 	return kindID, key, ok && kindID != "" && key != ""
+}
+
+// DaysLeftVN says in Vietnamese how far a deadline is: "còn 3 ngày", "hôm
+// nay là hạn cuối", "đã quá hạn 2 ngày". left is Period.DaysLeft's value.
+func DaysLeftVN(left int) string {
+	switch {
+	case left > 0:
+		return fmt.Sprintf("còn %d ngày", left)
+	case left == 0:
+		return "hôm nay là hạn cuối"
+	}
+	return fmt.Sprintf("đã quá hạn %d ngày", -left)
 }

@@ -103,3 +103,17 @@ type UpcomingReminder struct {
 	Step   Step
 	Units  int
 }
+
+// Label names the step for people: "Trước hạn 7 ngày", "Ngày hạn",
+// "Quá hạn lần 2".
+func (s Step) Label() string {
+	switch s.Kind {
+	case StepBefore:
+		return fmt.Sprintf("Trước hạn %d ngày", s.N)
+	case StepDueDay:
+		return "Ngày hạn"
+	case StepOverdue:
+		return fmt.Sprintf("Quá hạn lần %d", s.N)
+	}
+	return s.Name
+}

@@ -133,7 +133,7 @@ func (s *Service) statusPage(ctx context.Context, w who, p cchcbot.Period, page 
 	}
 	c := ps.Counts()
 	var b strings.Builder
-	fmt.Fprintf(&b, "%s\nHạn nộp: %s %s (%s)\n", p.Label, p.Due.WeekdayVN(), p.Due.VN(), daysPhrase(p.DaysLeft(s.now())))
+	fmt.Fprintf(&b, "%s\nHạn nộp: %s %s (%s)\n", p.Label, p.Due.WeekdayVN(), p.Due.VN(), cchcbot.DaysLeftVN(p.DaysLeft(s.now())))
 	fmt.Fprintf(&b, "Đã nộp: %d/%d (đúng hạn %d, trễ hạn %d)\nChưa nộp: %d\nBị trả lại: %d\nKhông liên lạc được: %d\n",
 		c.Submitted(), c.Owed, c.OnTime, c.Late, c.Missing, c.Returned, c.Unreachable)
 	pending := ps.Pending()
@@ -604,19 +604,9 @@ func (s *Service) schedule(ctx context.Context, w who, cmd Command) error {
 	b.WriteString("CÁC LẦN NHẮC VIỆC SẮP TỚI\n")
 	for _, u := range up {
 		at := u.Step.At.In(s.calendar().Location)
-		fmt.Fprintf(&b, "• %s %s: %s – %s (hiện %d đơn vị chưa nộp)\n", cchcbot.DateOf(at).WeekdayVN(), at.Format("02/01/2006 15:04"), u.Period.Label, stepVN(u.Step), u.Units)
+		fmt.Fprintf(&b, "• %s %s: %s – %s (hiện %d đơn vị chưa nộp)\n", cchcbot.DateOf(at).WeekdayVN(), at.Format("02/01/2006 15:04"), u.Period.Label, strings.ToLower(u.Step.Label()), u.Units)
 	}
 	return s.reply(ctx, w.user, b.String())
-}
-
-func stepVN(st cchcbot.Step) string {
-	switch st.Kind {
-	case cchcbot.StepBefore:
-		return fmt.Sprintf("trước hạn %d ngày", st.N)
-	case cchcbot.StepDueDay:
-		return "ngày hạn"
-	}
-	return fmt.Sprintf("quá hạn lần %d", st.N)
 }
 
 func or(s, def string) string {

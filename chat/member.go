@@ -113,23 +113,13 @@ func (s *Service) ownStatus(ctx context.Context, w who, cmd Command) error {
 		}
 		fmt.Fprintf(&b, "\n%s\n  Hạn nộp: %s %s", p.Label, p.Due.WeekdayVN(), p.Due.VN())
 		if latest == nil {
-			fmt.Fprintf(&b, " – %s\n  Trạng thái: CHƯA NỘP\n", daysPhrase(p.DaysLeft(now)))
+			fmt.Fprintf(&b, " – %s\n  Trạng thái: CHƯA NỘP\n", cchcbot.DaysLeftVN(p.DaysLeft(now)))
 			continue
 		}
 		fmt.Fprintf(&b, "\n  Trạng thái: %s", stateLine(latest))
 		fmt.Fprintf(&b, "\n  Lần nộp gần nhất: %s (phiên bản %d, biên nhận %s)\n", latest.SubmittedAt.In(cal.Location).Format("15:04 02/01/2006"), latest.Version, latest.ReceiptNo())
 	}
 	return s.reply(ctx, w.user, b.String())
-}
-
-func daysPhrase(left int) string {
-	switch {
-	case left > 0:
-		return fmt.Sprintf("còn %d ngày", left)
-	case left == 0:
-		return "hôm nay là hạn cuối"
-	}
-	return fmt.Sprintf("đã quá hạn %d ngày", -left)
 }
 
 func stateLine(sub *cchcbot.Submission) string {

@@ -139,7 +139,7 @@ func (s *Service) draftSummary(w who, d cchcbot.Draft) (string, error) {
 	if p.HasWindow() {
 		fmt.Fprintf(&b, "Số liệu: %s\n", p.WindowVN())
 	}
-	fmt.Fprintf(&b, "Hạn nộp: %s %s (%s)\n", p.Due.WeekdayVN(), p.Due.VN(), daysPhrase(p.DaysLeft(s.now())))
+	fmt.Fprintf(&b, "Hạn nộp: %s %s (%s)\n", p.Due.WeekdayVN(), p.Due.VN(), cchcbot.DaysLeftVN(p.DaysLeft(s.now())))
 	for i, f := range d.Files {
 		fmt.Fprintf(&b, "Tệp %d: %s (%s)\n", i+1, f.Name, sizeVN(f.Size))
 	}

@@ -127,22 +127,12 @@ func (s *Scheduler) digestText(ctx context.Context, cal *cchcbot.Calendar, f fac
 		if b.Len() == 0 {
 			fmt.Fprintf(&b, "TỔNG HỢP HẰNG NGÀY – %s\n", cchcbot.DateOf(now.In(cal.Location)).VN())
 		}
-		fmt.Fprintf(&b, "\n%s (hạn %s, %s)\n", p.Label, p.Due.VN(), daysPhrase(p.DaysLeft(now)))
+		fmt.Fprintf(&b, "\n%s (hạn %s, %s)\n", p.Label, p.Due.VN(), cchcbot.DaysLeftVN(p.DaysLeft(now)))
 		fmt.Fprintf(&b, "Đã nộp %d/%d (đúng hạn %d, trễ hạn %d); chưa nộp %d; bị trả lại %d; không liên lạc được %d.\n",
 			c.Submitted(), c.Owed, c.OnTime, c.Late, c.Missing, c.Returned, c.Unreachable)
 		writePending(&b, ps)
 	}
 	return b.String(), nil
-}
-
-func daysPhrase(left int) string {
-	switch {
-	case left > 0:
-		return fmt.Sprintf("còn %d ngày", left)
-	case left == 0:
-		return "hôm nay là hạn cuối"
-	}
-	return fmt.Sprintf("đã quá hạn %d ngày", -left)
 }
 
 func writePending(b *strings.Builder, ps cchcbot.PeriodStatus) {

@@ -12,7 +12,7 @@ import (
 // calendarCommand prints every period in a range with its data window, its
 // deadline and the instants of its reminders: what the bot will send.
 func calendarCommand(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	path, rest, err := splitConfig(args)
+	_, rest, cfg, clk, err := setup(args)
 	if err != nil {
 		return err
 	}
@@ -23,14 +23,6 @@ func calendarCommand(ctx context.Context, args []string, stdout, stderr io.Write
 		return err
 	} else if len(pos) > 0 {
 		return usageError("calendar takes no positional arguments, got %q", pos)
-	}
-	cfg, err := loadConfig(path)
-	if err != nil {
-		return err
-	}
-	clk, err := clock()
-	if err != nil {
-		return err
 	}
 	cal := cfg.Calendar()
 	start := cchcbot.DateOf(clk.Now().In(cal.Location))
@@ -60,24 +52,11 @@ func calendarCommand(ctx context.Context, args []string, stdout, stderr io.Write
 		tw := tabwriter.NewWriter(stdout, 2, 4, 2, ' ', 0)
 		for _, s := range cal.Plan(p) {
 			d := cchcbot.DateOf(s.At)
-			fmt.Fprintf(tw, "    %s\t%s %s %s\t%s\n", stepVN(s), d.WeekdayVN(), d.VN(), s.At.Format("15:04"), movedNote(cal, s))
+			fmt.Fprintf(tw, "    %s\t%s %s %s\t%s\n", s.Label(), d.WeekdayVN(), d.VN(), s.At.Format("15:04"), movedNote(cal, s))
 		}
 		tw.Flush()
 	}
 	return nil
-}
-
-// stepVN names a reminder step for staff.
-func stepVN(s cchcbot.Step) string {
-	switch s.Kind {
-	case cchcbot.StepBefore:
-		return fmt.Sprintf("Trước %d ngày", s.N)
-	case cchcbot.StepDueDay:
-		return "Ngày hạn"
-	case cchcbot.StepOverdue:
-		return fmt.Sprintf("Quá hạn lần %d", s.N)
-	}
-	return s.Name
 }
 
 // movedNote says why a step is not where the rule put it: a day off, or,

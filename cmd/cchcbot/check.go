@@ -12,20 +12,12 @@ import (
 
 // checkCommand validates the config and prints what it says.
 func checkCommand(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	path, rest, err := splitConfig(args)
+	path, rest, cfg, clk, err := setup(args)
 	if err != nil {
 		return err
 	}
 	if len(rest) > 0 {
 		return usageError("check takes no arguments, got %q", rest)
-	}
-	cfg, err := loadConfig(path)
-	if err != nil {
-		return err
-	}
-	clk, err := clock()
-	if err != nil {
-		return err
 	}
 	cal := cfg.Calendar()
 	fmt.Fprintf(stdout, "Cấu hình %s hợp lệ.\n%s – %s, múi giờ %s, dữ liệu tại %s\n\n", path, cfg.Office, cfg.District, cfg.Timezone, cfg.DataDir)

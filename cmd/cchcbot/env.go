@@ -64,6 +64,21 @@ func splitConfig(args []string) (path string, rest []string, err error) {
 	return path, rest, nil
 }
 
+// setup is what every command does first: take -config out of args, load
+// the config and pick the clock.
+func setup(args []string) (path string, rest []string, cfg *config.Config, clk cchcbot.Clock, err error) {
+	if path, rest, err = splitConfig(args); err != nil {
+		return "", nil, nil, nil, err
+	}
+	if cfg, err = loadConfig(path); err != nil {
+		return "", nil, nil, nil, err
+	}
+	if clk, err = clock(); err != nil {
+		return "", nil, nil, nil, err
+	}
+	return path, rest, cfg, clk, nil
+}
+
 func loadConfig(path string) (*config.Config, error) {
 	cfg, err := config.Load(path)
 	if err != nil {
@@ -76,15 +91,7 @@ func loadConfig(path string) (*config.Config, error) {
 // the running bot's control socket when one does.
 func staffCommand(name string, h handlerFunc) commandFunc {
 	return func(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-		path, rest, err := splitConfig(args)
-		if err != nil {
-			return err
-		}
-		cfg, err := loadConfig(path)
-		if err != nil {
-			return err
-		}
-		clk, err := clock()
+		_, rest, cfg, clk, err := setup(args)
 		if err != nil {
 			return err
 		}

@@ -82,8 +82,8 @@ func TestCalendar2024(t *testing.T) {
 		"Hạn nộp:   Thứ Năm 15/02/2024, hết 23:59 (lùi từ 12/02/2024 do Tết Nguyên đán Giáp Thìn)",
 		"Hạn nộp:   Thứ Hai 13/05/2024, hết 23:59 (lùi từ 12/05/2024 do cuối tuần)",
 		"Hạn nộp:   Thứ Hai 14/10/2024, hết 23:59 (lùi từ 12/10/2024 do cuối tuần)",
-		"Trước 1 ngày   Thứ Tư 07/02/2024 08:00   (dời từ 14/02/2024, ngày nghỉ)",
-		"Ngày hạn       Thứ Năm 15/02/2024 08:00",
+		"Trước hạn 1 ngày  Thứ Tư 07/02/2024 08:00   (dời từ 14/02/2024, ngày nghỉ)",
+		"Ngày hạn          Thứ Năm 15/02/2024 08:00",
 		"Số liệu:   12/01/2024 – 12/02/2024",
 	} {
 		if !strings.Contains(out, want) {
