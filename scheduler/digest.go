@@ -130,9 +130,25 @@ func (s *Scheduler) digestText(ctx context.Context, cal *cchcbot.Calendar, f fac
 		fmt.Fprintf(&b, "\n%s (hạn %s, %s)\n", p.Label, p.Due.VN(), cchcbot.DaysLeftVN(p.DaysLeft(now)))
 		fmt.Fprintf(&b, "Đã nộp %d/%d (đúng hạn %d, trễ hạn %d); chưa nộp %d; bị trả lại %d; không liên lạc được %d.\n",
 			c.Submitted(), c.Owed, c.OnTime, c.Late, c.Missing, c.Returned, c.Unreachable)
+		if s.NewInDigest {
+			writeNew(&b, ps, now.Add(-24*time.Hour), cal.Location)
+		}
 		writePending(&b, ps)
 	}
 	return b.String(), nil
+}
+
+// writeNew lists the reports received since from.
+func writeNew(b *strings.Builder, ps cchcbot.PeriodStatus, from time.Time, loc *time.Location) {
+	var lines []string
+	for _, u := range ps.Units {
+		if l := u.Latest; l != nil && l.SubmittedAt.After(from) {
+			lines = append(lines, fmt.Sprintf("   – %s: phiên bản %d lúc %s, biên nhận %s", u.Unit.Name, l.Version, l.SubmittedAt.In(loc).Format("15:04 02/01/2006"), l.ReceiptNo()))
+		}
+	}
+	if len(lines) > 0 {
+		fmt.Fprintf(b, "Báo cáo mới nhận trong 24 giờ qua:\n%s\n", strings.Join(lines, "\n"))
+	}
 }
 
 func writePending(b *strings.Builder, ps cchcbot.PeriodStatus) {

@@ -254,3 +254,18 @@ func TestRemindNowAndUpcoming(t *testing.T) {
 		t.Errorf("Upcoming = %+v %v", up, err)
 	}
 }
+
+func TestDigestListsNewReports(t *testing.T) {
+	f := newFixture(t, 3)
+	submit(t, f, "dv-002", "bao-cao-thang/2024-03", at("2024-03-07 16:20"))
+	s := f.scheduler()
+	s.NewInDigest = true
+	f.clock.Set(at("2024-03-08 07:30"))
+	if err := s.RunDigest(ctx, f.clock.Now()); err != nil {
+		t.Fatal(err)
+	}
+	all := f.ch.all()
+	if len(all) != 1 || !strings.Contains(all[0].text, "Báo cáo mới nhận trong 24 giờ qua:\n   – Đơn vị 002: phiên bản 1 lúc 16:20 07/03/2024, biên nhận CCHC-2024-000001") {
+		t.Fatalf("digest = %+v", all)
+	}
+}

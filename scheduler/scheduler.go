@@ -40,6 +40,9 @@ type Scheduler struct {
 	Signer  cchcbot.CallbackSigner
 	Office  string
 	Logger  *slog.Logger
+	// NewInDigest lists the reports received in the last day in the
+	// morning digest (admin_notify: digest), instead of a notice each.
+	NewInDigest bool
 
 	calMu sync.RWMutex
 	cal   *cchcbot.Calendar

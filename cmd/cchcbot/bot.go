@@ -42,6 +42,7 @@ func runBot(ctx context.Context, path string, cfg *config.Config, db *store.DB, 
 		},
 	})
 	sched := scheduler.New(cfg.Calendar(), db, queue, clk, signer, cfg.Office, logger)
+	sched.NewInDigest = cfg.Reminders.AdminNotify == "digest"
 	svc = chat.New(chat.Options{
 		Store: db, Calendar: cfg.Calendar(), Channel: queue, Clock: clk, Signer: signer, Reminders: sched,
 		AdminNotify: cfg.Reminders.AdminNotify, MaxFileSize: cfg.Telegram.MaxFileSize, InviteLink: cfg.InviteLink,
