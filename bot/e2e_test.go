@@ -19,6 +19,7 @@ import (
 	"cchcbot/chat"
 	"cchcbot/config"
 	"cchcbot/outbox"
+	"cchcbot/scheduler"
 	"cchcbot/store"
 )
 
@@ -35,6 +36,7 @@ type e2e struct {
 	now   *movingClock
 	logs  *syncBuffer
 	stop  func()
+	sched *scheduler.Scheduler
 }
 
 type movingClock struct {
@@ -112,10 +114,12 @@ func (h *e2e) start() {
 	key, _ := db.Secret(ctx, "callback", 32)
 	var svc *chat.Service
 	q := outbox.New(ctx, tg, outbox.Options{GlobalPerSecond: 1000, PerChatPerSecond: 1000, Logger: logger,
+		Backoff: func(int) time.Duration { return 50 * time.Millisecond },
 		OnUnreachable: func(ctx context.Context, to cchcbot.UserID, err error) {
 			svc.MemberUnreachable(ctx, to, cchcbot.ErrorMessage(err))
 		}})
-	svc = chat.New(chat.Options{Store: db, Calendar: h.cal, Channel: q, Clock: h.now, Signer: cchcbot.CallbackSigner{Key: key},
+	h.sched = scheduler.New(h.cal, db, q, h.now, cchcbot.CallbackSigner{Key: key}, "Phòng Nội vụ huyện Quỳ Hợp", logger)
+	svc = chat.New(chat.Options{Store: db, Calendar: h.cal, Channel: q, Clock: h.now, Signer: cchcbot.CallbackSigner{Key: key}, Reminders: h.sched,
 		InviteLink: func(c string) string { return "https://t.me/" + telegramtest.BotUsername + "?start=" + c },
 		Office:     "Phòng Nội vụ huyện Quỳ Hợp", Logger: logger})
 	done := make(chan struct{})
