@@ -47,8 +47,10 @@ type Server struct {
 	Handlers map[string]HandlerFunc
 	Logger   *slog.Logger
 
-	ln net.Listener
-	wg sync.WaitGroup
+	ln     net.Listener
+	wg     sync.WaitGroup
+	mu     sync.Mutex // orders wg.Add in Serve before wg.Wait in Close
+	closed bool
 }
 
 // Listen creates the socket at path, removing a stale one that nothing
@@ -82,7 +84,14 @@ func (s *Server) Serve(ctx context.Context) {
 		if err != nil {
 			return
 		}
+		s.mu.Lock()
+		if s.closed {
+			s.mu.Unlock()
+			conn.Close()
+			return
+		}
 		s.wg.Add(1)
+		s.mu.Unlock()
 		go func() {
 			defer s.wg.Done()
 			s.handle(ctx, conn)
@@ -92,6 +101,9 @@ func (s *Server) Serve(ctx context.Context) {
 
 // Close stops accepting and waits for commands in progress.
 func (s *Server) Close() error {
+	s.mu.Lock()
+	s.closed = true
+	s.mu.Unlock()
 	err := s.ln.Close()
 	s.wg.Wait()
 	return err
