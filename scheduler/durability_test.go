@@ -269,3 +269,35 @@ func TestDigestListsNewReports(t *testing.T) {
 		t.Fatalf("digest = %+v", all)
 	}
 }
+
+// TestReloadResendsNothing: a config change (SIGHUP or restart) recomputes
+// the plan; what was sent stays sent, and a step the new plan moves is not
+// sent twice.
+func TestReloadResendsNothing(t *testing.T) {
+	f := newFixture(t, 5)
+	s := f.scheduler()
+	f.runAt(t, s, at("2024-03-05 08:00"))
+	if n := len(f.ch.all()); n != 5 {
+		t.Fatalf("%d reminders, want 5", n)
+	}
+	// Staff add a holiday on 05/03 and reload: before-7 now falls on
+	// Monday 04/03, already past, and must not go out again.
+	changed := *f.cal
+	changed.Work.Holidays = map[cchcbot.Date]string{cchcbot.D(2024, 3, 5): "nghỉ đột xuất"}
+	for d, name := range f.cal.Work.Holidays {
+		changed.Work.Holidays[d] = name
+	}
+	s.SetCalendar(&changed)
+	f.runAt(t, s, at("2024-03-05 08:30"))
+	f.runAt(t, s, at("2024-03-06 08:00"))
+	s2 := f.scheduler() // and a restart with the new calendar
+	s2.SetCalendar(&changed)
+	f.runAt(t, s2, at("2024-03-06 09:00"))
+	if n := len(f.ch.all()); n != 5 {
+		t.Errorf("%d reminders after the reload, want still 5", n)
+	}
+	f.runAt(t, s2, at("2024-03-08 08:00")) // before-3 goes out as planned
+	if n := len(f.ch.all()); n != 10 {
+		t.Errorf("%d reminders after before-3, want 10", n)
+	}
+}
