@@ -25,6 +25,6 @@ func backupHandler(ctx context.Context, env *Env, args []string, stdout io.Write
 		return err
 	}
 	fmt.Fprintf(stdout, "Đã sao lưu cơ sở dữ liệu vào %s (%d byte, đã kiểm tra). Các tệp báo cáo nằm trong %s/files: hãy sao chép cả thư mục đó.\n",
-		pos[0], fi.Size(), env.Config.DataDir)
+		pos[0], fi.Size(), env.Config().DataDir)
 	return nil
 }

@@ -16,12 +16,12 @@ import (
 	"cchcbot/config"
 	"cchcbot/outbox"
 	"cchcbot/scheduler"
-	"cchcbot/store"
 )
 
 // runBot runs the chat bot and the scheduler until ctx ends. A SIGHUP
 // reloads the config: the calendar and units change, nothing is resent.
-func runBot(ctx context.Context, path string, cfg *config.Config, db *store.DB, token string, clk cchcbot.Clock, logger *slog.Logger) error {
+func runBot(ctx context.Context, path string, env *Env, token string, logger *slog.Logger) error {
+	cfg, db, clk := env.Config(), env.DB, env.Clock
 	tg, err := connect(ctx, cfg, token, logger)
 	if err != nil || tg == nil {
 		return err
@@ -72,7 +72,7 @@ func runBot(ctx context.Context, path string, cfg *config.Config, db *store.DB, 
 		for {
 			select {
 			case <-hup:
-				reload(ctx, path, db, clk, sched, svc, logger)
+				reload(ctx, path, env, sched, svc, logger)
 			case <-ctx.Done():
 				return
 			}
@@ -120,7 +120,8 @@ func connect(ctx context.Context, cfg *config.Config, token string, logger *slog
 	}
 }
 
-func reload(ctx context.Context, path string, db *store.DB, clk cchcbot.Clock, sched *scheduler.Scheduler, svc *chat.Service, logger *slog.Logger) {
+func reload(ctx context.Context, path string, env *Env, sched *scheduler.Scheduler, svc *chat.Service, logger *slog.Logger) {
+	db, clk := env.DB, env.Clock
 	cfg, err := config.Load(path)
 	if err != nil {
 		logger.Error("config reload refused; keeping the running config", "err", err)
@@ -136,6 +137,7 @@ func reload(ctx context.Context, path string, db *store.DB, clk cchcbot.Clock, s
 	}
 	sched.SetCalendar(cfg.Calendar())
 	svc.SetCalendar(cfg.Calendar())
+	env.SetConfig(cfg) // staff commands on the control socket see it too
 	logger.Info("config reloaded", "added", len(res.Added), "updated", len(res.Updated), "retired", len(res.Retired), "detail", fmt.Sprint(res))
 }
 

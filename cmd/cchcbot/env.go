@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"cchcbot"
@@ -20,10 +21,24 @@ import (
 // Env is what a staff command needs: the config, the open store and the
 // clock. The same handler runs in the CLI process or inside the running bot.
 type Env struct {
-	Config *config.Config
-	DB     *store.DB
-	Clock  cchcbot.Clock
+	DB    *store.DB
+	Clock cchcbot.Clock
+
+	config atomic.Pointer[config.Config] // swapped by a SIGHUP reload
 }
+
+// NewEnv returns an Env on cfg.
+func NewEnv(cfg *config.Config, db *store.DB, clk cchcbot.Clock) *Env {
+	env := &Env{DB: db, Clock: clk}
+	env.config.Store(cfg)
+	return env
+}
+
+// Config returns the configuration in force.
+func (e *Env) Config() *config.Config { return e.config.Load() }
+
+// SetConfig puts a reloaded configuration in force.
+func (e *Env) SetConfig(cfg *config.Config) { e.config.Store(cfg) }
 
 // handlerFunc is a staff command that can run locally or in the bot.
 type handlerFunc func(ctx context.Context, env *Env, args []string, stdout io.Writer) error
@@ -119,7 +134,7 @@ func staffCommand(name string, h handlerFunc) commandFunc {
 		if _, err := db.SyncUnits(ctx, cfg.UnitList(), clk.Now()); err != nil {
 			return err
 		}
-		return h(ctx, &Env{Config: cfg, DB: db, Clock: clk}, rest, stdout)
+		return h(ctx, NewEnv(cfg, db, clk), rest, stdout)
 	}
 }
 

@@ -23,7 +23,7 @@ func inviteHandler(ctx context.Context, env *Env, args []string, stdout io.Write
 	if *ttl <= 0 || *ttl > 90*24*time.Hour {
 		return usageError("-ttl must be between 1m and 2160h (90 days)")
 	}
-	now := env.Clock.Now().In(env.Config.Location())
+	now := env.Clock.Now().In(env.Config().Location())
 	inv := cchcbot.Invite{CreatedBy: "cli", CreatedAt: now, ExpiresAt: now.Add(*ttl)}
 	var who string
 	switch {
@@ -50,6 +50,6 @@ func inviteHandler(ctx context.Context, env *Env, args []string, stdout io.Write
 	}
 	fmt.Fprintf(stdout, "Mã mời cho %s (dùng một lần, hết hạn %s):\n", who, inv.ExpiresAt.Format("02/01/2006 15:04"))
 	fmt.Fprintf(stdout, "  Mã:        %s\n", code)
-	fmt.Fprintf(stdout, "  Đường link: %s\n", env.Config.InviteLink(code))
+	fmt.Fprintf(stdout, "  Đường link: %s\n", env.Config().InviteLink(code))
 	return nil
 }

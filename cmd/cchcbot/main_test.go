@@ -217,6 +217,27 @@ func TestSameAnswerWithBotRunning(t *testing.T) {
 		t.Errorf("invite for an unknown unit through the bot: %v", err)
 	}
 
+	// SIGHUP reloads the config: a unit added to the file can be invited
+	// at once, through the running bot.
+	raw, _ := os.ReadFile(cfg)
+	added := strings.Replace(string(raw), "  # Các xã, thị trấn (21)\n", "  # Các xã, thị trấn (21)\n  - { code: xa-moi, name: \"UBND xã Mới\", group: xa-thi-tran, head_title: \"Chủ tịch UBND xã\" }\n", 1)
+	if added == string(raw) {
+		t.Fatal("could not add a unit to the config")
+	}
+	os.WriteFile(cfg, []byte(added), 0o600)
+	bot.Process.Signal(syscall.SIGHUP)
+	reloaded := false
+	for end := time.Now().Add(10 * time.Second); time.Now().Before(end); time.Sleep(50 * time.Millisecond) {
+		if out, err := cli("invite", "xa-moi", "-config", cfg); err == nil && strings.Contains(out, "UBND xã Mới") {
+			reloaded = true
+			break
+		}
+	}
+	if !reloaded {
+		t.Error("after SIGHUP the new unit cannot be invited through the running bot")
+	}
+	os.WriteFile(cfg, raw, 0o600)
+
 	bot.Process.Signal(syscall.SIGTERM)
 	exited := make(chan error, 1)
 	go func() { exited <- bot.Wait() }()

@@ -57,7 +57,7 @@ func runCommand(ctx context.Context, args []string, stdout, stderr io.Writer) er
 		return err
 	}
 
-	env := &Env{Config: cfg, DB: db, Clock: clk}
+	env := NewEnv(cfg, db, clk)
 	srv := &control.Server{Logger: logger, Handlers: map[string]control.HandlerFunc{}}
 	for name, h := range map[string]handlerFunc{"invite": inviteHandler, "status": statusHandler, "backup": backupHandler} {
 		srv.Handlers[name] = func(ctx context.Context, args []string, w io.Writer) error { return h(ctx, env, args, w) }
@@ -70,7 +70,7 @@ func runCommand(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	defer os.Remove(sock)
 	logger.Info("cchcbot running", "data_dir", cfg.DataDir, "units", len(cfg.Units), "control", sock)
 
-	err = runBot(ctx, path, cfg, db, token, clk, logger)
+	err = runBot(ctx, path, env, token, logger)
 
 	// Finish in-flight staff commands, then let the deferred Close release
 	// bbolt; a stuck command cannot hold the process past the grace period.

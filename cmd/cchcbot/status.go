@@ -23,7 +23,7 @@ func statusHandler(ctx context.Context, env *Env, args []string, stdout io.Write
 	if len(pos) == 1 {
 		query = pos[0]
 	}
-	cal := env.Config.Calendar()
+	cal := env.Config().Calendar()
 	p, err := cal.ResolvePeriod(query, env.Clock.Now())
 	if err != nil {
 		return usageError("%s", cchcbot.ErrorMessage(err))
@@ -65,7 +65,7 @@ func statusHandler(ctx context.Context, env *Env, args []string, stdout io.Write
 
 // loadStatus gathers the stored facts of a period.
 func loadStatus(ctx context.Context, env *Env, p cchcbot.Period) (cchcbot.PeriodStatus, error) {
-	k, _ := env.Config.Calendar().Kind(p.KindID)
+	k, _ := env.Config().Calendar().Kind(p.KindID)
 	units, err := env.DB.Units(ctx)
 	if err != nil {
 		return cchcbot.PeriodStatus{}, err
