@@ -5,177 +5,174 @@ import (
 	"strconv"
 	"sync"
 	"time"
-
-	"golang.org/x/time/rate"
 )
 
-type failure struct {
-	n, status, retryAfter int
-}
-
+// faults are the failures a test switches on while the bot runs. They have
+// their own lock so that switching them never waits for a long poll or a
+// big inspection.
 type faults struct {
 	mu      sync.Mutex
-	tooMany int
-	blocks  map[int64]string
-	next    map[string]*failure
-	latency map[string]time.Duration
+	chats   map[int64]*apiError      // per chat: blocked, deactivated...
+	next    map[string]*methodFault  // per method: the next n calls fail
+	latency map[string]time.Duration // per method, "*" for all
+}
+
+// methodFault is how the next n calls of a method fail.
+type methodFault struct {
+	n          int
+	status     int  // HTTP status to answer
+	retryAfter int  // for 429
+	reset      bool // drop the connection instead of answering
 }
 
 func newFaults() faults {
-	return faults{blocks: map[int64]string{}, next: map[string]*failure{}, latency: map[string]time.Duration{}}
+	return faults{chats: map[int64]*apiError{}, next: map[string]*methodFault{}, latency: map[string]time.Duration{}}
 }
 
-func (f *faults) blocked(chatID int64) (string, bool) {
+// chat returns the error sending to chatID must fail with, if any.
+func (f *faults) chat(chatID int64) *apiError {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	d, ok := f.blocks[chatID]
-	return d, ok
+	return f.chats[chatID]
 }
 
-// Block makes every message to chatID fail with 403, as when the user
-// blocked the bot.
-func (s *Server) Block(chatID int64) { s.setBlock(chatID, "Forbidden: bot was blocked by the user") }
+func (s *Server) setChatFault(chatID int64, e *apiError) {
+	s.faults.mu.Lock()
+	s.faults.chats[chatID] = e
+	s.faults.mu.Unlock()
+}
 
-// Deactivate makes every message to chatID fail as for a deleted account.
-func (s *Server) Deactivate(chatID int64) { s.setBlock(chatID, "Forbidden: user is deactivated") }
+// Block makes sending to chatID (and editing there) fail with 403
+// "Forbidden: bot was blocked by the user", as after the user blocked the
+// bot.
+func (s *Server) Block(chatID int64) {
+	s.setChatFault(chatID, &apiError{code: http.StatusForbidden, desc: "Forbidden: bot was blocked by the user"})
+}
 
-// Unblock lets messages to chatID through again.
+// Deactivate makes sending to chatID fail with 403 "Forbidden: user is
+// deactivated", as for a deleted account.
+func (s *Server) Deactivate(chatID int64) {
+	s.setChatFault(chatID, &apiError{code: http.StatusForbidden, desc: "Forbidden: user is deactivated"})
+}
+
+// ChatNotFound makes sending to chatID fail with 400 "Bad Request: chat
+// not found", as for an id the bot never talked to.
+func (s *Server) ChatNotFound(chatID int64) {
+	s.setChatFault(chatID, badRequest("chat not found"))
+}
+
+// Migrate makes sending to the group chatID fail with 400 and
+// parameters.migrate_to_chat_id = newID, as after the group became a
+// supergroup.
+func (s *Server) Migrate(chatID, newID int64) {
+	s.setChatFault(chatID, &apiError{code: http.StatusBadRequest,
+		desc: "Bad Request: group chat was upgraded to a supergroup chat", migrateTo: newID})
+}
+
+// Unblock undoes Block, Deactivate, ChatNotFound and Migrate for chatID.
 func (s *Server) Unblock(chatID int64) {
 	s.faults.mu.Lock()
-	delete(s.faults.blocks, chatID)
+	delete(s.faults.chats, chatID)
 	s.faults.mu.Unlock()
 }
 
-func (s *Server) setBlock(chatID int64, desc string) {
+func (s *Server) setMethodFault(method string, f *methodFault) {
+	method = canonicalMethod(method)
 	s.faults.mu.Lock()
-	s.faults.blocks[chatID] = desc
-	s.faults.mu.Unlock()
+	defer s.faults.mu.Unlock()
+	if f.n <= 0 {
+		delete(s.faults.next, method)
+		return
+	}
+	s.faults.next[method] = f
 }
 
-// FailNext makes the next n calls of method fail with status: 500 as JSON,
-// 502 as a proxy's HTML page.
+// FailNext makes the next n calls of method fail with HTTP status: 502,
+// 503 and 504 with an HTML page as a reverse proxy sends (the client sees
+// a JSON syntax error), any other status with Telegram's JSON error, e.g.
+// {"ok":false,"error_code":500,"description":"Internal Server Error"}.
+// Each method has one pending fault: FailNext, RetryAfterNext and
+// ResetConnection replace it, and n = 0 clears it. File downloads are the
+// method "download".
 func (s *Server) FailNext(method string, n, status int) {
-	s.faults.mu.Lock()
-	s.faults.next[method] = &failure{n: n, status: status}
-	s.faults.mu.Unlock()
+	s.setMethodFault(method, &methodFault{n: n, status: status})
 }
 
-// RetryAfterNext makes the next n calls of method answer 429 with
-// retry_after seconds.
+// RetryAfterNext makes the next n calls of method answer 429 "Too Many
+// Requests: retry after <seconds>" with parameters.retry_after, as
+// Telegram's flood control does.
 func (s *Server) RetryAfterNext(method string, n, seconds int) {
-	s.faults.mu.Lock()
-	s.faults.next[method] = &failure{n: n, status: http.StatusTooManyRequests, retryAfter: seconds}
-	s.faults.mu.Unlock()
+	s.setMethodFault(method, &methodFault{n: n, status: http.StatusTooManyRequests, retryAfter: seconds})
 }
 
-// SetLatency delays every call of method by d.
+// ResetConnection makes the next n calls of method lose their connection
+// before any answer, as a network failure does: the client gets an EOF or
+// a reset, and cannot tell whether Telegram acted.
+func (s *Server) ResetConnection(method string, n int) {
+	s.setMethodFault(method, &methodFault{n: n, reset: true})
+}
+
+// SetLatency delays every call of method by d before it is handled ("*"
+// for every method without its own latency; 0 removes it). A delayed call
+// ends early if the client gives up.
 func (s *Server) SetLatency(method string, d time.Duration) {
+	if method != "*" {
+		method = canonicalMethod(method)
+	}
 	s.faults.mu.Lock()
+	defer s.faults.mu.Unlock()
+	if d <= 0 {
+		delete(s.faults.latency, method)
+		return
+	}
 	s.faults.latency[method] = d
-	s.faults.mu.Unlock()
 }
 
-// injectFault answers a call with a configured failure; it reports whether
-// it did.
+// ClearFaults removes every fault: chat faults, pending method faults and
+// latencies. Rate limits stay as set.
+func (s *Server) ClearFaults() {
+	s.faults.mu.Lock()
+	defer s.faults.mu.Unlock()
+	clear(s.faults.chats)
+	clear(s.faults.next)
+	clear(s.faults.latency)
+}
+
+// injectFault applies method's latency and pending fault; it reports
+// whether it answered the request (or dropped it) itself.
 func (s *Server) injectFault(w http.ResponseWriter, r *http.Request, method string) bool {
 	s.faults.mu.Lock()
-	lat := s.faults.latency[method]
-	f := s.faults.next[method]
-	var fail failure
-	if f != nil && f.n > 0 {
-		f.n--
-		fail = *f
+	lat, ok := s.faults.latency[method]
+	if !ok {
+		lat = s.faults.latency["*"]
 	}
-	s.faults.mu.Unlock()
-	if lat > 0 {
-		select {
-		case <-time.After(lat):
-		case <-r.Context().Done():
-			return true
+	var fail methodFault
+	if f := s.faults.next[method]; f != nil {
+		fail = *f
+		if f.n--; f.n <= 0 {
+			delete(s.faults.next, method)
 		}
 	}
+	s.faults.mu.Unlock()
+	if lat > 0 && !s.sleep(r, lat) {
+		return true // the client gave up or the server is closing
+	}
 	switch {
+	case fail.reset:
+		abort(w)
 	case fail.status == 0:
 		return false
 	case fail.status == http.StatusTooManyRequests:
-		s.faults.mu.Lock()
-		s.faults.tooMany++
-		s.faults.mu.Unlock()
-		writeError(w, fail.status, "Too Many Requests: retry after "+strconv.Itoa(fail.retryAfter), fail.retryAfter)
-	case fail.status == http.StatusBadGateway:
+		s.tooMany.Add(1)
+		writeError(w, tooManyRequests(fail.retryAfter))
+	case fail.status == http.StatusBadGateway, fail.status == http.StatusServiceUnavailable, fail.status == http.StatusGatewayTimeout:
+		text := http.StatusText(fail.status)
 		w.Header().Set("Content-Type", "text/html")
 		w.WriteHeader(fail.status)
-		w.Write([]byte("<html><body><h1>502 Bad Gateway</h1></body></html>"))
+		w.Write([]byte("<html>\r\n<head><title>" + strconv.Itoa(fail.status) + " " + text + "</title></head>\r\n<body>\r\n<center><h1>" +
+			strconv.Itoa(fail.status) + " " + text + "</h1></center>\r\n<hr><center>nginx/1.18.0</center>\r\n</body>\r\n</html>\r\n"))
 	default:
-		writeError(w, fail.status, http.StatusText(fail.status), 0)
+		writeError(w, &apiError{code: fail.status, desc: http.StatusText(fail.status)})
 	}
 	return true
-}
-
-// limits enforces Telegram's message limits when switched on.
-type limits struct {
-	mu       sync.Mutex
-	global   *rate.Limiter
-	perChat  map[int64]*rate.Limiter
-	chatRate rate.Limit
-	chatB    int
-	tooMany  int
-}
-
-// EnforceRateLimits makes the server refuse, with 429 and retry_after, the
-// messages beyond perSecond overall or perChatPerSecond to one chat, as
-// Telegram does; bursts allow for network jitter. Refused messages are not
-// recorded.
-func (s *Server) EnforceRateLimits(perSecond, perChatPerSecond float64) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.limits = &limits{
-		global:   rate.NewLimiter(rate.Limit(perSecond), max(1, int(perSecond/3))),
-		perChat:  map[int64]*rate.Limiter{},
-		chatRate: rate.Limit(perChatPerSecond),
-		chatB:    2,
-	}
-}
-
-// TooManyRequests returns how many 429s the server answered.
-func (s *Server) TooManyRequests() int {
-	s.mu.Lock()
-	l := s.limits
-	s.mu.Unlock()
-	s.faults.mu.Lock()
-	injected := s.faults.tooMany
-	s.faults.mu.Unlock()
-	if l == nil {
-		return injected
-	}
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.tooMany + injected
-}
-
-// rateLimit returns 0 when a message to chatID may go now, else the
-// seconds to wait.
-func (s *Server) rateLimit(chatID int64) int {
-	s.mu.Lock()
-	l := s.limits
-	s.mu.Unlock()
-	if l == nil {
-		return 0
-	}
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	now := time.Now()
-	c := l.perChat[chatID]
-	if c == nil {
-		c = rate.NewLimiter(l.chatRate, l.chatB)
-		l.perChat[chatID] = c
-	}
-	if c.TokensAt(now) < 1 || l.global.TokensAt(now) < 1 {
-		l.tooMany++
-		wait := max(c.ReserveN(now, 0).DelayFrom(now), time.Second)
-		return int((wait + time.Second - 1) / time.Second)
-	}
-	c.AllowN(now, 1)
-	l.global.AllowN(now, 1)
-	return 0
 }

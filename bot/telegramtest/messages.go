@@ -1,257 +1,242 @@
 package telegramtest
 
 import (
-	"encoding/json"
-	"io"
-	"net/http"
-	"strconv"
+	"slices"
 	"time"
 
 	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
 )
 
-// Message is a message the bot sent, as the test sees it.
+// Message is a message the bot sent, as the test sees it. Values returned
+// by the inspectors are snapshots: later edits do not change them.
 type Message struct {
-	ID       int
-	ChatID   int64
-	Text     string
-	Buttons  [][]Button
-	Document *Document
-	Edited   bool
-	At       time.Time
+	ID     int
+	ChatID int64
+	// Text is the text exactly as the bot sent it (Telegram would strip
+	// surrounding white space and, with a parse_mode, the markup).
+	Text      string
+	ParseMode string
+	// Buttons is the decoded inline keyboard; nil when there is none or
+	// it is empty.
+	Buttons [][]Button
+	// ReplyMarkup is the raw reply_markup JSON as sent, for reply
+	// keyboards and anything Buttons does not show.
+	ReplyMarkup      string
+	ReplyToMessageID int
+	Document         *Document // nil for a text message
+	Edited           bool
+	Edits            int       // how many edits changed the message
+	At               time.Time // when it was sent
+	EditedAt         time.Time // the last edit; zero if never edited
 }
 
-// Button is an inline button of a sent message.
-type Button struct {
-	Text, CallbackData, URL string
-}
-
-// Document is a file the bot sent.
+// Document is a file the bot sent with sendDocument.
 type Document struct {
 	FileID   string
 	FileName string
+	MimeType string
+	Size     int
 	Caption  string
-	Content  []byte // for uploads; nil when sent by file_id
+	Content  []byte // the uploaded bytes; nil when sent by file_id
 }
 
-// CallbackAnswer is an answerCallbackQuery call.
-type CallbackAnswer struct {
-	ID        string
-	Text      string
-	ShowAlert bool
+// chatState numbers one chat's messages and indexes the bot's ones.
+type chatState struct {
+	lastID int         // ids are shared by both sides of the chat
+	sent   []int       // indexes into Server.messages
+	byID   map[int]int // message id -> index into Server.messages
+	cursor int         // NextMessage's position in sent
 }
 
-// CommandsCall is a setMyCommands call.
-type CommandsCall struct {
-	Commands []tgbotapi.BotCommand
-	Scope    string // the raw scope JSON
+func (c *chatState) newID() int {
+	c.lastID++
+	return c.lastID
 }
 
-// Messages returns the messages the bot sent to chatID, in order.
-func (s *Server) Messages(chatID int64) []Message {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	var out []Message
-	for _, m := range s.messages {
-		if m.ChatID == chatID {
-			out = append(out, m)
-		}
+// chatLocked returns the chat's state, creating it; s.mu must be held.
+func (s *Server) chatLocked(id int64) *chatState {
+	c := s.chats[id]
+	if c == nil {
+		c = &chatState{byID: map[int]int{}}
+		s.chats[id] = c
 	}
-	return out
+	return c
 }
 
-// AllMessages returns every message the bot sent.
-func (s *Server) AllMessages() []Message {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return append([]Message(nil), s.messages...)
-}
-
-// WaitMessages waits until chatID has received at least n messages.
-func (s *Server) WaitMessages(chatID int64, n int, timeout time.Duration) ([]Message, error) {
-	err := s.WaitFor(func(s *Server) bool { return len(s.Messages(chatID)) >= n }, timeout)
-	return s.Messages(chatID), err
-}
-
-// CallbackAnswers returns the answerCallbackQuery calls.
-func (s *Server) CallbackAnswers() []CallbackAnswer {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return append([]CallbackAnswer(nil), s.answers...)
-}
-
-// Commands returns the setMyCommands calls.
-func (s *Server) Commands() []CommandsCall {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return append([]CommandsCall(nil), s.commands...)
-}
-
-func decodeButtons(markup string) [][]Button {
-	if markup == "" {
+// findLocked returns the bot's message id in chat, or nil; s.mu must be
+// held and the pointer not kept past it.
+func (s *Server) findLocked(chatID int64, id int) *Message {
+	c := s.chats[chatID]
+	if c == nil {
 		return nil
 	}
-	var kb tgbotapi.InlineKeyboardMarkup
-	if json.Unmarshal([]byte(markup), &kb) != nil {
-		return nil
+	if i, ok := c.byID[id]; ok {
+		return &s.messages[i]
 	}
-	var rows [][]Button
-	for _, row := range kb.InlineKeyboard {
-		var r []Button
-		for _, b := range row {
-			btn := Button{Text: b.Text}
-			if b.CallbackData != nil {
-				btn.CallbackData = *b.CallbackData
-			}
-			if b.URL != nil {
-				btn.URL = *b.URL
-			}
-			r = append(r, btn)
-		}
-		rows = append(rows, r)
-	}
-	return rows
+	return nil
 }
 
-// record stores a sent message and returns it with its id.
+// record stores a message the bot sent, giving it the chat's next id and
+// the current time, and wakes waiters.
 func (s *Server) record(m Message) Message {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.nextMsg[m.ChatID]++
-	m.ID = s.nextMsg[m.ChatID] + 100000 // bot messages never collide with user ones
+	c := s.chatLocked(m.ChatID)
+	m.ID = c.newID()
 	m.At = time.Now()
 	s.messages = append(s.messages, m)
+	c.sent = append(c.sent, len(s.messages)-1)
+	c.byID[m.ID] = len(s.messages) - 1
 	s.notifyLocked()
 	return m
 }
 
-func (m Message) tg() tgbotapi.Message {
-	out := tgbotapi.Message{MessageID: m.ID, From: &tgbotapi.User{ID: BotID, IsBot: true, UserName: BotUsername},
-		Chat: &tgbotapi.Chat{ID: m.ChatID, Type: "private"}, Date: int(m.At.Unix()), Text: m.Text}
+// Messages returns the messages the bot sent to chatID, in order, with
+// their current text and buttons.
+func (s *Server) Messages(chatID int64) []Message {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.messagesLocked(chatID)
+}
+
+func (s *Server) messagesLocked(chatID int64) []Message {
+	c := s.chats[chatID]
+	if c == nil {
+		return nil
+	}
+	out := make([]Message, len(c.sent))
+	for i, idx := range c.sent {
+		out[i] = s.messages[idx]
+	}
+	return out
+}
+
+// MessageCount returns how many messages the bot sent to chatID, without
+// copying them: cheap enough for WaitFor conditions in big fan-outs.
+func (s *Server) MessageCount(chatID int64) int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if c := s.chats[chatID]; c != nil {
+		return len(c.sent)
+	}
+	return 0
+}
+
+// AllMessages returns every message the bot sent, in order.
+func (s *Server) AllMessages() []Message {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return slices.Clone(s.messages)
+}
+
+// TotalMessages returns how many messages the bot sent in all, without
+// copying them.
+func (s *Server) TotalMessages() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return len(s.messages)
+}
+
+// tg renders the message as the Bot API returns it to the bot.
+func (m *Message) tg(s *Server) *tgbotapi.Message {
+	out := &tgbotapi.Message{
+		MessageID: m.ID, From: s.botUser(), Chat: chatOf(m.ChatID),
+		Date: int(m.At.Unix()), Text: m.Text, ReplyMarkup: inlineMarkup(m.Buttons),
+	}
+	if !m.EditedAt.IsZero() {
+		out.EditDate = int(m.EditedAt.Unix())
+	}
+	if m.ReplyToMessageID != 0 {
+		out.ReplyToMessage = &tgbotapi.Message{MessageID: m.ReplyToMessageID, Chat: out.Chat, Date: out.Date}
+	}
 	if d := m.Document; d != nil {
-		out.Document = &tgbotapi.Document{FileID: d.FileID, FileUniqueID: "u" + d.FileID, FileName: d.FileName}
+		out.Document = &tgbotapi.Document{FileID: d.FileID, FileUniqueID: uniqueID(d.FileID), FileName: d.FileName, MimeType: d.MimeType, FileSize: d.Size}
 		out.Caption = d.Caption
 	}
 	return out
 }
 
-func (s *Server) chatTarget(w http.ResponseWriter, r *http.Request) (int64, bool) {
-	chatID, err := strconv.ParseInt(r.FormValue("chat_id"), 10, 64)
-	if err != nil || chatID == 0 {
-		writeError(w, http.StatusBadRequest, "Bad Request: chat not found", 0)
-		return 0, false
+// chatOf describes a chat by its id: users' private chats are positive,
+// groups negative and supergroups below -10^12, as on Telegram.
+func chatOf(id int64) *tgbotapi.Chat {
+	switch {
+	case id > 0:
+		return &tgbotapi.Chat{ID: id, Type: "private"}
+	case id < -1_000_000_000_000:
+		return &tgbotapi.Chat{ID: id, Type: "supergroup", Title: "Nhóm"}
+	default:
+		return &tgbotapi.Chat{ID: id, Type: "group", Title: "Nhóm"}
 	}
-	if desc, blocked := s.faults.blocked(chatID); blocked {
-		writeError(w, http.StatusForbidden, desc, 0)
-		return 0, false
-	}
-	if wait := s.rateLimit(chatID); wait > 0 {
-		writeError(w, http.StatusTooManyRequests, "Too Many Requests: retry after "+strconv.Itoa(wait), wait)
-		return 0, false
-	}
-	return chatID, true
 }
 
-func (s *Server) sendMessage(w http.ResponseWriter, r *http.Request) {
-	text := r.FormValue("text")
-	switch n := len(utf16(text)); {
-	case n == 0:
-		writeError(w, http.StatusBadRequest, "Bad Request: message text is empty", 0)
-		return
-	case n > 4096:
-		writeError(w, http.StatusBadRequest, "Bad Request: message is too long", 0)
-		return
+// sendMessage records a text message after Telegram's checks: text present
+// and at most 4,096 characters once parsed, a well-formed keyboard, an
+// existing message to reply to, a reachable chat, the flood limits.
+func (s *Server) sendMessage(c *call) (any, *apiError) {
+	chatID, aerr := chatParam(c)
+	if aerr != nil {
+		return nil, aerr
 	}
-	chatID, ok := s.chatTarget(w, r)
+	text, mode := c.str("text"), c.str("parse_mode")
+	if aerr := checkText(text, mode, MaxMessageLength, "message is too long", "message text is empty"); aerr != nil {
+		return nil, aerr
+	}
+	buttons, aerr := replyMarkup(c.str("reply_markup"))
+	if aerr != nil {
+		return nil, aerr
+	}
+	replyTo, ok := c.num("reply_to_message_id")
 	if !ok {
-		return
+		return nil, badRequest("message to be replied not found")
 	}
-	m := s.record(Message{ChatID: chatID, Text: text, Buttons: decodeButtons(r.FormValue("reply_markup"))})
-	writeOK(w, m.tg())
+	if aerr := s.checkReplyTo(c, chatID, replyTo); aerr != nil {
+		return nil, aerr
+	}
+	if aerr := s.admit(chatID); aerr != nil {
+		return nil, aerr
+	}
+	m := s.record(Message{ChatID: chatID, Text: text, ParseMode: mode, Buttons: buttons,
+		ReplyMarkup: c.str("reply_markup"), ReplyToMessageID: replyTo})
+	return m.tg(s), nil
 }
 
-func (s *Server) editMessage(w http.ResponseWriter, r *http.Request, method string) {
-	chatID, _ := strconv.ParseInt(r.FormValue("chat_id"), 10, 64)
-	id, _ := strconv.Atoi(r.FormValue("message_id"))
+// chatParam reads chat_id. Only numeric ids are supported; a @username
+// addresses a public channel, which this bot never uses.
+func chatParam(c *call) (int64, *apiError) {
+	if c.str("chat_id") == "" {
+		return 0, badRequest("chat_id is empty")
+	}
+	id, ok := c.num64("chat_id")
+	if !ok || id == 0 {
+		return 0, badRequest("chat not found")
+	}
+	return id, nil
+}
+
+// checkReplyTo refuses a reply to a message that does not exist in the
+// chat (every id up to the chat's last one exists: nothing is deleted),
+// unless allow_sending_without_reply is set.
+func (s *Server) checkReplyTo(c *call, chatID int64, replyTo int) *apiError {
+	if replyTo == 0 || c.flag("allow_sending_without_reply") {
+		return nil
+	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	for i := range s.messages {
-		m := &s.messages[i]
-		if m.ChatID != chatID || m.ID != id {
-			continue
-		}
-		text, buttons := m.Text, decodeButtons(r.FormValue("reply_markup"))
-		if method == "editMessageText" {
-			text = r.FormValue("text")
-		}
-		if text == m.Text && jsonEqual(buttons, m.Buttons) {
-			writeError(w, http.StatusBadRequest, "Bad Request: message is not modified: specified new message content and reply markup are exactly the same as a current content and reply markup of the message", 0)
-			return
-		}
-		m.Text, m.Buttons, m.Edited = text, buttons, true
-		s.notifyLocked()
-		writeOK(w, m.tg())
-		return
+	if ch := s.chats[chatID]; ch == nil || replyTo < 0 || replyTo > ch.lastID {
+		return badRequest("message to be replied not found")
 	}
-	writeError(w, http.StatusBadRequest, "Bad Request: message to edit not found", 0)
+	return nil
 }
 
-func jsonEqual(a, b any) bool {
-	x, _ := json.Marshal(a)
-	y, _ := json.Marshal(b)
-	return string(x) == string(y)
-}
-
-func (s *Server) answerCallback(w http.ResponseWriter, r *http.Request) {
-	s.mu.Lock()
-	s.answers = append(s.answers, CallbackAnswer{ID: r.FormValue("callback_query_id"), Text: r.FormValue("text"), ShowAlert: r.FormValue("show_alert") == "true"})
-	s.notifyLocked()
-	s.mu.Unlock()
-	writeOK(w, true)
-}
-
-func (s *Server) setMyCommands(w http.ResponseWriter, r *http.Request) {
-	var cmds []tgbotapi.BotCommand
-	if err := json.Unmarshal([]byte(r.FormValue("commands")), &cmds); err != nil {
-		writeError(w, http.StatusBadRequest, "Bad Request: can't parse commands", 0)
-		return
+// admit applies the chat's faults and then the flood limits to a message
+// about to be sent; a refused message is not recorded.
+func (s *Server) admit(chatID int64) *apiError {
+	if aerr := s.faults.chat(chatID); aerr != nil {
+		return aerr
 	}
-	s.mu.Lock()
-	s.commands = append(s.commands, CommandsCall{Commands: cmds, Scope: r.FormValue("scope")})
-	s.notifyLocked()
-	s.mu.Unlock()
-	writeOK(w, true)
-}
-
-// sendDocument takes an upload (multipart) or an existing file_id.
-func (s *Server) sendDocument(w http.ResponseWriter, r *http.Request) {
-	chatID, ok := s.chatTarget(w, r)
-	if !ok {
-		return
+	if wait := s.limits.allow(chatID, time.Now()); wait > 0 {
+		s.tooMany.Add(1)
+		return tooManyRequests(wait)
 	}
-	doc := &Document{Caption: r.FormValue("caption")}
-	if r.MultipartForm != nil && len(r.MultipartForm.File["document"]) > 0 {
-		fh := r.MultipartForm.File["document"][0]
-		f, err := fh.Open()
-		if err != nil {
-			writeError(w, http.StatusBadRequest, "Bad Request: "+err.Error(), 0)
-			return
-		}
-		content, _ := io.ReadAll(f)
-		f.Close()
-		doc.FileName, doc.Content = fh.Filename, content
-		doc.FileID = s.AddFile(fh.Filename, "application/octet-stream", content)
-	} else {
-		id := r.FormValue("document")
-		s.mu.Lock()
-		f, known := s.files[id]
-		s.mu.Unlock()
-		if !known {
-			writeError(w, http.StatusBadRequest, "Bad Request: wrong file identifier/HTTP URL specified", 0)
-			return
-		}
-		doc.FileID, doc.FileName = id, f.name
-	}
-	m := s.record(Message{ChatID: chatID, Document: doc})
-	writeOK(w, m.tg())
+	return nil
 }

@@ -2,6 +2,7 @@ package telegramtest_test
 
 import (
 	"net/http"
+	"strings"
 	"testing"
 
 	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
@@ -9,46 +10,86 @@ import (
 	"cchcbot/bot/telegramtest"
 )
 
-// TestOffsetSemantics checks the fake against what Telegram does: updates
-// stay until a later offset confirms them.
-func TestOffsetSemantics(t *testing.T) {
-	srv := telegramtest.New(t, "1:x")
-	api, err := tgbotapi.NewBotAPIWithClient("1:x", srv.APIEndpoint(), &nopClient{})
-	if err != nil {
-		t.Fatal(err)
+func TestGetMe(t *testing.T) {
+	srv, api := setup(t)
+	if api.Self.UserName != telegramtest.BotUsername || api.Self.ID != telegramtest.BotID || !api.Self.IsBot {
+		t.Errorf("getMe = %+v", api.Self)
 	}
-	u := telegramtest.User{ID: 5, FirstName: "A"}
-	a, b := srv.SendText(u, "/start"), srv.SendText(u, "hai")
-	got, err := api.GetUpdates(tgbotapi.UpdateConfig{})
-	if err != nil || len(got) != 2 || got[0].UpdateID != a || !got[0].Message.IsCommand() || got[0].Message.Command() != "start" {
-		t.Fatalf("first poll = %+v %v", got, err)
+	if n := srv.Requests("getMe"); n != 1 {
+		t.Errorf("Requests(getMe) = %d, want 1", n)
 	}
-	// Not confirmed: delivered again.
-	got, _ = api.GetUpdates(tgbotapi.UpdateConfig{})
-	if len(got) != 2 || srv.DeliveryCount(a) != 2 {
-		t.Fatalf("redelivery = %d updates, count %d", len(got), srv.DeliveryCount(a))
-	}
-	got, _ = api.GetUpdates(tgbotapi.UpdateConfig{Offset: b})
-	if len(got) != 1 || got[0].UpdateID != b || len(srv.Pending()) != 1 {
-		t.Fatalf("after offset %d: %+v pending %v", b, got, srv.Pending())
-	}
-	srv.EnforceRateLimits(30, 1)
-	if _, err := api.Send(tgbotapi.NewMessage(5, "một")); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := api.Send(tgbotapi.NewMessage(5, "hai")); err != nil {
-		t.Fatal(err) // the burst allows two
-	}
-	_, err = api.Send(tgbotapi.NewMessage(5, "ba"))
-	if e, ok := err.(*tgbotapi.Error); !ok || e.Code != 429 || e.RetryAfter < 1 || srv.TooManyRequests() != 1 {
-		t.Fatalf("third message to one chat in a second: %v", err)
-	}
-	if n := len(srv.Messages(5)); n != 2 {
-		t.Errorf("%d messages recorded; a refused one must not be", n)
+	other := telegramtest.New(t, token, telegramtest.WithBotUsername("khac_bot"))
+	api2, err := other.NewBotAPI()
+	if err != nil || api2.Self.UserName != "khac_bot" {
+		t.Errorf("WithBotUsername: %+v %v", api2, err)
 	}
 }
 
-// nopClient is http.DefaultClient under the tgbotapi.HTTPClient interface.
-type nopClient struct{}
+func TestEndpoints(t *testing.T) {
+	srv := telegramtest.New(t, token)
+	if srv.Token() != token || srv.APIEndpoint() != srv.URL()+"/bot%s/%s" || srv.FileEndpoint() != srv.URL()+"/file/bot%s/%s" {
+		t.Errorf("endpoints = %q %q %q", srv.Token(), srv.APIEndpoint(), srv.FileEndpoint())
+	}
+	if strings.Contains(srv.String(), token) {
+		t.Error("String shows the token")
+	}
+}
 
-func (nopClient) Do(req *http.Request) (*http.Response, error) { return http.DefaultClient.Do(req) }
+func TestBadToken(t *testing.T) {
+	srv := telegramtest.New(t, token)
+	_, err := tgbotapi.NewBotAPIWithClient("123456:wrong", srv.APIEndpoint(), &http.Client{})
+	apiError(t, err, 401, "Unauthorized")
+	if srv.Requests("getMe") != 0 {
+		t.Error("a call with a wrong token was counted")
+	}
+}
+
+func TestUnknownMethodAndCase(t *testing.T) {
+	srv, api := setup(t)
+	_, err := api.MakeRequest("sendDice", nil)
+	apiError(t, err, 404, "Not Found")
+	// Telegram's method names are case-insensitive.
+	if _, err := api.MakeRequest("GETME", nil); err != nil {
+		t.Fatal(err)
+	}
+	if srv.Requests("getMe") != 2 || srv.Requests("getme") != 2 {
+		t.Errorf("Requests(getMe) = %d", srv.Requests("getMe"))
+	}
+}
+
+// TestJSONBody checks the third encoding Telegram accepts, which other
+// clients (and curl) use.
+func TestJSONBody(t *testing.T) {
+	srv := telegramtest.New(t, token)
+	body := `{"chat_id":1001,"text":"xin chào","reply_markup":{"inline_keyboard":[[{"text":"A","callback_data":"a"}]]}}`
+	resp, err := http.Post(srv.URL()+"/bot"+token+"/sendMessage", "application/json", strings.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	msgs := srv.Messages(1001)
+	if resp.StatusCode != 200 || len(msgs) != 1 || msgs[0].Text != "xin chào" || msgs[0].Buttons[0][0].CallbackData != "a" {
+		t.Errorf("status %d, messages %+v", resp.StatusCode, msgs)
+	}
+}
+
+func TestCommands(t *testing.T) {
+	srv, api := setup(t)
+	cmds := []tgbotapi.BotCommand{{Command: "start", Description: "Bắt đầu"}, {Command: "trangthai", Description: "Trạng thái"}}
+	if _, err := api.Request(tgbotapi.NewSetMyCommandsWithScope(tgbotapi.NewBotCommandScopeChat(9001), cmds...)); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := api.Request(tgbotapi.NewSetMyCommands(cmds[0])); err != nil {
+		t.Fatal(err)
+	}
+	_, err := api.Request(tgbotapi.NewSetMyCommands(tgbotapi.BotCommand{Command: "Start", Description: "x"}))
+	apiError(t, err, 400, "Bad Request: BOT_COMMAND_INVALID")
+	if _, err := api.Request(tgbotapi.NewDeleteMyCommands()); err != nil {
+		t.Fatal(err)
+	}
+	got := srv.Commands()
+	if len(got) != 3 || len(got[0].Commands) != 2 || got[0].Commands[1].Command != "trangthai" ||
+		got[0].Scope != `{"type":"chat","chat_id":9001}` || got[1].Scope != "" || !got[2].Deleted {
+		t.Errorf("commands = %+v", got)
+	}
+}

@@ -3,194 +3,157 @@ package telegramtest
 import (
 	"encoding/json"
 	"net/http"
-	"strconv"
-	"strings"
 	"time"
 
 	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
 )
 
+// pendingUpdate is an unconfirmed update, encoded once when queued so that
+// redeliveries cost no marshalling.
 type pendingUpdate struct {
 	id   int
 	data json.RawMessage
 }
 
-// addUpdate queues an update built by fill and returns its id.
+// addUpdate queues an update filled in by fill (called with s.mu held and
+// UpdateID already set) and returns its update_id.
 func (s *Server) addUpdate(fill func(u *tgbotapi.Update)) int {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.nextUpd++
-	u := tgbotapi.Update{UpdateID: s.nextUpd}
+	u := tgbotapi.Update{UpdateID: s.nextUpdate}
+	s.nextUpdate++
 	fill(&u)
-	data, _ := json.Marshal(u)
+	data, err := json.Marshal(u)
+	if err != nil {
+		panic("telegramtest: cannot encode update: " + err.Error())
+	}
 	s.updates = append(s.updates, pendingUpdate{id: u.UpdateID, data: data})
 	s.notifyLocked()
 	return u.UpdateID
 }
 
-func (u User) tg() *tgbotapi.User {
-	return &tgbotapi.User{ID: u.ID, FirstName: u.FirstName, LastName: u.LastName, UserName: u.Username, LanguageCode: "vi"}
+// SetNextUpdateID makes id the next update_id. Telegram picks a new random
+// start after a week without updates, so a poller that drops ids below its
+// last one goes deaf; this lets a test provoke that.
+func (s *Server) SetNextUpdateID(id int) {
+	s.mu.Lock()
+	s.nextUpdate = id
+	s.mu.Unlock()
 }
 
-func (u User) chat() *tgbotapi.Chat {
-	return &tgbotapi.Chat{ID: u.ID, Type: "private", FirstName: u.FirstName, LastName: u.LastName, UserName: u.Username}
-}
-
-func (s *Server) userMessage(from User) *tgbotapi.Message {
-	s.nextMsg[from.ID]++ // called with s.mu held by addUpdate
-	return &tgbotapi.Message{MessageID: s.nextMsg[from.ID], From: from.tg(), Chat: from.chat(), Date: int(time.Now().Unix())}
-}
-
-// SendText delivers a text message from a user; a leading "/" makes it a
-// command, with the bot_command entity Telegram adds.
-func (s *Server) SendText(from User, text string) int {
-	return s.addUpdate(func(u *tgbotapi.Update) {
-		m := s.userMessage(from)
-		m.Text = text
-		if strings.HasPrefix(text, "/") {
-			cmd, _, _ := strings.Cut(text, " ")
-			m.Entities = []tgbotapi.MessageEntity{{Type: "bot_command", Offset: 0, Length: len(utf16(cmd))}}
-		}
-		u.Message = m
-	})
-}
-
-// SendDocument delivers a document a user sent; fileID should come from
-// AddFile (or be unknown, to test that path).
-func (s *Server) SendDocument(from User, fileID, fileName, mime string, size int, caption string) int {
-	return s.addUpdate(func(u *tgbotapi.Update) {
-		m := s.userMessage(from)
-		m.Document = &tgbotapi.Document{FileID: fileID, FileUniqueID: "u" + fileID, FileName: fileName, MimeType: mime, FileSize: size}
-		m.Caption = caption
-		u.Message = m
-	})
-}
-
-// SendPhoto delivers a photo, as Telegram does: several sizes of one image.
-func (s *Server) SendPhoto(from User, fileID string, size int) int {
-	return s.addUpdate(func(u *tgbotapi.Update) {
-		m := s.userMessage(from)
-		m.Photo = []tgbotapi.PhotoSize{
-			{FileID: fileID + "-small", FileUniqueID: "s" + fileID, Width: 90, Height: 120, FileSize: size / 20},
-			{FileID: fileID, FileUniqueID: "u" + fileID, Width: 1200, Height: 1600, FileSize: size},
-		}
-		u.Message = m
-	})
-}
-
-// SendGroupText delivers a text from a group chat, which the bot ignores.
-func (s *Server) SendGroupText(from User, groupID int64, text string) int {
-	return s.addUpdate(func(u *tgbotapi.Update) {
-		m := s.userMessage(from)
-		m.Chat = &tgbotapi.Chat{ID: groupID, Type: "group", Title: "Nhóm"}
-		m.Text = text
-		u.Message = m
-	})
-}
-
-// PressButton delivers a callback query: the user pressed the button with
-// data under the bot's message messageID.
-func (s *Server) PressButton(from User, messageID int, data string) string {
-	var id string
-	s.addUpdate(func(u *tgbotapi.Update) {
-		id = strconv.Itoa(s.nextUpd) + "cb"
-		u.CallbackQuery = &tgbotapi.CallbackQuery{
-			ID: id, From: from.tg(), Data: data, ChatInstance: "ci",
-			Message: &tgbotapi.Message{MessageID: messageID, Chat: from.chat(), From: &tgbotapi.User{ID: BotID, IsBot: true}},
-		}
-	})
-	return id
-}
-
-// Pending returns the ids of updates not yet confirmed by the bot.
+// Pending returns the ids of the updates the bot has not confirmed yet, in
+// queue order.
 func (s *Server) Pending() []int {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	var ids []int
-	for _, u := range s.updates {
-		ids = append(ids, u.id)
+	ids := make([]int, len(s.updates))
+	for i, u := range s.updates {
+		ids[i] = u.id
 	}
 	return ids
 }
 
-// DeliveryCount returns how many times the update was returned by getUpdates.
+// DeliveryCount returns how many times getUpdates returned the update:
+// more than once means the bot polled again without confirming it.
 func (s *Server) DeliveryCount(updateID int) int {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return s.delivery[updateID]
+	return s.delivered[updateID]
 }
 
-// getUpdates follows Telegram: an offset confirms every update below it;
-// unconfirmed ones are returned again; with a timeout the call waits for
-// news. A second concurrent poller makes the first fail with 409.
-func (s *Server) getUpdates(w http.ResponseWriter, r *http.Request) {
-	offset, _ := strconv.Atoi(r.FormValue("offset"))
-	limit, _ := strconv.Atoi(r.FormValue("limit"))
+// confirmLocked applies getUpdates' offset: a positive offset confirms
+// (forgets) every update with a lower id; a negative one keeps only the
+// last -offset updates. s.mu must be held.
+func (s *Server) confirmLocked(offset int) {
+	switch {
+	case offset > 0:
+		kept := s.updates[:0]
+		for _, u := range s.updates {
+			if u.id >= offset {
+				kept = append(kept, u)
+			}
+		}
+		clear(s.updates[len(kept):]) // let forgotten updates be collected
+		s.updates = kept
+	case offset < 0 && -offset < len(s.updates):
+		n := copy(s.updates, s.updates[len(s.updates)+offset:])
+		clear(s.updates[n:])
+		s.updates = s.updates[:n]
+	}
+}
+
+// PollsInFlight returns how many getUpdates calls are being served now: a
+// test waits for 1 (with WaitFor) to know the bot is long-polling before
+// it acts.
+func (s *Server) PollsInFlight() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.polls
+}
+
+const conflict = "Conflict: terminated by other getUpdates request; make sure that only one bot instance is running"
+
+// getUpdates follows Telegram: the offset confirms what came before it;
+// unconfirmed updates are returned again, at most limit (1-100, default
+// 100) of them; with a timeout the call waits until an update arrives. A
+// newer getUpdates ends one still waiting with 409 Conflict.
+func (s *Server) getUpdates(c *call) (any, *apiError) {
+	offset, ok1 := c.num("offset")
+	limit, ok2 := c.num("limit")
+	timeout, ok3 := c.num("timeout")
+	if !ok1 || !ok2 || !ok3 {
+		return nil, badRequest("wrong parameter type")
+	}
 	if limit <= 0 || limit > 100 {
 		limit = 100
 	}
-	timeout, _ := strconv.Atoi(r.FormValue("timeout"))
-	deadline := time.NewTimer(time.Duration(timeout) * time.Second)
-	defer deadline.Stop()
+	timeout = max(timeout, 0)
 
 	s.mu.Lock()
-	s.polling++
-	myPoll := s.polling
+	s.pollGen++
+	gen := s.pollGen
+	s.polls++
+	s.confirmLocked(offset)
+	s.notifyLocked() // wakes an older poll so that it sees the conflict
 	s.mu.Unlock()
+	defer func() {
+		s.mu.Lock()
+		s.polls--
+		s.notifyLocked()
+		s.mu.Unlock()
+	}()
+
+	var expired <-chan time.Time
+	if timeout > 0 {
+		t := time.NewTimer(time.Duration(timeout) * time.Second)
+		defer t.Stop()
+		expired = t.C
+	}
 	for {
 		s.mu.Lock()
-		if s.polling != myPoll {
+		if s.pollGen != gen {
 			s.mu.Unlock()
-			writeError(w, http.StatusConflict, "Conflict: terminated by other getUpdates request; make sure that only one bot instance is running", 0)
-			return
+			return nil, &apiError{code: http.StatusConflict, desc: conflict}
 		}
-		if offset > 0 {
-			kept := s.updates[:0]
-			for _, u := range s.updates {
-				if u.id >= offset {
-					kept = append(kept, u)
-				}
+		if len(s.updates) > 0 || timeout == 0 {
+			out := make([]json.RawMessage, 0, min(limit, len(s.updates)))
+			for _, u := range s.updates[:min(limit, len(s.updates))] {
+				out = append(out, u.data)
+				s.delivered[u.id]++
 			}
-			s.updates = kept
+			s.mu.Unlock()
+			return out, nil
 		}
-		var out []json.RawMessage
-		for _, u := range s.updates {
-			if len(out) == limit {
-				break
-			}
-			out = append(out, u.data)
-			s.delivery[u.id]++
-		}
-		ch := s.changed
+		changed := s.changed
 		s.mu.Unlock()
-		if len(out) > 0 || timeout == 0 {
-			if out == nil {
-				out = []json.RawMessage{}
-			}
-			writeOK(w, out)
-			return
-		}
 		select {
-		case <-ch:
-		case <-deadline.C:
-			writeOK(w, []json.RawMessage{})
-			return
-		case <-r.Context().Done():
-			return
+		case <-changed:
+		case <-expired:
+			return []json.RawMessage{}, nil
+		case <-c.r.Context().Done():
+			return nil, errNoResponse
+		case <-s.done:
+			return nil, errNoResponse
 		}
 	}
-}
-
-// utf16 returns s in UTF-16 code units, Telegram's unit for lengths.
-func utf16(s string) []uint16 {
-	var out []uint16
-	for _, r := range s {
-		if r >= 0x10000 {
-			r -= 0x10000
-			out = append(out, uint16(0xD800+(r>>10)), uint16(0xDC00+(r&0x3FF)))
-		} else {
-			out = append(out, uint16(r))
-		}
-	}
-	return out
 }
