@@ -2,6 +2,10 @@
 // on disk under their sha256. bbolt holds metadata only: every file is
 // written, fsynced and renamed before the record naming it is committed, so
 // a crash leaves at worst an unreferenced file, never a record without one.
+//
+// Every commit costs two fsyncs, so each method is one short transaction
+// that writes only when something changed, and nothing slow (the network,
+// a file copy) ever runs inside one.
 package store
 
 import (
@@ -14,25 +18,39 @@ import (
 	"time"
 
 	bolt "go.etcd.io/bbolt"
+	berrors "go.etcd.io/bbolt/errors"
 
 	"cchcbot"
 )
 
+// FileName is the database file inside the data directory.
+const FileName = "cchcbot.db"
+
+// DefaultLockTimeout bounds the wait for another process's lock on the
+// database file when Options.LockTimeout is zero.
+const DefaultLockTimeout = 2 * time.Second
+
 // Options tune Open.
 type Options struct {
-	// LockTimeout bounds the wait for the file lock; another process
-	// holding it gets ELOCKED after this, never a hang. Default 2s.
+	// LockTimeout bounds the wait for the file lock: another process
+	// holding it gets ELOCKED after this, never a hang.
 	LockTimeout time.Duration
-	ReadOnly    bool
+	// ReadOnly opens without writing anything: no migration, no clean-up.
+	// The schema must then already be the current one.
+	ReadOnly bool
 	// Now stamps records whose caller gave no time. Default time.Now.
 	Now func() time.Time
 }
 
-// DB is the store.
+// DB is the store: a bbolt file and a directory of report files. It is safe
+// for concurrent use; bbolt lets one writer and many readers run at once.
 type DB struct {
 	bolt *bolt.DB
 	dir  string
 	now  func() time.Time
+
+	// maxUpdates bounds the remembered chat update ids.
+	maxUpdates int
 }
 
 var (
@@ -45,87 +63,103 @@ var (
 	_ cchcbot.AuditLog          = (*DB)(nil)
 )
 
-// FileName is the database file inside the data directory.
-const FileName = "cchcbot.db"
-
-// Open opens (creating if needed) the store in dir. The directory is made
-// 0700 and the files in it 0600: they hold every unit's reports.
+// Open opens the store in dir, creating it if needed, and brings its schema
+// up to date. The directory is made 0700 and the files in it 0600: they hold
+// every unit's reports. If another process holds the database the error is
+// ELOCKED, after opts.LockTimeout.
 func Open(dir string, opts Options) (*DB, error) {
-	if opts.LockTimeout == 0 {
-		opts.LockTimeout = 2 * time.Second
+	if opts.LockTimeout <= 0 {
+		opts.LockTimeout = DefaultLockTimeout
 	}
 	if opts.Now == nil {
 		opts.Now = time.Now
 	}
-	if err := os.MkdirAll(filepath.Join(dir, filesDir, tmpDir), 0o700); err != nil {
-		return nil, fmt.Errorf("create data dir: %w", err)
-	}
-	if err := os.Chmod(dir, 0o700); err != nil {
-		return nil, fmt.Errorf("secure data dir: %w", err)
-	}
 	path := filepath.Join(dir, FileName)
+	if !opts.ReadOnly {
+		if err := os.MkdirAll(filepath.Join(dir, filesDir, tmpDir), 0o700); err != nil {
+			return nil, fmt.Errorf("create data dir: %w", err)
+		}
+		if err := os.Chmod(dir, 0o700); err != nil {
+			return nil, fmt.Errorf("secure data dir: %w", err)
+		}
+	}
+
 	b, err := bolt.Open(path, 0o600, &bolt.Options{Timeout: opts.LockTimeout, ReadOnly: opts.ReadOnly})
-	if errors.Is(err, bolt.ErrTimeout) {
-		return nil, cchcbot.Errorf(cchcbot.ELOCKED, "Kho dữ liệu %s đang được một tiến trình khác sử dụng (cchcbot run đang chạy?)", path)
-	} else if err != nil {
+	switch {
+	case errors.Is(err, berrors.ErrTimeout):
+		return nil, cchcbot.Errorf(cchcbot.ELOCKED,
+			"Kho dữ liệu %s đang được một tiến trình khác sử dụng (thường là bot đang chạy bằng lệnh cchcbot run). Xin thực hiện qua bot đang chạy, hoặc dừng bot rồi thử lại.", path)
+	case opts.ReadOnly && errors.Is(err, os.ErrNotExist):
+		return nil, cchcbot.Errorf(cchcbot.ENOTFOUND, "Không có kho dữ liệu tại %s. Xin kiểm tra mục data_dir trong tệp cấu hình.", path)
+	case err != nil:
 		return nil, fmt.Errorf("open %s: %w", path, err)
 	}
-	db := &DB{bolt: b, dir: dir, now: opts.Now}
-	if !opts.ReadOnly {
-		if err := db.migrate(); err != nil {
-			b.Close()
-			return nil, err
-		}
-		db.cleanTemp()
-	} else if err := db.checkVersion(); err != nil {
+
+	db := &DB{bolt: b, dir: dir, now: opts.Now, maxUpdates: defaultMaxUpdates}
+	if opts.ReadOnly {
+		err = db.checkVersion()
+	} else if err = os.Chmod(path, 0o600); err != nil {
+		err = fmt.Errorf("secure %s: %w", path, err)
+	} else if err = db.migrate(); err == nil {
+		err = db.cleanTemp()
+	}
+	if err != nil {
 		b.Close()
 		return nil, err
 	}
 	return db, nil
 }
 
-// Close closes the database.
-func (db *DB) Close() error { return db.bolt.Close() }
+// Close closes the database. Files already opened with OpenFile stay
+// readable.
+func (db *DB) Close() error {
+	if err := db.bolt.Close(); err != nil {
+		return fmt.Errorf("close %s: %w", db.Path(), err)
+	}
+	return nil
+}
 
 // Path returns the database file's path.
-func (db *DB) Path() string { return db.bolt.Path() }
+func (db *DB) Path() string { return filepath.Join(db.dir, FileName) }
 
 // Dir returns the data directory.
 func (db *DB) Dir() string { return db.dir }
 
-// Size returns the database file's size in bytes.
-func (db *DB) Size() (int64, error) {
-	fi, err := os.Stat(db.Path())
-	if err != nil {
-		return 0, err
-	}
-	return fi.Size(), nil
-}
+// errNoChange ends an update transaction that found nothing to write: it
+// is rolled back instead of committed, which saves the commit's fsyncs.
+var errNoChange = errors.New("no change")
 
-// Check verifies the database's internal consistency (bbolt's tx.Check).
-func (db *DB) Check() error {
-	return db.bolt.View(func(tx *bolt.Tx) error {
-		for err := range tx.Check() {
-			return fmt.Errorf("store check: %w", err)
-		}
+// update runs fn in a write transaction. Domain errors pass through as
+// they are; others are wrapped with op.
+func (db *DB) update(ctx context.Context, op string, fn func(tx *bolt.Tx) error) error {
+	if err := ctx.Err(); err != nil {
+		return fmt.Errorf("store: %s: %w", op, err)
+	}
+	err := db.bolt.Update(fn)
+	if errors.Is(err, errNoChange) {
 		return nil
-	})
+	}
+	return wrap(op, err)
 }
 
-func (db *DB) update(ctx context.Context, fn func(tx *bolt.Tx) error) error {
+// view runs fn in a read transaction; fn must not linger, since a long
+// read keeps the file from reusing pages.
+func (db *DB) view(ctx context.Context, op string, fn func(tx *bolt.Tx) error) error {
 	if err := ctx.Err(); err != nil {
+		return fmt.Errorf("store: %s: %w", op, err)
+	}
+	return wrap(op, db.bolt.View(fn))
+}
+
+func wrap(op string, err error) error {
+	var e *cchcbot.Error
+	if err == nil || errors.As(err, &e) {
 		return err
 	}
-	return db.bolt.Update(fn)
+	return fmt.Errorf("store: %s: %w", op, err)
 }
 
-func (db *DB) view(ctx context.Context, fn func(tx *bolt.Tx) error) error {
-	if err := ctx.Err(); err != nil {
-		return err
-	}
-	return db.bolt.View(fn)
-}
-
+// stamp returns t, or now if the caller gave no time.
 func (db *DB) stamp(t time.Time) time.Time {
 	if t.IsZero() {
 		return db.now()
@@ -136,20 +170,33 @@ func (db *DB) stamp(t time.Time) time.Time {
 func put(b *bolt.Bucket, key []byte, v any) error {
 	data, err := json.Marshal(v)
 	if err != nil {
-		return fmt.Errorf("encode: %w", err)
+		return fmt.Errorf("encode %q: %w", key, err)
 	}
 	return b.Put(key, data)
 }
 
-// get decodes the value at key into v and reports whether it existed. The
-// decode copies, so v stays valid after the transaction.
+// get decodes the value at key into v and reports whether it existed.
+// Decoding copies, so v stays valid after the transaction.
 func get(b *bolt.Bucket, key []byte, v any) (bool, error) {
 	data := b.Get(key)
 	if data == nil {
 		return false, nil
 	}
+	return true, decode(key, data, v)
+}
+
+func decode(key, data []byte, v any) error {
 	if err := json.Unmarshal(data, v); err != nil {
-		return true, fmt.Errorf("decode %q: %w", key, err)
+		return fmt.Errorf("decode %q: %w", key, err)
 	}
-	return true, nil
+	return nil
+}
+
+// clone copies a slice bbolt returned: those are valid only inside their
+// transaction.
+func clone(b []byte) []byte {
+	if b == nil {
+		return nil
+	}
+	return append([]byte{}, b...)
 }

@@ -9,58 +9,78 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strings"
 
 	"cchcbot"
 )
 
+// The layout of report files: dir/files/<first two hex digits>/<sha256>,
+// and uploads in progress in dir/files/tmp, removed at Open.
 const (
 	filesDir = "files"
 	tmpDir   = "tmp"
 )
 
-// PutFile streams r into the file store: to a temp file while hashing,
-// fsynced, then renamed to its content address and the directory fsynced.
-// Only then may a record name the hash. At most limit bytes are taken.
+// PutFile streams r into the file store and returns its sha256 and size:
+// to a temp file while hashing, fsynced, renamed to its content address and
+// the directory fsynced. Only then may a record name the hash. At most
+// limit bytes are taken: a longer stream is ETOOLARGE and leaves nothing.
+// Identical content is stored once.
 func (db *DB) PutFile(ctx context.Context, r io.Reader, limit int64) (string, int64, error) {
-	tmp, err := os.CreateTemp(filepath.Join(db.dir, filesDir, tmpDir), "up-*")
+	tmp, err := os.CreateTemp(filepath.Join(db.dir, filesDir, tmpDir), "up-*") // mode 0600
 	if err != nil {
-		return "", 0, fmt.Errorf("temp file: %w", err)
+		return "", 0, fmt.Errorf("store file: %w", err)
 	}
-	defer os.Remove(tmp.Name()) // no-op after the rename
+	defer os.Remove(tmp.Name()) // fails harmlessly after the rename
 	defer tmp.Close()
 
 	h := sha256.New()
 	n, err := io.Copy(io.MultiWriter(tmp, h), io.LimitReader(ctxReader{ctx, r}, limit+1))
 	if err != nil {
-		return "", 0, fmt.Errorf("receive file: %w", err)
+		return "", 0, fmt.Errorf("store file: receive: %w", err)
 	}
 	if n > limit {
-		return "", 0, cchcbot.Errorf(cchcbot.ETOOLARGE, "Tệp vượt quá giới hạn %d MB.", limit>>20)
+		return "", 0, cchcbot.Errorf(cchcbot.ETOOLARGE,
+			"Tệp vượt quá dung lượng cho phép (%s). Xin vui lòng gửi tệp nhỏ hơn, hoặc nén hay chia nhỏ tệp rồi gửi lại.", formatSize(limit))
 	}
 	if err := tmp.Sync(); err != nil {
-		return "", 0, fmt.Errorf("sync file: %w", err)
+		return "", 0, fmt.Errorf("store file: sync: %w", err)
 	}
 	if err := tmp.Close(); err != nil {
-		return "", 0, fmt.Errorf("close file: %w", err)
+		return "", 0, fmt.Errorf("store file: close: %w", err)
 	}
+
 	sum := hex.EncodeToString(h.Sum(nil))
 	dst := db.blobPath(sum)
-	if err := os.MkdirAll(filepath.Dir(dst), 0o700); err != nil {
-		return "", 0, err
+	if err := db.makeBlobDir(filepath.Dir(dst)); err != nil {
+		return "", 0, fmt.Errorf("store file: %w", err)
 	}
 	if _, err := os.Stat(dst); err == nil {
-		return sum, n, nil // same content already stored
+		return sum, n, nil // the same content is already stored
 	}
 	if err := os.Rename(tmp.Name(), dst); err != nil {
 		return "", 0, fmt.Errorf("store file: %w", err)
 	}
 	if err := syncDir(filepath.Dir(dst)); err != nil {
-		return "", 0, err
+		return "", 0, fmt.Errorf("store file: %w", err)
 	}
 	return sum, n, nil
 }
 
-// OpenFile opens a stored file by its sha256.
+// makeBlobDir creates a files/<aa> directory, and fsyncs its parent when
+// it is new so that the directory itself survives a crash.
+func (db *DB) makeBlobDir(dir string) error {
+	if _, err := os.Stat(dir); err == nil {
+		return nil
+	}
+	if err := os.Mkdir(dir, 0o700); err != nil && !errors.Is(err, os.ErrExist) {
+		return err
+	}
+	return syncDir(filepath.Dir(dir))
+}
+
+// OpenFile opens a stored file by its sha256: ENOTFOUND if there is none,
+// EINVALID if sum is not a sha256.
 func (db *DB) OpenFile(sum string) (io.ReadCloser, error) {
 	path, err := db.FilePath(sum)
 	if err != nil {
@@ -68,9 +88,11 @@ func (db *DB) OpenFile(sum string) (io.ReadCloser, error) {
 	}
 	f, err := os.Open(path)
 	if errors.Is(err, os.ErrNotExist) {
-		return nil, cchcbot.Errorf(cchcbot.ENOTFOUND, "Không tìm thấy tệp %s.", sum)
+		return nil, cchcbot.Errorf(cchcbot.ENOTFOUND, "Không tìm thấy tệp báo cáo trong kho lưu trữ (mã %s).", sum[:12])
+	} else if err != nil {
+		return nil, fmt.Errorf("open file: %w", err)
 	}
-	return f, err
+	return f, nil
 }
 
 // HasFile reports whether a file with that sha256 is stored.
@@ -79,15 +101,16 @@ func (db *DB) HasFile(sum string) bool {
 	if err != nil {
 		return false
 	}
-	_, err = os.Stat(path)
-	return err == nil
+	fi, err := os.Stat(path)
+	return err == nil && fi.Mode().IsRegular()
 }
 
-// FilePath returns where the file with that sha256 lives. Anything but 64
-// lower-case hex digits is refused, so a hash can never be a path trick.
+// FilePath returns where the file with that sha256 lives, stored or not.
+// Anything but 64 lower-case hex digits is EINVALID, so that a hash can
+// never be a path trick ("../cchcbot.db").
 func (db *DB) FilePath(sum string) (string, error) {
 	if !validSHA256(sum) {
-		return "", cchcbot.Errorf(cchcbot.EINVALID, "Mã tệp %q không hợp lệ.", sum)
+		return "", cchcbot.Errorf(cchcbot.EINVALID, "Mã tệp không hợp lệ.")
 	}
 	return db.blobPath(sum), nil
 }
@@ -97,15 +120,28 @@ func (db *DB) blobPath(sum string) string {
 }
 
 func validSHA256(s string) bool {
-	if len(s) != 64 {
+	if len(s) != 2*sha256.Size {
 		return false
 	}
-	for _, c := range s {
+	for _, c := range []byte(s) {
 		if !('0' <= c && c <= '9' || 'a' <= c && c <= 'f') {
 			return false
 		}
 	}
 	return true
+}
+
+// formatSize says a limit the way people read it: "20 MB", "512 KB".
+func formatSize(n int64) string {
+	switch {
+	case n >= 1<<20 && n%(1<<20) == 0:
+		return fmt.Sprintf("%d MB", n>>20)
+	case n >= 1<<20:
+		return strings.Replace(fmt.Sprintf("%.1f MB", float64(n)/(1<<20)), ".", ",", 1) // Vietnamese decimal comma
+	case n >= 1<<10:
+		return fmt.Sprintf("%d KB", n>>10)
+	}
+	return fmt.Sprintf("%d byte", n)
 }
 
 func syncDir(dir string) error {
@@ -115,12 +151,12 @@ func syncDir(dir string) error {
 	}
 	defer d.Close()
 	if err := d.Sync(); err != nil {
-		return fmt.Errorf("sync dir: %w", err)
+		return fmt.Errorf("sync dir %s: %w", dir, err)
 	}
 	return nil
 }
 
-// ctxReader stops a long download when its context ends.
+// ctxReader stops a long upload when its context ends.
 type ctxReader struct {
 	ctx context.Context
 	r   io.Reader

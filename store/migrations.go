@@ -1,136 +1,191 @@
 package store
 
 import (
-	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
 	"strconv"
+	"time"
 
 	bolt "go.etcd.io/bbolt"
 
 	"cchcbot"
 )
 
-// migration is one step of the schema. Each runs once, in its own
-// transaction, and is recorded by name in that same transaction, so a
-// half-done migration never sticks.
+// migration is one step of the schema's history. Each runs once, in its own
+// transaction, and is recorded in that same transaction (by name, and as
+// the new schema version), so a half-done migration never sticks: a crash
+// mid-way leaves the previous version, and the next Open runs it again.
 type migration struct {
 	name string
 	fn   func(tx *bolt.Tx) error
 }
 
-// migrations is the schema's history; append only. SchemaVersion is its
-// length.
-var migrations = []migration{
-	{"0001-create-buckets", func(tx *bolt.Tx) error {
-		for _, b := range [][]byte{bucketMeta, bucketUnits, bucketMembers, bucketAdmins, bucketInvites,
-			bucketSubmissions, bucketSubByPU, bucketReminders, bucketDrafts, bucketAudit} {
-			if _, err := tx.CreateBucketIfNotExists(b); err != nil {
-				return err
-			}
-		}
-		return nil
-	}},
-	// Version 2 added the per-unit submission index (for a unit's history
-	// without scanning every submission), update-id bookkeeping, keyed
-	// state, and the units' config order.
-	{"0002-unit-index-updates-order", func(tx *bolt.Tx) error {
-		for _, b := range [][]byte{bucketSubByUnit, bucketUpdates, bucketUpdateOrder, bucketState} {
-			if _, err := tx.CreateBucketIfNotExists(b); err != nil {
-				return err
-			}
-		}
-		subs, idx := tx.Bucket(bucketSubmissions), tx.Bucket(bucketSubByUnit)
-		if err := subs.ForEach(func(k, v []byte) error {
-			var s cchcbot.Submission
-			if err := json.Unmarshal(v, &s); err != nil {
-				return fmt.Errorf("submission %x: %w", k, err)
-			}
-			return idx.Put(append(joinKey(s.UnitCode, s.PeriodID, ""), be32(uint32(s.Version))...), append([]byte(nil), k...))
-		}); err != nil {
-			return err
-		}
-		// Units written before Order existed keep their code order.
-		units := tx.Bucket(bucketUnits)
-		order, fixes := 0, map[string]cchcbot.Unit{}
-		if err := units.ForEach(func(k, v []byte) error {
-			var u cchcbot.Unit
-			if err := json.Unmarshal(v, &u); err != nil {
-				return err
-			}
-			order++
-			if u.Order == 0 {
-				u.Order = order
-				fixes[string(k)] = u
-			}
-			return nil
-		}); err != nil {
-			return err
-		}
-		for k, u := range fixes {
-			if err := put(units, []byte(k), u); err != nil {
-				return err
-			}
-		}
-		return nil
-	}},
+// migrations is the schema's history, oldest first. Append only: a
+// database records how many it has run, never which code ran them.
+var migrations = [...]migration{
+	{"0001-create-buckets", createBuckets},
+	{"0002-unit-index-updates-order", unitIndexUpdatesOrder},
+	{"0003-reminders-in-flight-index", remindersInFlightIndex},
 }
 
-// SchemaVersion is the schema this code writes.
-var SchemaVersion = len(migrations)
+// SchemaVersion is the schema this code reads and writes: the number of
+// migrations it knows. A database with a higher version is refused.
+const SchemaVersion = len(migrations)
 
-func (db *DB) migrate() error {
-	for i, m := range migrations {
-		err := db.bolt.Update(func(tx *bolt.Tx) error {
-			v, err := readVersion(tx)
-			if err != nil {
-				return err
-			}
-			if v > SchemaVersion {
-				return fmt.Errorf("kho dữ liệu có phiên bản cấu trúc %d, mới hơn phiên bản %d mà chương trình này hiểu: hãy dùng bản cchcbot mới hơn", v, SchemaVersion)
-			}
-			if v > i {
-				return nil // applied before
-			}
-			if err := m.fn(tx); err != nil {
-				return fmt.Errorf("migration %s: %w", m.name, err)
-			}
-			meta, err := tx.CreateBucketIfNotExists(bucketMeta)
-			if err != nil {
-				return err
-			}
-			if err := meta.Put([]byte(prefixMigration+m.name), []byte(db.now().UTC().Format("2006-01-02T15:04:05Z"))); err != nil {
-				return err
-			}
-			return meta.Put(keySchemaVersion, []byte(strconv.Itoa(i+1)))
-		})
-		if err != nil {
+// createBuckets makes the buckets of the first release.
+func createBuckets(tx *bolt.Tx) error {
+	return createIfMissing(tx, bucketMeta, bucketUnits, bucketMembers, bucketAdmins, bucketInvites,
+		bucketSubmissions, bucketSubByPU, bucketReminders, bucketDrafts, bucketAudit)
+}
+
+// unitIndexUpdatesOrder adds the per-unit submission index (a unit's
+// history without scanning every submission) and fills it from the
+// submissions there are; adds the buckets of update-id bookkeeping and
+// keyed state; and numbers the units written before Unit.Order existed, in
+// code order, so that lists keep a stable order until the next config sync
+// sets the real one.
+func unitIndexUpdatesOrder(tx *bolt.Tx) error {
+	if err := createIfMissing(tx, bucketSubByUnit, bucketUpdates, bucketUpdateOrder, bucketState); err != nil {
+		return err
+	}
+	idx := tx.Bucket(bucketSubByUnit)
+	if err := tx.Bucket(bucketSubmissions).ForEach(func(k, v []byte) error {
+		var s cchcbot.Submission
+		if err := decode(k, v, &s); err != nil {
+			return err
+		}
+		return idx.Put(subByUnitKey(s.UnitCode, s.PeriodID, s.Version), clone(k))
+	}); err != nil {
+		return err
+	}
+
+	units := tx.Bucket(bucketUnits)
+	order, fixes := 0, map[string]cchcbot.Unit{}
+	if err := units.ForEach(func(k, v []byte) error {
+		var u cchcbot.Unit
+		if err := decode(k, v, &u); err != nil {
+			return err
+		}
+		order++
+		if u.Order == 0 {
+			u.Order = order
+			fixes[string(k)] = u
+		}
+		return nil
+	}); err != nil {
+		return err
+	}
+	// Written after the walk: a Put during ForEach may move the cursor.
+	for k, u := range fixes {
+		if err := put(units, []byte(k), u); err != nil {
 			return err
 		}
 	}
 	return nil
 }
 
+// remindersInFlightIndex adds the index of reminders left "sending", so
+// that recovery at start-up reads those few records instead of the whole
+// log, and fills it from the log.
+func remindersInFlightIndex(tx *bolt.Tx) error {
+	if err := createIfMissing(tx, bucketSending); err != nil {
+		return err
+	}
+	idx := tx.Bucket(bucketSending)
+	return tx.Bucket(bucketReminders).ForEach(func(k, v []byte) error {
+		var r cchcbot.Reminder
+		if err := decode(k, v, &r); err != nil {
+			return err
+		}
+		if r.State != cchcbot.ReminderSending {
+			return nil
+		}
+		return idx.Put(clone(k), []byte{})
+	})
+}
+
+func createIfMissing(tx *bolt.Tx, names ...[]byte) error {
+	for _, name := range names {
+		if _, err := tx.CreateBucketIfNotExists(name); err != nil {
+			return fmt.Errorf("create bucket %s: %w", name, err)
+		}
+	}
+	return nil
+}
+
+// migrate runs the migrations the database has not run yet.
+func (db *DB) migrate() error {
+	var version int
+	if err := db.bolt.View(func(tx *bolt.Tx) (err error) {
+		version, err = readVersion(tx)
+		return err
+	}); err != nil {
+		return fmt.Errorf("read schema version of %s: %w", db.Path(), err)
+	}
+	if version > SchemaVersion {
+		return db.newerSchema(version)
+	}
+	for i := version; i < len(migrations); i++ {
+		m := migrations[i]
+		err := db.bolt.Update(func(tx *bolt.Tx) error {
+			if err := m.fn(tx); err != nil {
+				return err
+			}
+			meta, err := tx.CreateBucketIfNotExists(bucketMeta)
+			if err != nil {
+				return err
+			}
+			ran := db.now().UTC().Format(time.RFC3339)
+			if err := meta.Put([]byte(prefixMigration+m.name), []byte(ran)); err != nil {
+				return err
+			}
+			return meta.Put(keySchemaVersion, []byte(strconv.Itoa(i+1)))
+		})
+		if err != nil {
+			return fmt.Errorf("migration %s of %s: %w", m.name, db.Path(), err)
+		}
+	}
+	return nil
+}
+
+// checkVersion refuses a read-only open of any schema but this code's: it
+// cannot migrate without writing.
 func (db *DB) checkVersion() error {
 	return db.bolt.View(func(tx *bolt.Tx) error {
 		v, err := readVersion(tx)
-		if err != nil {
-			return err
-		}
-		if v != SchemaVersion {
-			return fmt.Errorf("kho dữ liệu có phiên bản cấu trúc %d, chương trình cần %d: hãy mở một lần ở chế độ ghi để nâng cấp", v, SchemaVersion)
+		switch {
+		case err != nil:
+			return fmt.Errorf("read schema version of %s: %w", db.Path(), err)
+		case v > SchemaVersion:
+			return db.newerSchema(v)
+		case v < SchemaVersion:
+			return cchcbot.Errorf(cchcbot.ECONFLICT,
+				"Kho dữ liệu %s có phiên bản cấu trúc %d, cũ hơn phiên bản %d của chương trình. Xin khởi động bot (cchcbot run) một lần để nâng cấp kho dữ liệu.",
+				db.Path(), v, SchemaVersion)
 		}
 		return nil
 	})
 }
 
-// cleanTemp removes temp files a crash left mid-write: they were never
+func (db *DB) newerSchema(v int) error {
+	return cchcbot.Errorf(cchcbot.ECONFLICT,
+		"Kho dữ liệu %s có phiên bản cấu trúc %d, mới hơn phiên bản %d mà chương trình này hiểu. Xin dùng bản cchcbot mới hơn; chương trình không mở kho để tránh làm hỏng dữ liệu.",
+		db.Path(), v, SchemaVersion)
+}
+
+// cleanTemp removes temp files a crash left mid-upload: they were never
 // renamed to a content address, so no record names them.
-func (db *DB) cleanTemp() {
+func (db *DB) cleanTemp() error {
 	dir := filepath.Join(db.dir, filesDir, tmpDir)
-	entries, _ := os.ReadDir(dir)
-	for _, e := range entries {
-		os.Remove(filepath.Join(dir, e.Name()))
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return fmt.Errorf("clean temp files: %w", err)
 	}
+	for _, e := range entries {
+		if err := os.RemoveAll(filepath.Join(dir, e.Name())); err != nil {
+			return fmt.Errorf("clean temp files: %w", err)
+		}
+	}
+	return nil
 }

@@ -3,6 +3,7 @@ package store
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"time"
 
 	bolt "go.etcd.io/bbolt"
@@ -10,51 +11,83 @@ import (
 	"cchcbot"
 )
 
-func reminderKey(periodID, unitCode, step string, member cchcbot.UserID) []byte {
-	return joinKey(periodID, unitCode, step, string(member))
-}
-
 // BeginReminder records r as "sending" unless a record with its identity
-// exists, and reports whether the caller should send it. The record is
-// committed before the send, so after a crash the message is either known
-// sent, or left "sending": the single message in doubt.
+// (period, unit, step, member) exists, and reports whether the caller
+// should send it. The record is committed before the send, so after a
+// crash a message is either known sent or left "sending" (PendingReminders):
+// at most one message per identity is ever in doubt.
 func (db *DB) BeginReminder(ctx context.Context, r cchcbot.Reminder) (bool, error) {
-	begin := false
-	err := db.update(ctx, func(tx *bolt.Tx) error {
+	k, err := identity(r)
+	if err != nil {
+		return false, err
+	}
+	r.State, r.UpdatedAt = cchcbot.ReminderSending, db.stamp(r.UpdatedAt)
+	begun := false
+	err = db.update(ctx, "begin reminder", func(tx *bolt.Tx) error {
 		b := tx.Bucket(bucketReminders)
-		k := reminderKey(r.PeriodID, r.UnitCode, r.Step, r.Member)
 		if b.Get(k) != nil {
-			return nil
+			return errNoChange
 		}
-		r.State, r.UpdatedAt = cchcbot.ReminderSending, db.stamp(r.UpdatedAt)
-		begin = true
-		return put(b, k, r)
+		if err := put(b, k, r); err != nil {
+			return err
+		}
+		begun = true
+		return tx.Bucket(bucketSending).Put(k, []byte{})
 	})
-	return begin, err
+	return begun && err == nil, err
 }
 
-// FinishReminder records the outcome of a send; an acknowledgement already
-// recorded is kept.
+// FinishReminder records the outcome of a send begun by BeginReminder: the
+// state, SentAt, Error, MessageID and UpdatedAt (now if zero) are
+// overwritten; an acknowledgement already recorded is kept.
 func (db *DB) FinishReminder(ctx context.Context, r cchcbot.Reminder) error {
 	return db.MarkReminders(ctx, []cchcbot.Reminder{r})
 }
 
-// MarkReminders writes many reminder records in one transaction: each
-// commit costs two fsyncs, so a bulk "skipped" after downtime is one commit.
+// MarkReminders writes many reminder records in one transaction, as
+// FinishReminder writes one. Each commit costs two fsyncs, so the steps
+// the scheduler skips after downtime are recorded in one.
 func (db *DB) MarkReminders(ctx context.Context, rs []cchcbot.Reminder) error {
-	return db.update(ctx, func(tx *bolt.Tx) error {
-		b := tx.Bucket(bucketReminders)
-		for _, r := range rs {
-			k := reminderKey(r.PeriodID, r.UnitCode, r.Step, r.Member)
-			var old cchcbot.Reminder
-			if _, err := get(b, k, &old); err != nil {
+	keys := make([][]byte, len(rs))
+	for i, r := range rs {
+		k, err := identity(r)
+		if err != nil {
+			return err
+		}
+		if r.State == "" {
+			return fmt.Errorf("mark reminder %q: no state", k)
+		}
+		keys[i] = k
+	}
+	now := db.now()
+	return db.update(ctx, "mark reminders", func(tx *bolt.Tx) error {
+		b, sending := tx.Bucket(bucketReminders), tx.Bucket(bucketSending)
+		for i, r := range rs {
+			var rec cchcbot.Reminder
+			found, err := get(b, keys[i], &rec)
+			if err != nil {
 				return err
 			}
-			if r.AckedAt.IsZero() {
-				r.AckedAt = old.AckedAt
+			if !found {
+				rec = r
 			}
-			r.UpdatedAt = db.stamp(r.UpdatedAt)
-			if err := put(b, k, r); err != nil {
+			rec.State, rec.SentAt, rec.Error, rec.MessageID = r.State, r.SentAt, r.Error, r.MessageID
+			if !r.PlannedAt.IsZero() {
+				rec.PlannedAt = r.PlannedAt
+			}
+			rec.UpdatedAt = r.UpdatedAt
+			if rec.UpdatedAt.IsZero() {
+				rec.UpdatedAt = now
+			}
+			if err := put(b, keys[i], rec); err != nil {
+				return err
+			}
+			if rec.State == cchcbot.ReminderSending {
+				err = sending.Put(keys[i], []byte{})
+			} else {
+				err = sending.Delete(keys[i])
+			}
+			if err != nil {
 				return err
 			}
 		}
@@ -62,7 +95,15 @@ func (db *DB) MarkReminders(ctx context.Context, rs []cchcbot.Reminder) error {
 	})
 }
 
-// Reminders returns the log of a period.
+// identity returns a reminder's key, refusing a reminder without one.
+func identity(r cchcbot.Reminder) ([]byte, error) {
+	if !validKeyPart(r.PeriodID) || !validKeyPart(r.UnitCode) || !validKeyPart(r.Step) || !validKeyPart(string(r.Member)) {
+		return nil, fmt.Errorf("reminder (%q, %q, %q, %q): incomplete identity", r.PeriodID, r.UnitCode, r.Step, r.Member)
+	}
+	return reminderKey(r.PeriodID, r.UnitCode, r.Step, r.Member), nil
+}
+
+// Reminders returns the log of a period, by unit, step and member.
 func (db *DB) Reminders(ctx context.Context, periodID string) ([]cchcbot.Reminder, error) {
 	return db.reminders(ctx, joinKey(periodID, ""))
 }
@@ -74,12 +115,11 @@ func (db *DB) RemindersFor(ctx context.Context, periodID, unitCode string) ([]cc
 
 func (db *DB) reminders(ctx context.Context, prefix []byte) ([]cchcbot.Reminder, error) {
 	var out []cchcbot.Reminder
-	err := db.view(ctx, func(tx *bolt.Tx) error {
-		b := tx.Bucket(bucketReminders)
-		c := b.Cursor()
-		for k, _ := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, _ = c.Next() {
+	err := db.view(ctx, "reminders", func(tx *bolt.Tx) error {
+		c := tx.Bucket(bucketReminders).Cursor()
+		for k, v := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, v = c.Next() {
 			var r cchcbot.Reminder
-			if _, err := get(b, k, &r); err != nil {
+			if err := decode(k, v, &r); err != nil {
 				return err
 			}
 			out = append(out, r)
@@ -89,34 +129,44 @@ func (db *DB) reminders(ctx context.Context, prefix []byte) ([]cchcbot.Reminder,
 	return out, err
 }
 
-// PendingReminders returns the records a crash left "sending".
+// PendingReminders returns the records left "sending": the sends a crash
+// interrupted, whose fate is unknown. It reads an index of those few, not
+// the whole log.
 func (db *DB) PendingReminders(ctx context.Context) ([]cchcbot.Reminder, error) {
-	all, err := db.reminders(ctx, nil)
 	var out []cchcbot.Reminder
-	for _, r := range all {
-		if r.State == cchcbot.ReminderSending {
+	err := db.view(ctx, "pending reminders", func(tx *bolt.Tx) error {
+		b := tx.Bucket(bucketReminders)
+		return tx.Bucket(bucketSending).ForEach(func(k, _ []byte) error {
+			var r cchcbot.Reminder
+			if found, err := get(b, k, &r); err != nil {
+				return err
+			} else if !found {
+				return fmt.Errorf("in-flight index names %q, which is not in the log", k)
+			}
 			out = append(out, r)
-		}
-	}
+			return nil
+		})
+	})
 	return out, err
 }
 
-// AckReminder records that the member pressed "Đã nhận"; a second press
-// keeps the first time.
+// AckReminder records that the member pressed "Đã nhận" on a reminder; a
+// second press keeps the first time. An unknown reminder is ENOTFOUND.
 func (db *DB) AckReminder(ctx context.Context, periodID, unitCode, step string, member cchcbot.UserID, now time.Time) error {
-	return db.update(ctx, func(tx *bolt.Tx) error {
+	now = db.stamp(now)
+	k := reminderKey(periodID, unitCode, step, member)
+	return db.update(ctx, "ack reminder", func(tx *bolt.Tx) error {
 		b := tx.Bucket(bucketReminders)
-		k := reminderKey(periodID, unitCode, step, member)
 		var r cchcbot.Reminder
 		if found, err := get(b, k, &r); err != nil {
 			return err
 		} else if !found {
-			return cchcbot.Errorf(cchcbot.ENOTFOUND, "Không tìm thấy lời nhắc này.")
+			return cchcbot.Errorf(cchcbot.ENOTFOUND, "Không tìm thấy lời nhắc này trong sổ theo dõi. Xin dùng nút trên lời nhắc mới nhất.")
 		}
 		if r.Acked() {
-			return nil
+			return errNoChange
 		}
-		r.AckedAt = db.stamp(now)
+		r.AckedAt = now
 		return put(b, k, r)
 	})
 }

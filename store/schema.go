@@ -4,34 +4,49 @@ import (
 	"encoding/binary"
 	"fmt"
 	"strconv"
+	"strings"
 
 	bolt "go.etcd.io/bbolt"
+
+	"cchcbot"
 )
 
-// Buckets. Values are JSON of the root package's types; keys are chosen so
-// that a cursor walk gives the order the readers need.
+// The buckets. Values are JSON (encoding/json) of the root package's types
+// unless noted; keys are chosen so that a cursor walk yields the order the
+// readers want, and composite keys join their parts with a zero byte, which
+// no code or id may contain.
+//
+// Submissions are found through two indexes whose values are the be64 id:
+// a period's versions by unit, and a unit's versions by period. Version
+// numbers are big-endian so that version 10 sorts after version 9.
 var (
-	bucketMeta        = []byte("meta")         // schema version, applied migrations, secrets
-	bucketUnits       = []byte("units")        // unit code → Unit
-	bucketMembers     = []byte("members")      // UserID → Member
-	bucketAdmins      = []byte("admins")       // UserID → Admin
-	bucketInvites     = []byte("invites")      // sha256(code) → Invite
-	bucketSubmissions = []byte("submissions")  // be64 id → Submission
-	bucketSubByPU     = []byte("sub_by_pu")    // period \0 unit \0 be32 version → be64 id
-	bucketSubByUnit   = []byte("sub_by_unit")  // unit \0 period \0 be32 version → be64 id
-	bucketReminders   = []byte("reminders")    // period \0 unit \0 step \0 member → Reminder
-	bucketDrafts      = []byte("drafts")       // UserID → Draft
-	bucketAudit       = []byte("audit")        // be64 seq → AuditEntry (append-only)
-	bucketUpdates     = []byte("updates")      // be64 update id → be64 insertion order
-	bucketUpdateOrder = []byte("update_order") // be64 insertion order → be64 update id
-	bucketState       = []byte("state")        // small keyed state of the scheduler and bot
+	bucketMeta        = []byte("meta")              // schema version, applied migrations, last update id, secrets
+	bucketUnits       = []byte("units")             // unit code → Unit
+	bucketMembers     = []byte("members")           // UserID → Member (one unit per person)
+	bucketAdmins      = []byte("admins")            // UserID → Admin
+	bucketInvites     = []byte("invites")           // sha256(code), hex → Invite; never the code
+	bucketSubmissions = []byte("submissions")       // be64 id → Submission; the id comes from the bucket's sequence
+	bucketSubByPU     = []byte("sub_by_pu")         // period \0 unit \0 be32 version → be64 id
+	bucketSubByUnit   = []byte("sub_by_unit")       // unit \0 period \0 be32 version → be64 id
+	bucketReminders   = []byte("reminders")         // period \0 unit \0 step \0 member → Reminder
+	bucketSending     = []byte("reminders_sending") // same key as reminders → empty: the records left "sending"
+	bucketDrafts      = []byte("drafts")            // UserID → Draft
+	bucketAudit       = []byte("audit")             // be64 seq → AuditEntry; append-only
+	bucketUpdates     = []byte("updates")           // be64 chat update id → be64 insertion number
+	bucketUpdateOrder = []byte("update_order")      // be64 insertion number → be64 update id; prunes the oldest
+	bucketState       = []byte("state")             // key → raw bytes: small state of the scheduler and the bot
 )
 
+// Keys of the meta bucket.
 var (
-	keySchemaVersion = []byte("schema_version")
-	keyLastUpdate    = []byte("last_update_id")
-	prefixMigration  = "migration/"
-	prefixSecret     = "secret/"
+	keySchemaVersion = []byte("schema_version") // decimal, the number of migrations applied
+	keyLastUpdate    = []byte("last_update_id") // be64, the highest chat update id handled
+)
+
+// Key prefixes in the meta bucket.
+const (
+	prefixMigration = "migration/" // + name → RFC 3339 time it ran
+	prefixSecret    = "secret/"    // + name → random bytes
 )
 
 func be64(n uint64) []byte {
@@ -46,6 +61,8 @@ func be32(n uint32) []byte {
 	return b
 }
 
+// joinKey joins parts with zero bytes. A trailing "" part leaves a trailing
+// separator, which makes a prefix that cannot match a longer code.
 func joinKey(parts ...string) []byte {
 	n := 0
 	for _, p := range parts {
@@ -61,6 +78,22 @@ func joinKey(parts ...string) []byte {
 	return k
 }
 
+func subByPUKey(periodID, unitCode string, version int) []byte {
+	return append(joinKey(periodID, unitCode, ""), be32(uint32(version))...)
+}
+
+func subByUnitKey(unitCode, periodID string, version int) []byte {
+	return append(joinKey(unitCode, periodID, ""), be32(uint32(version))...)
+}
+
+func reminderKey(periodID, unitCode, step string, member cchcbot.UserID) []byte {
+	return joinKey(periodID, unitCode, step, string(member))
+}
+
+// validKeyPart rejects what would break a composite key.
+func validKeyPart(s string) bool { return s != "" && !strings.ContainsRune(s, 0) }
+
+// readVersion returns the schema version recorded in tx, 0 for a new file.
 func readVersion(tx *bolt.Tx) (int, error) {
 	b := tx.Bucket(bucketMeta)
 	if b == nil {
@@ -71,8 +104,8 @@ func readVersion(tx *bolt.Tx) (int, error) {
 		return 0, nil
 	}
 	n, err := strconv.Atoi(string(v))
-	if err != nil {
-		return 0, fmt.Errorf("schema version %q: %w", v, err)
+	if err != nil || n < 0 {
+		return 0, fmt.Errorf("schema version %q is not a number", v)
 	}
 	return n, nil
 }

@@ -5,6 +5,8 @@ import (
 	"context"
 	"encoding/binary"
 	"fmt"
+	"slices"
+	"strings"
 	"time"
 
 	bolt "go.etcd.io/bbolt"
@@ -12,59 +14,65 @@ import (
 	"cchcbot"
 )
 
-// CreateSubmission records a new version for (period, unit). Every file it
-// names must already be on disk: a record is never committed without its
-// files.
+// CreateSubmission records s as the next version for its (period, unit)
+// and sets s.ID (from the submissions bucket's sequence), s.Version, and,
+// where empty, s.SubmittedAt (now) and s.State (submitted). Every file it
+// names must already be in the file store: a record is never committed
+// without its files, and a missing one is an internal error.
 func (db *DB) CreateSubmission(ctx context.Context, s *cchcbot.Submission) error {
+	if !validKeyPart(s.PeriodID) || !validKeyPart(s.UnitCode) {
+		return cchcbot.Errorf(cchcbot.EINVALID, "Hồ sơ thiếu kỳ báo cáo hoặc đơn vị nộp.")
+	}
+	// Checked before the transaction, to keep disk lookups out of the one
+	// writer's time; stored files are never deleted, so one seen here is
+	// there at the commit.
 	for _, f := range s.Files {
 		if !db.HasFile(f.SHA256) {
-			return fmt.Errorf("submission file %s (%s) is not stored", f.SHA256, f.Name)
+			return fmt.Errorf("create submission: file %q (%.12s) is not in the file store", f.Name, f.SHA256)
 		}
 	}
-	if s.PeriodID == "" || s.UnitCode == "" {
-		return cchcbot.Errorf(cchcbot.EINVALID, "submission needs a period and a unit")
+	next := *s
+	next.Files = slices.Clone(s.Files)
+	next.SubmittedAt = db.stamp(s.SubmittedAt)
+	if next.State == "" {
+		next.State = cchcbot.StateSubmitted
 	}
-	return db.update(ctx, func(tx *bolt.Tx) error {
+	err := db.update(ctx, "create submission", func(tx *bolt.Tx) error {
 		subs, byPU := tx.Bucket(bucketSubmissions), tx.Bucket(bucketSubByPU)
-		prefix := joinKey(s.PeriodID, s.UnitCode, "")
-		version := 1
+		next.Version = 1
+		prefix := joinKey(next.PeriodID, next.UnitCode, "")
 		c := byPU.Cursor()
 		for k, _ := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, _ = c.Next() {
-			version++
+			next.Version++
 		}
 		id, err := subs.NextSequence()
 		if err != nil {
 			return err
 		}
-		next := *s
-		next.ID, next.Version = id, version
-		next.SubmittedAt = db.stamp(s.SubmittedAt)
-		if next.State == "" {
-			next.State = cchcbot.StateSubmitted
-		}
+		next.ID = id
 		if err := put(subs, be64(id), next); err != nil {
 			return err
 		}
-		if err := byPU.Put(append(prefix, be32(uint32(version))...), be64(id)); err != nil {
+		if err := byPU.Put(subByPUKey(next.PeriodID, next.UnitCode, next.Version), be64(id)); err != nil {
 			return err
 		}
-		if err := tx.Bucket(bucketSubByUnit).Put(append(joinKey(s.UnitCode, s.PeriodID, ""), be32(uint32(version))...), be64(id)); err != nil {
+		if err := tx.Bucket(bucketSubByUnit).Put(subByUnitKey(next.UnitCode, next.PeriodID, next.Version), be64(id)); err != nil {
 			return err
 		}
-		if err := appendAudit(tx, cchcbot.AuditEntry{At: next.SubmittedAt, Actor: string(s.SubmittedBy), Action: "submission.create",
-			Subject: s.PeriodID + " " + s.UnitCode, Detail: fmt.Sprintf("%s v%d, %d tệp", next.ReceiptNo(), version, len(s.Files))}); err != nil {
-			return err
-		}
-		*s = next
-		return nil
+		return appendAudit(tx, cchcbot.AuditEntry{At: next.SubmittedAt, Actor: string(next.SubmittedBy), Action: "submission.create",
+			Subject: next.PeriodID + " " + next.UnitCode, Detail: fmt.Sprintf("%s, lần nộp %d, %d tệp", next.ReceiptNo(), next.Version, len(next.Files))})
 	})
+	if err != nil {
+		return err
+	}
+	*s = next
+	return nil
 }
 
-// Submission returns one submission by id.
+// Submission returns one submission by id; ENOTFOUND if there is none.
 func (db *DB) Submission(ctx context.Context, id uint64) (*cchcbot.Submission, error) {
 	var s *cchcbot.Submission
-	err := db.view(ctx, func(tx *bolt.Tx) error {
-		var err error
+	err := db.view(ctx, "submission", func(tx *bolt.Tx) (err error) {
 		s, err = loadSubmission(tx, be64(id))
 		return err
 	})
@@ -86,88 +94,109 @@ func loadSubmission(tx *bolt.Tx, id []byte) (*cchcbot.Submission, error) {
 func scan(tx *bolt.Tx, index, prefix []byte) ([]*cchcbot.Submission, error) {
 	var out []*cchcbot.Submission
 	c := tx.Bucket(index).Cursor()
-	for k, v := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, v = c.Next() {
-		s, err := loadSubmission(tx, v)
+	for k, id := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, id = c.Next() {
+		s, err := loadSubmission(tx, id)
 		if err != nil {
-			return nil, err
+			return nil, fmt.Errorf("index %s: %w", index, err)
 		}
 		out = append(out, s)
 	}
 	return out, nil
 }
 
+func (db *DB) scan(ctx context.Context, op string, index, prefix []byte) ([]*cchcbot.Submission, error) {
+	var out []*cchcbot.Submission
+	err := db.view(ctx, op, func(tx *bolt.Tx) (err error) {
+		out, err = scan(tx, index, prefix)
+		return err
+	})
+	return out, err
+}
+
 // Submissions returns every version for (period, unit), oldest first.
 func (db *DB) Submissions(ctx context.Context, periodID, unitCode string) ([]*cchcbot.Submission, error) {
-	var out []*cchcbot.Submission
-	err := db.view(ctx, func(tx *bolt.Tx) error {
-		var err error
-		out, err = scan(tx, bucketSubByPU, joinKey(periodID, unitCode, ""))
-		return err
-	})
-	return out, err
+	return db.scan(ctx, "submissions", bucketSubByPU, joinKey(periodID, unitCode, ""))
 }
 
-// SubmissionsForPeriod returns every version of every unit for a period.
+// SubmissionsForPeriod returns every version of every unit for a period,
+// by unit code then version.
 func (db *DB) SubmissionsForPeriod(ctx context.Context, periodID string) ([]*cchcbot.Submission, error) {
-	var out []*cchcbot.Submission
-	err := db.view(ctx, func(tx *bolt.Tx) error {
-		var err error
-		out, err = scan(tx, bucketSubByPU, joinKey(periodID, ""))
-		return err
-	})
-	return out, err
+	return db.scan(ctx, "period submissions", bucketSubByPU, joinKey(periodID, ""))
 }
 
-// LatestSubmissions returns each unit's latest version for a period.
+// LatestSubmissions returns each unit's latest version for a period, by
+// unit code; a unit that sent nothing is absent.
 func (db *DB) LatestSubmissions(ctx context.Context, periodID string) (map[string]*cchcbot.Submission, error) {
 	all, err := db.SubmissionsForPeriod(ctx, periodID)
 	if err != nil {
 		return nil, err
 	}
-	latest := map[string]*cchcbot.Submission{}
+	latest := make(map[string]*cchcbot.Submission, len(all))
 	for _, s := range all { // versions ascend within a unit
 		latest[s.UnitCode] = s
 	}
 	return latest, nil
 }
 
-// UnitSubmissions returns every version of one unit, by period then version.
+// UnitSubmissions returns every version of one unit, by period then
+// version.
 func (db *DB) UnitSubmissions(ctx context.Context, unitCode string) ([]*cchcbot.Submission, error) {
-	var out []*cchcbot.Submission
-	err := db.view(ctx, func(tx *bolt.Tx) error {
-		var err error
-		out, err = scan(tx, bucketSubByUnit, joinKey(unitCode, ""))
-		return err
-	})
-	return out, err
+	return db.scan(ctx, "unit submissions", bucketSubByUnit, joinKey(unitCode, ""))
 }
 
-// AllSubmissions calls fn for every submission in id order.
+// allBatch is how many submissions AllSubmissions reads per transaction.
+const allBatch = 256
+
+// AllSubmissions calls fn for every submission, in id order, until fn
+// returns an error. It reads in batches and calls fn outside any
+// transaction, so a slow consumer (an export) never holds a read open;
+// reviews made meanwhile may or may not be seen.
 func (db *DB) AllSubmissions(ctx context.Context, fn func(*cchcbot.Submission) error) error {
-	return db.view(ctx, func(tx *bolt.Tx) error {
-		return tx.Bucket(bucketSubmissions).ForEach(func(k, v []byte) error {
-			s, err := loadSubmission(tx, k)
-			if err != nil {
+	for from := uint64(1); ; {
+		var batch []*cchcbot.Submission
+		err := db.view(ctx, "all submissions", func(tx *bolt.Tx) error {
+			c := tx.Bucket(bucketSubmissions).Cursor()
+			for k, v := c.Seek(be64(from)); k != nil && len(batch) < allBatch; k, v = c.Next() {
+				var s cchcbot.Submission
+				if err := decode(k, v, &s); err != nil {
+					return err
+				}
+				batch = append(batch, &s)
+				from = binary.BigEndian.Uint64(k) + 1
+			}
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+		for _, s := range batch {
+			if err := fn(s); err != nil {
 				return err
 			}
-			return fn(s)
-		})
-	})
+		}
+		if len(batch) < allBatch {
+			return nil
+		}
+	}
 }
 
-// ReviewSubmission accepts or returns the latest version of its (period,
-// unit). Reviewing a superseded version is ECONFLICT: staff must look at
-// what the unit sent last.
+// ReviewSubmission accepts or returns (with a reason) the submission with
+// the given id. Only the latest version of its (period, unit) may be
+// reviewed, ECONFLICT otherwise: staff must judge what the unit sent last.
+// Pressing the same button twice changes nothing.
 func (db *DB) ReviewSubmission(ctx context.Context, id uint64, state cchcbot.SubmissionState, reason string, by cchcbot.UserID, now time.Time) (*cchcbot.Submission, error) {
-	if state != cchcbot.StateAccepted && state != cchcbot.StateReturned {
-		return nil, cchcbot.Errorf(cchcbot.EINVALID, "Trạng thái %q không hợp lệ.", state)
-	}
-	if state == cchcbot.StateReturned && reason == "" {
-		return nil, cchcbot.Errorf(cchcbot.EINVALID, "Xin ghi rõ lý do trả lại.")
+	reason = strings.TrimSpace(reason)
+	switch {
+	case state != cchcbot.StateAccepted && state != cchcbot.StateReturned:
+		return nil, cchcbot.Errorf(cchcbot.EINVALID, "Chỉ có thể tiếp nhận hoặc trả lại hồ sơ.")
+	case state == cchcbot.StateReturned && reason == "":
+		return nil, cchcbot.Errorf(cchcbot.EINVALID, "Xin ghi rõ lý do trả lại hồ sơ để đơn vị bổ sung, chỉnh sửa.")
+	case state == cchcbot.StateAccepted:
+		reason = ""
 	}
 	now = db.stamp(now)
 	var out *cchcbot.Submission
-	err := db.update(ctx, func(tx *bolt.Tx) error {
+	err := db.update(ctx, "review submission", func(tx *bolt.Tx) error {
 		s, err := loadSubmission(tx, be64(id))
 		if err != nil {
 			return err
@@ -176,24 +205,26 @@ func (db *DB) ReviewSubmission(ctx context.Context, id uint64, state cchcbot.Sub
 		if err != nil {
 			return err
 		}
+		if len(versions) == 0 {
+			return fmt.Errorf("submission %d is missing from its index", id)
+		}
 		if last := versions[len(versions)-1]; last.ID != s.ID {
-			return cchcbot.Errorf(cchcbot.ECONFLICT, "Hồ sơ %s là phiên bản %d; đơn vị đã gửi phiên bản %d (%s). Xin xem xét phiên bản mới nhất.",
+			return cchcbot.Errorf(cchcbot.ECONFLICT, "Hồ sơ %s là lần nộp thứ %d; đơn vị đã nộp lần thứ %d (hồ sơ %s). Xin xem xét hồ sơ nộp sau cùng.",
 				s.ReceiptNo(), s.Version, last.Version, last.ReceiptNo())
 		}
+		out = s
 		if s.State == state && s.Reason == reason {
-			out = s // pressed twice: nothing changes
-			return nil
+			return errNoChange
 		}
 		s.State, s.Reason, s.ReviewedBy, s.ReviewedAt = state, reason, by, now
-		if state == cchcbot.StateAccepted {
-			s.Reason = ""
-		}
 		if err := put(tx.Bucket(bucketSubmissions), be64(id), s); err != nil {
 			return err
 		}
-		out = s
 		return appendAudit(tx, cchcbot.AuditEntry{At: now, Actor: string(by), Action: "submission." + string(state),
-			Subject: s.PeriodID + " " + s.UnitCode, Detail: s.ReceiptNo() + " " + reason})
+			Subject: s.PeriodID + " " + s.UnitCode, Detail: strings.TrimSpace(s.ReceiptNo() + " " + reason)})
 	})
-	return out, err
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
 }

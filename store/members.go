@@ -1,0 +1,95 @@
+package store
+
+import (
+	"cmp"
+	"context"
+	"slices"
+	"time"
+
+	bolt "go.etcd.io/bbolt"
+
+	"cchcbot"
+)
+
+// Member returns the member with the given user id; ENOTFOUND if the
+// person speaks for no unit.
+func (db *DB) Member(ctx context.Context, user cchcbot.UserID) (cchcbot.Member, error) {
+	var m cchcbot.Member
+	err := db.view(ctx, "member", func(tx *bolt.Tx) error {
+		found, err := get(tx.Bucket(bucketMembers), []byte(user), &m)
+		if err == nil && !found {
+			return cchcbot.Errorf(cchcbot.ENOTFOUND, "Tài khoản này chưa được gắn với đơn vị nào. Xin liên hệ phòng Nội vụ để nhận mã mời.")
+		}
+		return err
+	})
+	return m, err
+}
+
+// Members returns the members of a unit ("" for all), by unit then by
+// joining time.
+func (db *DB) Members(ctx context.Context, unitCode string) ([]cchcbot.Member, error) {
+	var out []cchcbot.Member
+	err := db.view(ctx, "members", func(tx *bolt.Tx) error {
+		return tx.Bucket(bucketMembers).ForEach(func(k, v []byte) error {
+			var m cchcbot.Member
+			if err := decode(k, v, &m); err != nil {
+				return err
+			}
+			if unitCode == "" || m.UnitCode == unitCode {
+				out = append(out, m)
+			}
+			return nil
+		})
+	})
+	if err != nil {
+		return nil, err
+	}
+	slices.SortStableFunc(out, func(a, b cchcbot.Member) int {
+		return cmp.Or(cmp.Compare(a.UnitCode, b.UnitCode), a.JoinedAt.Compare(b.JoinedAt), cmp.Compare(a.User, b.User))
+	})
+	return out, nil
+}
+
+// RemoveMember unbinds a member from their unit; ENOTFOUND if they were
+// not a member.
+func (db *DB) RemoveMember(ctx context.Context, user cchcbot.UserID, by string, now time.Time) error {
+	now = db.stamp(now)
+	return db.update(ctx, "remove member", func(tx *bolt.Tx) error {
+		b := tx.Bucket(bucketMembers)
+		var m cchcbot.Member
+		if found, err := get(b, []byte(user), &m); err != nil {
+			return err
+		} else if !found {
+			return cchcbot.Errorf(cchcbot.ENOTFOUND, "Không có thành viên có mã %s.", user.Local())
+		}
+		if err := b.Delete([]byte(user)); err != nil {
+			return err
+		}
+		return appendAudit(tx, cchcbot.AuditEntry{At: now, Actor: by, Action: "member.remove", Subject: string(user), Detail: m.UnitCode})
+	})
+}
+
+// SetReachable records whether messages to a member get through. A person
+// who is not a member (an admin, say) has nothing to record: no error.
+func (db *DB) SetReachable(ctx context.Context, user cchcbot.UserID, reachable bool, reason string, now time.Time) error {
+	now = db.stamp(now)
+	return db.update(ctx, "set reachable", func(tx *bolt.Tx) error {
+		b := tx.Bucket(bucketMembers)
+		var m cchcbot.Member
+		if found, err := get(b, []byte(user), &m); err != nil {
+			return err
+		} else if !found || m.Unreachable == !reachable {
+			return errNoChange
+		}
+		m.Unreachable, m.UnreachableAt, m.UnreachableReason = false, time.Time{}, ""
+		action := "member.reachable"
+		if !reachable {
+			m.Unreachable, m.UnreachableAt, m.UnreachableReason = true, now, reason
+			action = "member.unreachable"
+		}
+		if err := put(b, []byte(user), m); err != nil {
+			return err
+		}
+		return appendAudit(tx, cchcbot.AuditEntry{At: now, Actor: "system", Action: action, Subject: string(user), Detail: reason})
+	})
+}
