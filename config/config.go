@@ -5,10 +5,14 @@
 package config
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
+	"io"
+	"maps"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 	_ "time/tzdata" // Asia/Ho_Chi_Minh must exist on a bare server
@@ -22,30 +26,34 @@ import (
 // is never read from the file, so the file can be shared and versioned.
 const TokenEnv = "TELEGRAM_BOT_TOKEN"
 
-// Config is a loaded, validated configuration.
+// MaxFileBytes bounds the configuration file: a real one is a few
+// kilobytes, and a runaway file should not be parsed at all.
+const MaxFileBytes = 1 << 20
+
+// Config is a loaded, validated configuration: the settings as written,
+// with defaults applied, and converters to the root package's types.
 type Config struct {
-	Office    string
+	Office    string // the office that runs the bot, in message and export titles
 	District  string
 	Timezone  string
-	DataDir   string
+	DataDir   string // relative to the working directory unless absolute
 	Telegram  Telegram
 	Admins    []AdminEntry
-	Units     []UnitEntry
-	Reports   []ReportEntry
+	Units     []UnitEntry // in file order
+	Reports   []cchcbot.ReportKind
 	Reminders Reminders
 	WorkDays  CalendarEntry
 	Outbound  Outbound
 	Log       Log
 
 	loc *time.Location
-	cal *cchcbot.Calendar
 }
 
 // Telegram holds the Bot API settings.
 type Telegram struct {
-	APIEndpoint  string        // tgbotapi's ".../bot%s/%s" form
-	FileEndpoint string        // ".../file/bot%s/%s": downloads are built from it
-	BotUsername  string        // for invite links
+	APIEndpoint  string        // tgbotapi's ".../bot%s/%s" form: token, method
+	FileEndpoint string        // ".../file/bot%s/%s": token, file path
+	BotUsername  string        // for invite links, without "@"
 	PollTimeout  time.Duration // long-poll wait
 	MaxFileSize  int64         // bytes; the cloud Bot API serves at most 20 MB
 }
@@ -61,16 +69,18 @@ type UnitEntry struct {
 	Code, Name, Group, HeadTitle string
 }
 
-// ReportEntry is a report kind as written in the file.
-type ReportEntry struct {
-	Kind cchcbot.ReportKind
-}
-
-// Reminders holds the reminder policy and admin notification setting.
+// Reminders holds the reminder policy and the admin notification setting.
 type Reminders struct {
 	Policy      cchcbot.ReminderPolicy
 	AdminNotify string // each | digest | off
 }
+
+// The values of reminders.admin_notify.
+const (
+	NotifyEach   = "each"   // a message to the admins for every submission
+	NotifyDigest = "digest" // listed in the morning digest only
+	NotifyOff    = "off"
+)
 
 // CalendarEntry holds the working-day calendar.
 type CalendarEntry struct {
@@ -91,48 +101,103 @@ type Log struct {
 	Level  string // debug | info | warn | error
 }
 
-// Load reads and validates the file at path.
+// Load reads and validates the file at path. Errors name the file and line.
 func Load(path string) (*Config, error) {
-	data, err := os.ReadFile(path)
+	f, err := os.Open(path)
+	if errors.Is(err, os.ErrNotExist) {
+		return nil, fmt.Errorf("không tìm thấy tệp cấu hình %s (hãy sao chép config.example.yaml thành config.yaml, hoặc chỉ định -config config.example.yaml)", path)
+	} else if err != nil {
+		return nil, fmt.Errorf("mở tệp cấu hình: %w", err)
+	}
+	defer f.Close()
+	data, err := io.ReadAll(io.LimitReader(f, MaxFileBytes+1))
 	if err != nil {
-		if errors.Is(err, os.ErrNotExist) {
-			return nil, fmt.Errorf("không tìm thấy tệp cấu hình %s (hãy sao chép config.example.yaml thành config.yaml, hoặc chỉ định -config config.example.yaml)", path)
-		}
-		return nil, fmt.Errorf("đọc tệp cấu hình: %w", err)
+		return nil, fmt.Errorf("đọc tệp cấu hình %s: %w", path, err)
+	} else if len(data) > MaxFileBytes {
+		return nil, fmt.Errorf("tệp cấu hình %s lớn hơn %d KB: đây không phải tệp cấu hình", path, MaxFileBytes>>10)
 	}
 	return Parse(data, filepath.Base(path))
 }
 
-// Parse validates a configuration; name prefixes every error ("config.yaml:12: ...").
+// Parse validates a configuration; name prefixes every error line
+// ("config.yaml:12: ..."). On failure the error is an *Error listing every
+// problem found at the stage that failed: YAML syntax, then keys and value
+// types, then the rules.
 func Parse(data []byte, name string) (*Config, error) {
-	var root yaml.Node
-	if err := yaml.Unmarshal(data, &root); err != nil {
-		return nil, fmt.Errorf("%s: %s", name, cleanYAMLError(err))
+	var ps problems
+	root := parseYAML(data, &ps)
+	if root == nil {
+		return nil, ps.err(name)
 	}
-	if err := checkKeys(&root, name); err != nil {
-		return nil, err
+	if checkFile(root, &ps); len(ps.list) > 0 {
+		return nil, ps.err(name)
 	}
 	var r raw
-	dec := yaml.NewDecoder(strings.NewReader(string(data)))
-	dec.KnownFields(true)
-	if err := dec.Decode(&r); err != nil && !errors.Is(err, errEOF()) {
-		return nil, fmt.Errorf("%s: %s", name, cleanYAMLError(err))
+	if err := root.Decode(&r); err != nil {
+		// checkFile should have caught it; keep the library's words.
+		ps.list = yamlProblems(err)
+		return nil, ps.err(name)
 	}
-	v := validator{name: name, root: &root}
+	v := validator{ps: &ps, root: root}
 	c := v.build(&r)
-	if err := v.err(); err != nil {
+	if err := ps.err(name); err != nil {
 		return nil, err
 	}
 	return c, nil
 }
 
+// parseYAML returns the single document of data, or nil after recording
+// why there is none.
+func parseYAML(data []byte, ps *problems) *yaml.Node {
+	dec := yaml.NewDecoder(bytes.NewReader(data))
+	var root yaml.Node
+	if err := dec.Decode(&root); errors.Is(err, io.EOF) {
+		ps.addf(0, "tệp cấu hình trống")
+		return nil
+	} else if err != nil {
+		ps.list = append(ps.list, yamlProblems(err)...)
+		return nil
+	}
+	var next yaml.Node
+	if err := dec.Decode(&next); err == nil {
+		ps.addf(next.Line, "tệp chỉ được có một tài liệu YAML: hãy bỏ dòng \"---\" và phần phía sau")
+		return nil
+	} else if !errors.Is(err, io.EOF) {
+		ps.list = append(ps.list, yamlProblems(err)...)
+		return nil
+	}
+	return &root
+}
+
 // Location returns the configured time zone.
 func (c *Config) Location() *time.Location { return c.loc }
 
-// Calendar returns the reporting calendar derived from the file.
-func (c *Config) Calendar() *cchcbot.Calendar { return c.cal }
+// Calendar returns the reporting calendar the file describes. Each call
+// returns a fresh copy, so that a caller cannot change another's calendar.
+func (c *Config) Calendar() *cchcbot.Calendar {
+	kinds := make([]cchcbot.ReportKind, len(c.Reports))
+	for i, k := range c.Reports {
+		k.Groups = slices.Clone(k.Groups)
+		kinds[i] = k
+	}
+	pol := c.Reminders.Policy
+	pol.DaysBefore = slices.Clone(pol.DaysBefore)
+	w := c.WorkDays.Work
+	return &cchcbot.Calendar{
+		Location: c.loc,
+		Work: cchcbot.WorkCalendar{
+			Weekends:    maps.Clone(w.Weekends),
+			Holidays:    maps.Clone(w.Holidays),
+			WorkingDays: maps.Clone(w.WorkingDays),
+		},
+		Kinds:          kinds,
+		Reminders:      pol,
+		ShiftDeadlines: c.WorkDays.ShiftDeadlines,
+	}
+}
 
-// UnitList returns the units in file order, Order set to their position.
+// UnitList returns the units in file order, Order set to their 1-based
+// position: the office's own order, kept in every status list.
 func (c *Config) UnitList() []cchcbot.Unit {
 	out := make([]cchcbot.Unit, len(c.Units))
 	for i, u := range c.Units {
@@ -156,12 +221,20 @@ func (c *Config) InviteLink(code string) string {
 	return "https://t.me/" + c.Telegram.BotUsername + "?start=" + code
 }
 
-// TokenFrom returns the bot token from the environment through getenv. The
-// error names the variable and never holds a value.
+// Token returns the bot token from the environment variable TokenEnv.
+func (c *Config) Token() (string, error) { return TokenFrom(os.Getenv) }
+
+// TokenFrom returns the bot token through getenv (os.Getenv in production).
+// Errors name the variable and never hold its value.
 func TokenFrom(getenv func(string) string) (string, error) {
 	tok := strings.TrimSpace(getenv(TokenEnv))
-	if tok == "" {
+	switch {
+	case tok == "":
 		return "", fmt.Errorf("thiếu mã bot: hãy đặt biến môi trường %s (mã do @BotFather cấp)", TokenEnv)
+	case strings.ContainsAny(tok, " \t\r\n/?#%") || !strings.Contains(tok, ":"):
+		// It goes into every request URL; a stray character would send it
+		// somewhere else or break the path.
+		return "", fmt.Errorf("biến môi trường %s không chứa một mã bot hợp lệ (dạng <số>:<chuỗi ký tự> do @BotFather cấp); giá trị không được hiển thị", TokenEnv)
 	}
 	return tok, nil
 }

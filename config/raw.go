@@ -1,7 +1,9 @@
 package config
 
 // The raw* types mirror the file. Their yaml tags are the whole vocabulary
-// of the file: the strict decoder rejects any other key.
+// of the file: checkFile rejects any other key. Pointers mark settings
+// whose zero value is meaningful, so that a default applies only when the
+// key is absent.
 
 type raw struct {
 	Office    string       `yaml:"office"`
@@ -54,7 +56,7 @@ type rawReport struct {
 type rawSchedule struct {
 	Once    string `yaml:"once"`
 	Yearly  string `yaml:"yearly"`
-	Monthly int    `yaml:"monthly"`
+	Monthly *int   `yaml:"monthly"` // a pointer, so that "monthly: 0" is refused rather than taken as absent
 }
 
 type rawWindow struct {
@@ -92,9 +94,9 @@ type rawDayList struct {
 }
 
 type rawOutbound struct {
-	GlobalPerSecond  float64 `yaml:"global_per_second"`
-	PerChatPerSecond float64 `yaml:"per_chat_per_second"`
-	MaxRetries       *int    `yaml:"max_retries"`
+	GlobalPerSecond  *float64 `yaml:"global_per_second"`
+	PerChatPerSecond *float64 `yaml:"per_chat_per_second"`
+	MaxRetries       *int     `yaml:"max_retries"`
 }
 
 type rawLog struct {
