@@ -2,8 +2,8 @@
 // (about 30 messages a second overall and one a second per chat), puts
 // replies to a waiting person ahead of bulk reminders, and turns the
 // network's answers into waits, retries or a member marked unreachable.
-// Chat replies and reminders share it, so together they never exceed the
-// limits.
+// Chat replies and reminders share one queue, so together they never
+// exceed the limits.
 package outbox
 
 import (
@@ -21,59 +21,84 @@ import (
 	"cchcbot"
 )
 
-// Options tune the queue.
+// ErrStopped is returned for messages still queued when the queue stops.
+var ErrStopped = errors.New("outbox: stopped")
+
+// Options tune the queue. Zero values take the defaults, which are
+// Telegram's documented limits.
 type Options struct {
 	GlobalPerSecond  float64 // default 30
 	PerChatPerSecond float64 // default 1
 	MaxRetries       int     // for temporary failures; default 5
-	MaxInFlight      int     // concurrent sends, so latency does not cap the pace; default 32
-	// Backoff is the wait before retry n of a temporary failure. Default:
-	// 500 ms doubling to 30 s, with jitter.
+	// MaxInFlight bounds concurrent sends, so that network latency does
+	// not cap the pace: at 200 ms a request, one at a time would reach only
+	// 5 messages a second. Default 32.
+	MaxInFlight int
+	// Backoff is the wait before retry n (1, 2, ...) of a temporary
+	// failure. Default: 500 ms doubling to 30 s, with jitter.
 	Backoff func(n int) time.Duration
 	// OnUnreachable is told, once per refusal, that a person can no longer
-	// be messaged (they blocked the bot); it runs on its own goroutine.
+	// be messaged (they blocked the bot, the account is gone), so that the
+	// member is marked and the admins told. It runs on its own goroutine
+	// because it usually sends messages through this very queue.
 	OnUnreachable func(ctx context.Context, to cchcbot.UserID, err error)
 	Logger        *slog.Logger
 }
 
-// Stats counts what the queue did.
+// Stats is what the queue did since it started, for metrics.
 type Stats struct {
-	Sent, Failed, Retried, RateLimited int64
-	Queued                             int
+	Sent        int64 // delivered
+	Failed      int64 // given up: unreachable, retries spent, other errors
+	Retried     int64 // temporary failures tried again
+	RateLimited int64 // 429 answers
+
+	QueuedInteractive int // waiting now
+	QueuedBulk        int
+	InFlight          int // being sent now
+	Chats             int // chats whose pace is being tracked
 }
 
-// Queue is a cchcbot.Channel that paces another.
+// Queue is a cchcbot.Channel that paces another. Send, SendDocument and
+// Edit wait in the queue and return once the message is delivered or has
+// failed for good; AnswerCallback and FetchFile are not messages and go
+// straight through.
 type Queue struct {
 	next cchcbot.Channel
 	opts Options
 
-	global *rate.Limiter
-
 	mu          sync.Mutex
-	queues      [2][]*job // by priority: bulk, interactive
+	queues      [2][]*job // by priority: bulk, interactive; FIFO each
 	chats       map[cchcbot.UserID]*chatState
-	globalUntil time.Time // after a 429 not explained by one chat's pace
-	wake        chan struct{}
-	slots       chan struct{}
+	global      *rate.Limiter
+	globalUntil time.Time // after a 429: nothing goes out before it
+	lastPrune   time.Time
 	closed      bool
 
+	wake    chan struct{} // a job was queued or requeued
+	slots   chan struct{} // one per send in flight
+	cancel  context.CancelFunc
+	stopped chan struct{} // the dispatcher has returned
+	sending sync.WaitGroup
+
 	sent, failed, retried, limited atomic.Int64
+	inFlight                       atomic.Int64
 }
+
+var _ cchcbot.Channel = (*Queue)(nil)
 
 type chatState struct {
 	lim      *rate.Limiter
-	until    time.Time // no send before this: a 429 or a retry backoff
+	until    time.Time // no send before this: a 429 or a retry's backoff
 	lastSend time.Time
 }
 
 type job struct {
-	ctx      context.Context
+	ctx      context.Context // the caller's
 	to       cchcbot.UserID
 	prio     cchcbot.Priority
 	do       func(ctx context.Context) (cchcbot.MessageRef, error)
-	done     chan result
-	attempts int
-	gap      time.Duration // since the previous send to the same chat
+	done     chan result // buffered: the caller may have gone
+	attempts int         // temporary failures so far
 }
 
 type result struct {
@@ -81,10 +106,8 @@ type result struct {
 	err error
 }
 
-var _ cchcbot.Channel = (*Queue)(nil)
-
 // New returns a queue in front of next and starts its dispatcher, which
-// runs until ctx ends.
+// runs until ctx ends or Close is called.
 func New(ctx context.Context, next cchcbot.Channel, opts Options) *Queue {
 	if opts.GlobalPerSecond <= 0 {
 		opts.GlobalPerSecond = 30
@@ -99,42 +122,65 @@ func New(ctx context.Context, next cchcbot.Channel, opts Options) *Queue {
 		opts.MaxInFlight = 32
 	}
 	if opts.Backoff == nil {
-		opts.Backoff = defaultBackoff
+		opts.Backoff = DefaultBackoff
 	}
 	if opts.Logger == nil {
 		opts.Logger = slog.Default()
 	}
+	ctx, cancel := context.WithCancel(ctx)
 	q := &Queue{
-		next:   next,
-		opts:   opts,
-		global: rate.NewLimiter(rate.Limit(opts.GlobalPerSecond), 1),
-		chats:  map[cchcbot.UserID]*chatState{},
-		wake:   make(chan struct{}, 1),
-		slots:  make(chan struct{}, opts.MaxInFlight),
+		next:    next,
+		opts:    opts,
+		chats:   map[cchcbot.UserID]*chatState{},
+		global:  rate.NewLimiter(rate.Limit(opts.GlobalPerSecond), 1),
+		wake:    make(chan struct{}, 1),
+		slots:   make(chan struct{}, opts.MaxInFlight),
+		cancel:  cancel,
+		stopped: make(chan struct{}),
 	}
 	go q.dispatch(ctx)
 	return q
 }
 
-func defaultBackoff(n int) time.Duration {
-	d := min(500*time.Millisecond<<min(n-1, 6), 30*time.Second)
+// Close stops the queue: messages still waiting fail with ErrStopped, and
+// Close returns once the sends in flight have returned, so the store their
+// callers write to can be closed after it.
+func (q *Queue) Close() {
+	q.cancel()
+	<-q.stopped
+	q.sending.Wait()
+}
+
+// DefaultBackoff waits 500 ms before the first retry and doubles up to
+// 30 s, each wait drawn from its upper half so that many chats failing
+// together do not retry in step.
+func DefaultBackoff(n int) time.Duration {
+	d := min(500*time.Millisecond<<min(max(n-1, 0), 6), 30*time.Second)
 	return d/2 + rand.N(d/2+1)
 }
 
-// Stats returns the counters.
+// Stats returns the counters and the queue's current lengths.
 func (q *Queue) Stats() Stats {
 	q.mu.Lock()
-	n := len(q.queues[0]) + len(q.queues[1])
+	s := Stats{
+		QueuedBulk:        len(q.queues[cchcbot.PriorityBulk]),
+		QueuedInteractive: len(q.queues[cchcbot.PriorityInteractive]),
+		Chats:             len(q.chats),
+	}
 	q.mu.Unlock()
-	return Stats{Sent: q.sent.Load(), Failed: q.failed.Load(), Retried: q.retried.Load(), RateLimited: q.limited.Load(), Queued: n}
+	s.InFlight = int(q.inFlight.Load())
+	s.Sent, s.Failed, s.Retried, s.RateLimited = q.sent.Load(), q.failed.Load(), q.retried.Load(), q.limited.Load()
+	return s
 }
 
-// Send queues a message and waits until it is sent or has failed for good.
+// Send queues a message and waits until it is delivered, has failed for
+// good, or ctx ends.
 func (q *Queue) Send(ctx context.Context, m cchcbot.OutMessage) (cchcbot.MessageRef, error) {
 	return q.submit(ctx, m.To, m.Priority, func(c context.Context) (cchcbot.MessageRef, error) { return q.next.Send(c, m) })
 }
 
-// Edit counts against the chat's pace like a message.
+// Edit counts against the chat's pace like a message. Edits answer a
+// button press, so they are interactive.
 func (q *Queue) Edit(ctx context.Context, ref cchcbot.MessageRef, text string, buttons [][]cchcbot.Button) error {
 	_, err := q.submit(ctx, ref.To, cchcbot.PriorityInteractive, func(c context.Context) (cchcbot.MessageRef, error) {
 		return ref, q.next.Edit(c, ref, text, buttons)
@@ -142,7 +188,7 @@ func (q *Queue) Edit(ctx context.Context, ref cchcbot.MessageRef, text string, b
 	return err
 }
 
-// SendDocument queues a document.
+// SendDocument queues a document like a message.
 func (q *Queue) SendDocument(ctx context.Context, d cchcbot.OutDocument) (cchcbot.MessageRef, error) {
 	return q.submit(ctx, d.To, d.Priority, func(c context.Context) (cchcbot.MessageRef, error) { return q.next.SendDocument(c, d) })
 }
@@ -152,7 +198,7 @@ func (q *Queue) AnswerCallback(ctx context.Context, id, text string) error {
 	return q.next.AnswerCallback(ctx, id, text)
 }
 
-// FetchFile goes straight through.
+// FetchFile is a download, not a message: it goes straight through.
 func (q *Queue) FetchFile(ctx context.Context, f cchcbot.IncomingFile) (io.ReadCloser, error) {
 	return q.next.FetchFile(ctx, f)
 }
@@ -165,7 +211,7 @@ func (q *Queue) submit(ctx context.Context, to cchcbot.UserID, prio cchcbot.Prio
 	q.mu.Lock()
 	if q.closed {
 		q.mu.Unlock()
-		return cchcbot.MessageRef{}, errors.New("outbox: stopped")
+		return cchcbot.MessageRef{}, ErrStopped
 	}
 	q.queues[prio] = append(q.queues[prio], j)
 	q.mu.Unlock()
@@ -174,6 +220,8 @@ func (q *Queue) submit(ctx context.Context, to cchcbot.UserID, prio cchcbot.Prio
 	case r := <-j.done:
 		return r.ref, r.err
 	case <-ctx.Done():
+		// The dispatcher drops the job when it next looks at it; one in
+		// flight finishes on its own, with the cancelled ctx.
 		return cchcbot.MessageRef{}, ctx.Err()
 	}
 }
@@ -182,145 +230,5 @@ func (q *Queue) poke() {
 	select {
 	case q.wake <- struct{}{}:
 	default:
-	}
-}
-
-func (q *Queue) chat(to cchcbot.UserID) *chatState {
-	c := q.chats[to]
-	if c == nil {
-		c = &chatState{lim: rate.NewLimiter(rate.Limit(q.opts.PerChatPerSecond), 1)}
-		q.chats[to] = c
-	}
-	return c
-}
-
-// pick takes the first job, interactive before bulk, whose chat may be sent
-// to now: a busy chat waits without holding up the others. When none is
-// ready it returns how long to wait.
-func (q *Queue) pick(now time.Time) (*job, time.Duration) {
-	q.mu.Lock()
-	defer q.mu.Unlock()
-	if now.Before(q.globalUntil) {
-		return nil, q.globalUntil.Sub(now)
-	}
-	wait := time.Hour
-	for p := len(q.queues) - 1; p >= 0; p-- {
-		queue := q.queues[p]
-		for i := 0; i < len(queue); i++ {
-			j := queue[i]
-			if j.ctx.Err() != nil { // the caller gave up: drop it
-				queue = append(queue[:i:i], queue[i+1:]...)
-				q.queues[p] = queue
-				i--
-				continue
-			}
-			c := q.chat(j.to)
-			if now.Before(c.until) {
-				wait = min(wait, c.until.Sub(now))
-				continue
-			}
-			if tokens := c.lim.TokensAt(now); tokens < 1 {
-				wait = min(wait, time.Duration((1-tokens)/q.opts.PerChatPerSecond*float64(time.Second))+time.Millisecond)
-				continue
-			}
-			c.lim.AllowN(now, 1)
-			j.gap = now.Sub(c.lastSend)
-			c.lastSend = now
-			q.queues[p] = append(queue[:i:i], queue[i+1:]...)
-			return j, 0
-		}
-	}
-	return nil, wait
-}
-
-func (q *Queue) dispatch(ctx context.Context) {
-	defer func() {
-		q.mu.Lock()
-		q.closed = true
-		pending := append(q.queues[0], q.queues[1]...)
-		q.queues = [2][]*job{}
-		q.mu.Unlock()
-		for _, j := range pending {
-			j.done <- result{err: errors.New("outbox: stopped")}
-		}
-	}()
-	timer := time.NewTimer(time.Hour)
-	defer timer.Stop()
-	for ctx.Err() == nil {
-		j, wait := q.pick(time.Now())
-		if j == nil {
-			timer.Reset(wait)
-			select {
-			case <-q.wake:
-			case <-timer.C:
-			case <-ctx.Done():
-				return
-			}
-			continue
-		}
-		if err := q.global.Wait(ctx); err != nil {
-			q.requeue(j, time.Time{})
-			return
-		}
-		select {
-		case q.slots <- struct{}{}:
-		case <-ctx.Done():
-			q.requeue(j, time.Time{})
-			return
-		}
-		go q.send(ctx, j)
-	}
-}
-
-// requeue puts a job back at the head of its queue; the chat waits until
-// `until`.
-func (q *Queue) requeue(j *job, until time.Time) {
-	q.mu.Lock()
-	c := q.chat(j.to)
-	if until.After(c.until) {
-		c.until = until
-	}
-	q.queues[j.prio] = append([]*job{j}, q.queues[j.prio]...)
-	q.mu.Unlock()
-	q.poke()
-}
-
-func (q *Queue) send(ctx context.Context, j *job) {
-	defer func() { <-q.slots }()
-	ref, err := j.do(j.ctx)
-	var ra *cchcbot.RetryAfterError
-	var temp *cchcbot.TemporaryError
-	switch {
-	case err == nil:
-		q.sent.Add(1)
-		j.done <- result{ref: ref}
-	case errors.As(err, &ra):
-		q.limited.Add(1)
-		until := time.Now().Add(ra.Wait)
-		// Telegram does not say which limit was hit. A chat we were sending
-		// to at its full pace points at the per-chat limit: that chat
-		// waits. A chat that had been quiet cannot have hit its own limit,
-		// so the bot-wide one was: everything waits.
-		perChat := time.Duration(float64(time.Second) / q.opts.PerChatPerSecond)
-		if j.gap > perChat*3/2 {
-			q.mu.Lock()
-			q.globalUntil = until
-			q.mu.Unlock()
-		}
-		q.opts.Logger.Warn("telegram asked to slow down", "to", string(j.to), "retry_after", ra.Wait)
-		q.requeue(j, until)
-	case errors.As(err, &temp) && j.attempts < q.opts.MaxRetries && j.ctx.Err() == nil:
-		j.attempts++
-		q.retried.Add(1)
-		q.requeue(j, time.Now().Add(q.opts.Backoff(j.attempts)))
-	case cchcbot.ErrorCode(err) == cchcbot.EUNREACHABLE:
-		q.failed.Add(1)
-		if q.opts.OnUnreachable != nil {
-			go q.opts.OnUnreachable(context.WithoutCancel(ctx), j.to, err)
-		}
-		j.done <- result{err: err}
-	default:
-		q.failed.Add(1)
-		j.done <- result{err: err}
 	}
 }
