@@ -2,38 +2,47 @@ package scheduler
 
 import (
 	"context"
+	"errors"
 	"fmt"
-	"slices"
+	"sync"
 	"time"
 
 	"cchcbot"
 )
 
-// lookback bounds how far back a sweep looks for periods still taking
+// lookback bounds how far from now a sweep looks for periods still taking
 // reminders: the longest late window plus slack for holiday shifts.
 const lookback = 400
 
-// stale is the age past which even the latest missed step of a period no
-// longer matters: a bot started in March does not chase units with
-// January's last overdue reminder. Such steps are recorded as skipped.
+// stale is the age past which even the latest due step of a period is not
+// sent but recorded skipped. A bot down a few days still sends each unit
+// the latest step once; but a bot first started in March, or back after
+// weeks, does not open with a burst of "quá hạn" reminders for January's
+// and February's reports, which units may well have handed in on paper
+// (the digest still lists them). The last overdue step falls about a week
+// after the deadline, so a week covers every step's own lifetime.
 const stale = 7 * 24 * time.Hour
 
 // facts is what a sweep reads once from the store.
 type facts struct {
 	units   []cchcbot.Unit
+	byCode  map[string]cchcbot.Unit
 	members map[string][]cchcbot.Member // by unit, reachable ones only
 }
 
-func (s *Scheduler) loadFacts(ctx context.Context) (facts, error) {
+func (s *Scheduler) loadFacts(ctx context.Context) (*facts, error) {
 	units, err := s.Store.Units(ctx)
 	if err != nil {
-		return facts{}, err
+		return nil, err
 	}
 	all, err := s.Store.Members(ctx, "")
 	if err != nil {
-		return facts{}, err
+		return nil, err
 	}
-	f := facts{units: units, members: map[string][]cchcbot.Member{}}
+	f := &facts{units: units, byCode: make(map[string]cchcbot.Unit, len(units)), members: map[string][]cchcbot.Member{}}
+	for _, u := range units {
+		f.byCode[u.Code] = u
+	}
 	for _, m := range all {
 		if !m.Unreachable {
 			f.members[m.UnitCode] = append(f.members[m.UnitCode], m)
@@ -42,7 +51,7 @@ func (s *Scheduler) loadFacts(ctx context.Context) (facts, error) {
 	return f, nil
 }
 
-// activePeriods returns the periods whose reminders may be due at now.
+// activePeriods returns the periods that still take reminders at now.
 func activePeriods(cal *cchcbot.Calendar, now time.Time) []cchcbot.Period {
 	today := cchcbot.DateOf(now.In(cal.Location))
 	var out []cchcbot.Period
@@ -54,10 +63,31 @@ func activePeriods(cal *cchcbot.Calendar, now time.Time) []cchcbot.Period {
 	return out
 }
 
-// RunDue sends every reminder due at now that was not sent before. After
-// downtime each unit gets only the latest due step of a period, and only if
-// it is less than a week old; the others are recorded as skipped, in one
-// transaction, so a restart brings no flood of stale steps.
+// dueSteps returns the steps of plan at or before now, in time order.
+func dueSteps(plan []cchcbot.Step, now time.Time) []cchcbot.Step {
+	n := 0
+	for n < len(plan) && !plan[n].At.After(now) {
+		n++
+	}
+	return plan[:n]
+}
+
+// outgoing is one reminder to send: its log record and its text.
+type outgoing struct {
+	r    cchcbot.Reminder
+	text string
+}
+
+// RunDue is the sweep: it sends every reminder due at now that is not in
+// the log yet. For each period still open for reminding and each unit that
+// owes it and has not submitted (or was returned), only the latest due step
+// is sent; earlier due steps that a member never got (the bot was down, the
+// member joined late) are recorded as skipped, all in one transaction, so
+// that a restart brings no flood of stale reminders but the unit still
+// hears once with the right days left; a latest step older than a week is
+// skipped too (see stale). A unit whose report was returned
+// resumes at the next step (see latestFor). In quiet hours nothing is
+// sent: the first sweep after them sends it.
 func (s *Scheduler) RunDue(ctx context.Context, now time.Time) error {
 	s.tickMu.Lock()
 	defer s.tickMu.Unlock()
@@ -65,34 +95,41 @@ func (s *Scheduler) RunDue(ctx context.Context, now time.Time) error {
 	if cal.InQuietHours(now) {
 		return nil
 	}
+	if !s.recovered {
+		if err := s.recoverPending(ctx, cal, now); err != nil {
+			return fmt.Errorf("reminders left in flight: %w", err)
+		}
+		s.recovered = true
+	}
 	var f *facts
+	var errs []error
 	for _, p := range activePeriods(cal, now) {
 		plan := cal.Plan(p)
-		var due []cchcbot.Step
-		for _, st := range plan {
-			if !st.At.After(now) {
-				due = append(due, st)
-			}
-		}
+		due := dueSteps(plan, now)
 		if len(due) == 0 {
 			continue
 		}
 		if f == nil {
-			loaded, err := s.loadFacts(ctx)
-			if err != nil {
+			var err error
+			if f, err = s.loadFacts(ctx); err != nil {
 				return err
 			}
-			f = &loaded
 		}
-		if err := s.runPeriod(ctx, cal, p, due, *f, now); err != nil {
-			return fmt.Errorf("%s: %w", p.ID, err)
+		if err := s.runPeriod(ctx, cal, p, plan, due, f, now); err != nil {
+			if ctx.Err() != nil {
+				return ctx.Err()
+			}
+			errs = append(errs, fmt.Errorf("%s: %w", p.ID, err))
 		}
 	}
-	return nil
+	return errors.Join(errs...)
 }
 
-func (s *Scheduler) runPeriod(ctx context.Context, cal *cchcbot.Calendar, p cchcbot.Period, due []cchcbot.Step, f facts, now time.Time) error {
-	k, _ := cal.Kind(p.KindID)
+func (s *Scheduler) runPeriod(ctx context.Context, cal *cchcbot.Calendar, p cchcbot.Period, plan, due []cchcbot.Step, f *facts, now time.Time) error {
+	k, ok := cal.Kind(p.KindID)
+	if !ok {
+		return nil
+	}
 	latest, err := s.Store.LatestSubmissions(ctx, p.ID)
 	if err != nil {
 		return err
@@ -101,32 +138,43 @@ func (s *Scheduler) runPeriod(ctx context.Context, cal *cchcbot.Calendar, p cchc
 	if err != nil {
 		return err
 	}
-	have := map[string]bool{}
-	for _, r := range logged {
-		have[r.UnitCode+"\x00"+r.Step+"\x00"+string(r.Member)] = true
+	type identity struct {
+		unit, step string
+		member     cchcbot.UserID
 	}
-	last := due[len(due)-1]
+	have := make(map[identity]bool, len(logged))
+	for _, r := range logged {
+		have[identity{r.UnitCode, r.Step, r.Member}] = true
+	}
 	var skips []cchcbot.Reminder
-	var sends []cchcbot.Reminder
+	var sends []outgoing
 	for _, u := range f.units {
-		if !k.Owes(u) || cchcbot.StateOf(latest[u.Code]).Done() {
+		members := f.members[u.Code]
+		if len(members) == 0 || !k.Owes(u) || cchcbot.StateOf(latest[u.Code]).Done() {
 			continue
 		}
-		for _, m := range f.members[u.Code] {
+		last, ok := latestFor(plan, due, latest[u.Code])
+		if !ok {
+			continue
+		}
+		text := ""
+		for _, m := range members {
 			for _, st := range due {
-				if have[u.Code+"\x00"+st.Name+"\x00"+string(m.User)] {
+				if have[identity{u.Code, st.Name, m.User}] {
 					continue
 				}
 				r := cchcbot.Reminder{PeriodID: p.ID, UnitCode: u.Code, Step: st.Name, Member: m.User, PlannedAt: st.At, UpdatedAt: now}
-				if st.Name == last.Name && now.Sub(st.At) < stale {
-					sends = append(sends, r)
+				if st.Name != last.Name || now.Sub(last.At) >= stale {
+					// Superseded by the later step, which says it all with
+					// the right days left; or too old to send at all.
+					r.State = cchcbot.ReminderSkipped
+					skips = append(skips, r)
 					continue
 				}
-				// Superseded by a later step that is due too (the bot was
-				// down, or the member joined late): the later one says it
-				// all, with the right days left.
-				r.State = cchcbot.ReminderSkipped
-				skips = append(skips, r)
+				if text == "" {
+					text = reminderText(s.Office, u, p, last, latest[u.Code], now)
+				}
+				sends = append(sends, outgoing{r, text})
 			}
 		}
 	}
@@ -135,109 +183,125 @@ func (s *Scheduler) runPeriod(ctx context.Context, cal *cchcbot.Calendar, p cchc
 			return err
 		}
 	}
-	byCode := map[string]cchcbot.Unit{}
-	for _, u := range f.units {
-		byCode[u.Code] = u
-	}
-	for _, r := range sends {
-		if err := ctx.Err(); err != nil {
-			return err
-		}
-		text := reminderText(cal, s.Office, byCode[r.UnitCode], p, last, latest[r.UnitCode], now)
-		if err := s.send(ctx, r, p, text, now); err != nil {
-			return err
-		}
-	}
-	return nil
+	return s.sendAll(ctx, p.ID, sends)
 }
 
-// send delivers one reminder, recording it before and after: a crash in
-// between leaves it "sending", the single message in doubt.
-func (s *Scheduler) send(ctx context.Context, r cchcbot.Reminder, p cchcbot.Period, text string, now time.Time) error {
-	ok, err := s.Store.BeginReminder(ctx, r)
+// latestFor returns the step to send a unit that owes the period: the
+// latest due one. A unit whose report was returned resumes at the first
+// step after the return (which the chat announced itself, with the reason),
+// not at once with a step due while its report stood; unless no step is
+// left after the return, when it gets the latest due step, once.
+func latestFor(plan, due []cchcbot.Step, latest *cchcbot.Submission) (cchcbot.Step, bool) {
+	last := due[len(due)-1]
+	if latest == nil || latest.State != cchcbot.StateReturned || latest.ReviewedAt.IsZero() {
+		return last, true
+	}
+	if !plan[len(plan)-1].At.After(latest.ReviewedAt) {
+		return last, true // nothing left after the return
+	}
+	return last, last.At.After(latest.ReviewedAt)
+}
+
+// sendAll delivers a fan-out, Concurrency at a time. A store failure stops
+// it from starting more sends; the ones under way finish and are recorded.
+func (s *Scheduler) sendAll(ctx context.Context, periodID string, sends []outgoing) error {
+	workers := min(max(s.Concurrency, 1), len(sends))
+	if workers <= 1 {
+		for _, o := range sends {
+			if err := s.send(ctx, periodID, o); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	var (
+		mu   sync.Mutex
+		errs []error
+		wg   sync.WaitGroup
+	)
+	failed := func() bool {
+		mu.Lock()
+		defer mu.Unlock()
+		return len(errs) > 0
+	}
+	next := make(chan outgoing)
+	for range workers {
+		wg.Go(func() {
+			for o := range next {
+				if err := s.send(ctx, periodID, o); err != nil {
+					mu.Lock()
+					errs = append(errs, err)
+					mu.Unlock()
+				}
+			}
+		})
+	}
+	for _, o := range sends {
+		if failed() || ctx.Err() != nil {
+			break
+		}
+		next <- o
+	}
+	close(next)
+	wg.Wait()
+	return errors.Join(errs...)
+}
+
+// send delivers one reminder if the log does not have it yet, recording it
+// before ("sending") and after: a crash in between leaves that one message
+// in doubt, and nothing else.
+func (s *Scheduler) send(ctx context.Context, periodID string, o outgoing) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	ok, err := s.Store.BeginReminder(ctx, o.r)
 	if err != nil || !ok {
 		return err
 	}
-	return s.deliver(ctx, r, p, text, now)
+	return s.deliver(ctx, periodID, o)
 }
 
-func (s *Scheduler) deliver(ctx context.Context, r cchcbot.Reminder, p cchcbot.Period, text string, now time.Time) error {
-	buttons, err := s.buttons(r.Member, p.ID, r.Step)
-	if err != nil {
-		return err
-	}
-	ref, sendErr := s.Channel.Send(ctx, cchcbot.OutMessage{To: r.Member, Text: text, Buttons: buttons, Priority: cchcbot.PriorityBulk})
+// deliver sends a reminder recorded "sending" and records the outcome. A
+// refusal or a send given up is recorded as failed and is not an error of
+// the sweep; a shutdown leaves the record "sending" for the next start.
+func (s *Scheduler) deliver(ctx context.Context, periodID string, o outgoing) error {
+	r := o.r
+	msg := cchcbot.OutMessage{To: r.Member, Text: o.text, Buttons: s.buttons(r.Member, periodID, r.Step), Priority: cchcbot.PriorityBulk}
+	ref, sendErr := s.Channel.Send(ctx, msg)
 	if sendErr != nil && ctx.Err() != nil {
-		return ctx.Err() // shutting down: leave it "sending" for the next start
+		return ctx.Err()
 	}
 	r.UpdatedAt = s.Clock.Now()
 	if sendErr != nil {
 		r.State, r.Error = cchcbot.ReminderFailed, cchcbot.ErrorMessage(sendErr)
 		if cchcbot.ErrorCode(sendErr) == cchcbot.EINTERNAL {
-			r.Error = sendErr.Error()
+			r.Error = sendErr.Error() // for staff: says what went wrong
 		}
-		s.Logger.Warn("reminder not delivered", "period", r.PeriodID, "unit", r.UnitCode, "step", r.Step, "err", sendErr)
+		s.Logger.Warn("reminder not delivered", "period", r.PeriodID, "unit", r.UnitCode, "step", r.Step, "to", string(r.Member), "err", sendErr)
 	} else {
 		r.State, r.SentAt, r.MessageID = cchcbot.ReminderSent, r.UpdatedAt, ref.ID
 	}
+	// Recorded even if ctx ended meanwhile: the message went out.
 	return s.Store.FinishReminder(context.WithoutCancel(ctx), r)
 }
 
-func (s *Scheduler) buttons(to cchcbot.UserID, periodID, step string) ([][]cchcbot.Button, error) {
-	submit, err := s.Signer.Sign(to, cchcbot.ActionSubmit, periodID)
-	if err != nil {
-		return nil, err
+// buttons are "📎 Nộp báo cáo" and "✅ Đã nhận", signed for the member they
+// are sent to. A button whose data would not fit is left out rather than
+// holding up the reminder.
+func (s *Scheduler) buttons(to cchcbot.UserID, periodID, step string) [][]cchcbot.Button {
+	var row []cchcbot.Button
+	if data, err := s.Signer.Sign(to, cchcbot.ActionSubmit, periodID); err == nil {
+		row = append(row, cchcbot.Button{Text: "📎 Nộp báo cáo", Data: data})
+	} else {
+		s.Logger.Error("reminder button", "period", periodID, "err", err)
 	}
-	ack, err := s.Signer.Sign(to, cchcbot.ActionAck, periodID, step)
-	if err != nil {
-		return nil, err
+	if data, err := s.Signer.Sign(to, cchcbot.ActionAck, periodID, step); err == nil {
+		row = append(row, cchcbot.Button{Text: "✅ Đã nhận", Data: data})
+	} else {
+		s.Logger.Error("reminder button", "period", periodID, "step", step, "err", err)
 	}
-	return [][]cchcbot.Button{{{Text: "📎 Nộp báo cáo", Data: submit}, {Text: "✅ Đã nhận", Data: ack}}}, nil
-}
-
-// recoverPending finishes the reminders a crash left "sending". Whether the
-// message went out is unknown; it is sent once more (at-least-once for
-// that single message) unless the unit has submitted since.
-func (s *Scheduler) recoverPending(ctx context.Context) error {
-	pending, err := s.Store.PendingReminders(ctx)
-	if err != nil || len(pending) == 0 {
-		return err
+	if len(row) == 0 {
+		return nil
 	}
-	cal := s.Calendar()
-	f, err := s.loadFacts(ctx)
-	if err != nil {
-		return err
-	}
-	byCode := map[string]cchcbot.Unit{}
-	for _, u := range f.units {
-		byCode[u.Code] = u
-	}
-	now := s.Clock.Now()
-	for _, r := range pending {
-		p, perr := cal.Period(r.PeriodID)
-		latest, err := s.Store.LatestSubmissions(ctx, r.PeriodID)
-		if err != nil {
-			return err
-		}
-		if perr != nil || cchcbot.StateOf(latest[r.UnitCode]).Done() || !now.Before(p.Closes) {
-			r.State, r.UpdatedAt = cchcbot.ReminderSkipped, now
-			if err := s.Store.FinishReminder(ctx, r); err != nil {
-				return err
-			}
-			continue
-		}
-		step := findStep(cal.Plan(p), r.Step, now)
-		s.Logger.Info("resending a reminder left in flight by a crash", "period", r.PeriodID, "unit", r.UnitCode, "step", r.Step)
-		if err := s.deliver(ctx, r, p, reminderText(cal, s.Office, byCode[r.UnitCode], p, step, latest[r.UnitCode], now), now); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
-func findStep(plan []cchcbot.Step, name string, now time.Time) cchcbot.Step {
-	if i := slices.IndexFunc(plan, func(s cchcbot.Step) bool { return s.Name == name }); i >= 0 {
-		return plan[i]
-	}
-	return cchcbot.Step{Name: name, Kind: cchcbot.StepBefore, At: now, Nominal: now}
+	return [][]cchcbot.Button{row}
 }

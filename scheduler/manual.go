@@ -8,10 +8,15 @@ import (
 	"cchcbot"
 )
 
-// RemindNow pushes a reminder now to every member of every unit that still
-// owes the period, at an admin's request. The step is named after the
-// minute, so pressing twice by mistake sends once, while a push the next
-// day sends again. It returns the units reminded.
+// ManualStepPrefix starts the step name of a reminder pushed by an admin:
+// "manual-202403041015".
+const ManualStepPrefix = "manual-"
+
+// RemindNow pushes a reminder now, at an admin's request, to every member
+// of every unit that still owes the period. The step is named after the
+// minute, so a press repeated or retried within the minute sends nothing
+// more while a push the next day sends again. It returns the units reached
+// (those with a member who can be messaged).
 func (s *Scheduler) RemindNow(ctx context.Context, periodID string, by cchcbot.UserID) (int, error) {
 	cal := s.Calendar()
 	p, err := cal.Period(periodID)
@@ -23,34 +28,31 @@ func (s *Scheduler) RemindNow(ctx context.Context, periodID string, by cchcbot.U
 	if err != nil {
 		return 0, err
 	}
-	pending, err := s.pendingUnits(ctx, cal, p, f)
-	if err != nil {
-		return 0, err
-	}
-	step := cchcbot.Step{Name: "manual-" + now.In(cal.Location).Format("200601021504"), Kind: cchcbot.StepBefore, At: now, Nominal: now}
-	if p.DaysLeft(now) < 0 {
-		step.Kind = cchcbot.StepOverdue
-	}
 	latest, err := s.Store.LatestSubmissions(ctx, p.ID)
 	if err != nil {
 		return 0, err
 	}
-	s.tickMu.Lock()
-	defer s.tickMu.Unlock()
+	step := adHocStep(ManualStepPrefix+now.In(cal.Location).Format("200601021504"), p, now)
+	var sends []outgoing
 	reached := 0
-	for _, u := range pending {
+	for _, u := range pendingUnits(cal, p, f, latest) {
 		members := f.members[u.Code]
-		if len(members) > 0 {
-			reached++
+		if len(members) == 0 {
+			continue
 		}
+		reached++
+		text := reminderText(s.Office, u, p, step, latest[u.Code], now)
 		for _, m := range members {
 			r := cchcbot.Reminder{PeriodID: p.ID, UnitCode: u.Code, Step: step.Name, Member: m.User, PlannedAt: now, UpdatedAt: now}
-			if err := s.send(ctx, r, p, reminderText(cal, s.Office, u, p, step, latest[u.Code], now), now); err != nil {
-				return reached, err
-			}
+			sends = append(sends, outgoing{r, text})
 		}
 	}
-	s.Logger.Info("manual reminder", "period", p.ID, "by", string(by), "units", reached)
+	s.tickMu.Lock()
+	defer s.tickMu.Unlock()
+	s.Logger.Info("reminder pushed by an admin", "period", p.ID, "by", string(by), "units", reached)
+	if err := s.sendAll(ctx, p.ID, sends); err != nil {
+		return reached, err
+	}
 	return reached, nil
 }
 
@@ -65,21 +67,25 @@ func (s *Scheduler) Pending(ctx context.Context, periodID string) (int, error) {
 	if err != nil {
 		return 0, err
 	}
-	units, err := s.pendingUnits(ctx, cal, p, f)
+	latest, err := s.Store.LatestSubmissions(ctx, p.ID)
+	if err != nil {
+		return 0, err
+	}
 	n := 0
-	for _, u := range units {
+	for _, u := range pendingUnits(cal, p, f, latest) {
 		if len(f.members[u.Code]) > 0 {
 			n++
 		}
 	}
-	return n, err
+	return n, nil
 }
 
-func (s *Scheduler) pendingUnits(ctx context.Context, cal *cchcbot.Calendar, p cchcbot.Period, f facts) ([]cchcbot.Unit, error) {
-	k, _ := cal.Kind(p.KindID)
-	latest, err := s.Store.LatestSubmissions(ctx, p.ID)
-	if err != nil {
-		return nil, err
+// pendingUnits returns the units that owe p and have not submitted, or
+// were returned.
+func pendingUnits(cal *cchcbot.Calendar, p cchcbot.Period, f *facts, latest map[string]*cchcbot.Submission) []cchcbot.Unit {
+	k, ok := cal.Kind(p.KindID)
+	if !ok {
+		return nil
 	}
 	var out []cchcbot.Unit
 	for _, u := range f.units {
@@ -87,17 +93,14 @@ func (s *Scheduler) pendingUnits(ctx context.Context, cal *cchcbot.Calendar, p c
 			out = append(out, u)
 		}
 	}
-	return out, nil
+	return out
 }
 
-// Upcoming returns the next reminder steps after now, soonest first, each
-// with the number of units it would reach if it ran now.
+// Upcoming returns the next planned reminder steps after now, soonest
+// first, at most limit of them (0: all), each with how many units still
+// owe its period now: the units it would remind if it ran now.
 func (s *Scheduler) Upcoming(ctx context.Context, now time.Time, limit int) ([]cchcbot.UpcomingReminder, error) {
 	cal := s.Calendar()
-	f, err := s.loadFacts(ctx)
-	if err != nil {
-		return nil, err
-	}
 	var out []cchcbot.UpcomingReminder
 	for _, p := range activePeriods(cal, now) {
 		for _, st := range cal.Plan(p) {
@@ -110,12 +113,26 @@ func (s *Scheduler) Upcoming(ctx context.Context, now time.Time, limit int) ([]c
 	if limit > 0 && len(out) > limit {
 		out = out[:limit]
 	}
+	if len(out) == 0 {
+		return out, nil
+	}
+	f, err := s.loadFacts(ctx)
+	if err != nil {
+		return nil, err
+	}
+	counts := map[string]int{}
 	for i := range out {
-		units, err := s.pendingUnits(ctx, cal, out[i].Period, f)
-		if err != nil {
-			return nil, err
+		p := out[i].Period
+		n, ok := counts[p.ID]
+		if !ok {
+			latest, err := s.Store.LatestSubmissions(ctx, p.ID)
+			if err != nil {
+				return nil, err
+			}
+			n = len(pendingUnits(cal, p, f, latest))
+			counts[p.ID] = n
 		}
-		out[i].Units = len(units)
+		out[i].Units = n
 	}
 	return out, nil
 }

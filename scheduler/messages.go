@@ -9,57 +9,153 @@ import (
 )
 
 // reminderText is a reminder in the voice of the district's letter: it
-// names the unit and who answers for it, the report, the period and its
-// data window, the deadline and the days left ("rõ người, rõ việc, rõ trách
-// nhiệm, rõ thời gian hoàn thành").
-func reminderText(cal *cchcbot.Calendar, office string, u cchcbot.Unit, p cchcbot.Period, st cchcbot.Step, latest *cchcbot.Submission, now time.Time) string {
+// names the unit and who answers for it, the report and its data window,
+// the deadline and the days left ("rõ người, rõ việc, rõ trách nhiệm, rõ
+// thời gian hoàn thành"). After the deadline it is firmer, and says what
+// the delay leads to, and no more than that.
+func reminderText(office string, u cchcbot.Unit, p cchcbot.Period, st cchcbot.Step, latest *cchcbot.Submission, now time.Time) string {
 	var b strings.Builder
 	head := u.HeadTitle
 	if head == "" {
 		head = "Thủ trưởng đơn vị"
 	}
 	fmt.Fprintf(&b, "Kính gửi: %s – %s.\n\n", head, u.Name)
-	switch st.Kind {
-	case cchcbot.StepOverdue:
-		fmt.Fprintf(&b, "⚠️ NHẮC VIỆC QUÁ HẠN: %s", p.Label)
-	default:
-		fmt.Fprintf(&b, "NHẮC VIỆC: %s", p.Label)
+	if st.Kind == cchcbot.StepOverdue {
+		fmt.Fprintf(&b, "⚠️ NHẮC VIỆC QUÁ HẠN: %s\n", p.Label)
+	} else {
+		fmt.Fprintf(&b, "NHẮC VIỆC: %s\n", p.Label)
 	}
 	if p.HasWindow() {
-		fmt.Fprintf(&b, " (số liệu từ %s đến %s)", p.WindowFrom.VN(), p.WindowTo.VN())
+		fmt.Fprintf(&b, "– Số liệu: từ %s đến %s.\n", p.WindowFrom.VN(), p.WindowTo.VN())
 	}
-	fmt.Fprintf(&b, ".\nHạn nộp: %s, ngày %s, trước 23 giờ 59", p.Due.WeekdayVN(), p.Due.VN())
+	fmt.Fprintf(&b, "– Hạn nộp: %s, ngày %s, trước 23 giờ 59", p.Due.WeekdayVN(), p.Due.VN())
 	if p.Shifted() {
-		fmt.Fprintf(&b, " (hạn ngày %s trùng ngày nghỉ nên lùi sang ngày làm việc tiếp theo)", p.NominalDue.VN())
+		fmt.Fprintf(&b, " (ngày %s là ngày nghỉ, hạn đã lùi sang ngày làm việc tiếp theo)", p.NominalDue.VN())
 	}
 	b.WriteString(".\n")
-	left := p.DaysLeft(now)
-	switch {
+	switch left := p.DaysLeft(now); {
 	case left > 0:
-		fmt.Fprintf(&b, "Thời gian còn lại: %d ngày.\n", left)
+		fmt.Fprintf(&b, "– Thời gian còn lại: %d ngày.\n", left)
 	case left == 0:
-		b.WriteString("Hôm nay là hạn cuối.\n")
+		b.WriteString("– Hôm nay là hạn cuối.\n")
 	default:
-		fmt.Fprintf(&b, "Đã quá hạn %d ngày.\n", -left)
+		fmt.Fprintf(&b, "– Đã quá hạn %d ngày.\n", -left)
 	}
 	b.WriteString("\n")
-	if latest != nil && latest.State == cchcbot.StateReturned {
-		fmt.Fprintf(&b, "Báo cáo đơn vị gửi (biên nhận %s) đã bị phòng Nội vụ trả lại với lý do: %s. ", latest.ReceiptNo(), latest.Reason)
-		b.WriteString("Đề nghị đơn vị chỉnh sửa và gửi lại.\n")
-	} else {
-		b.WriteString("Đến thời điểm này, đơn vị chưa gửi báo cáo của kỳ này.\n")
+
+	returned := latest != nil && latest.State == cchcbot.StateReturned
+	switch {
+	case returned:
+		fmt.Fprintf(&b, "Báo cáo của đơn vị gửi ngày %s (biên nhận %s) đã được trả lại", cchcbot.DateOf(latest.SubmittedAt.In(p.Deadline.Location())).VN(), latest.ReceiptNo())
+		if latest.Reason != "" {
+			fmt.Fprintf(&b, " với lý do: %s", strings.TrimRight(latest.Reason, ". "))
+		}
+		b.WriteString(". Đơn vị cần chỉnh sửa, bổ sung và gửi lại.\n")
+	case st.Kind == cchcbot.StepOverdue:
+		b.WriteString("Đến nay, đơn vị vẫn chưa gửi báo cáo.\n")
+	default:
+		b.WriteString("Đến thời điểm này, đơn vị chưa gửi báo cáo.\n")
 	}
 	if st.Kind == cchcbot.StepOverdue {
-		fmt.Fprintf(&b, "Đề nghị %s khẩn trương chỉ đạo hoàn thành và gửi ngay. Việc chậm nộp sẽ được tổng hợp vào kết quả đánh giá, xếp loại CCHC của đơn vị.\n", head)
-		b.WriteString("Lời nhắc sẽ tiếp tục cho đến khi đơn vị nộp báo cáo; bấm \"Đã nhận\" không dừng lời nhắc.\n")
+		fmt.Fprintf(&b, "Đề nghị đồng chí %s khẩn trương chỉ đạo hoàn thành và gửi báo cáo; việc chậm nộp sẽ được tổng hợp vào kết quả đánh giá, xếp loại CCHC của đơn vị.\n", head)
 	} else {
-		fmt.Fprintf(&b, "Đề nghị %s chỉ đạo hoàn thành và gửi đúng hạn.\n", head)
+		fmt.Fprintf(&b, "Đề nghị đồng chí %s chỉ đạo hoàn thành và gửi báo cáo đúng hạn.\n", head)
 	}
+	b.WriteString("\n")
 	if p.RequiresFile {
-		b.WriteString("Cách nộp: gửi tệp báo cáo (PDF, Word, Excel) vào cuộc trò chuyện này, hoặc bấm \"📎 Nộp báo cáo\".\n")
+		b.WriteString("Cách nộp: gửi tệp báo cáo (PDF, Word, Excel hoặc ảnh chụp văn bản) vào cuộc trò chuyện này, hoặc bấm \"📎 Nộp báo cáo\".\n")
 	} else {
 		b.WriteString("Cách nộp: bấm \"📎 Nộp báo cáo\" để xác nhận đã hoàn thành.\n")
 	}
+	b.WriteString("Bấm \"✅ Đã nhận\" để báo đã nhận được lời nhắc. Lưu ý: bấm \"Đã nhận\" không dừng việc nhắc; lời nhắc chỉ dừng khi đơn vị đã nộp báo cáo.\n")
 	fmt.Fprintf(&b, "\nTrân trọng,\n%s", office)
+	return b.String()
+}
+
+// digestText is the admins' morning digest: per open period the counts
+// and the units that still owe it, by group.
+func digestText(today cchcbot.Date, statuses []cchcbot.PeriodStatus, listNew bool, now time.Time, loc *time.Location, office string) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "TỔNG HỢP HẰNG NGÀY – %s, %s\n", today.WeekdayVN(), today.VN())
+	for _, ps := range statuses {
+		p, c := ps.Period, ps.Counts()
+		fmt.Fprintf(&b, "\n%s (hạn %s, %s)\n", p.Label, p.Due.VN(), cchcbot.DaysLeftVN(p.DaysLeft(now)))
+		fmt.Fprintf(&b, "Đã nộp %d/%d (đúng hạn %d, trễ hạn %d); chưa nộp %d; bị trả lại %d; không liên lạc được %d.\n",
+			c.Submitted(), c.Owed, c.OnTime, c.Late, c.Missing, c.Returned, c.Unreachable)
+		if listNew {
+			writeNew(&b, ps, now.Add(-24*time.Hour), loc)
+		}
+		writePending(&b, ps)
+	}
+	fmt.Fprintf(&b, "\n%s", office)
+	return b.String()
+}
+
+// writeNew lists the reports received since from.
+func writeNew(b *strings.Builder, ps cchcbot.PeriodStatus, from time.Time, loc *time.Location) {
+	var lines []string
+	for _, u := range ps.Units {
+		if l := u.Latest; l != nil && l.SubmittedAt.After(from) {
+			lines = append(lines, fmt.Sprintf("   – %s: phiên bản %d lúc %s, biên nhận %s", u.Unit.Name, l.Version, l.SubmittedAt.In(loc).Format("15:04 02/01/2006"), l.ReceiptNo()))
+		}
+	}
+	if len(lines) > 0 {
+		fmt.Fprintf(b, "Báo cáo mới nhận trong 24 giờ qua:\n%s\n", strings.Join(lines, "\n"))
+	}
+}
+
+// writePending lists the units that still owe the period, by group, with
+// what stands in the way of reaching them.
+func writePending(b *strings.Builder, ps cchcbot.PeriodStatus) {
+	pending := ps.Pending()
+	if len(pending) == 0 {
+		b.WriteString("Tất cả đơn vị đã nộp.\n")
+		return
+	}
+	b.WriteString("Đơn vị chưa hoàn thành:\n")
+	var group cchcbot.UnitGroup
+	for _, u := range pending {
+		if u.Unit.Group != group {
+			group = u.Unit.Group
+			fmt.Fprintf(b, "  %s:\n", group.Label())
+		}
+		note := ""
+		if u.State == cchcbot.UnitReturned {
+			note = " (bị trả lại)"
+		}
+		if u.Unreachable() {
+			note += " (không liên lạc được)"
+		} else if u.Members == 0 {
+			note += " (chưa có người nhận tin)"
+		}
+		fmt.Fprintf(b, "   – %s%s\n", u.Unit.Name, note)
+	}
+}
+
+// summaryText is the result of a period the morning after its deadline:
+// who submitted on time, who late, who not at all.
+func summaryText(ps cchcbot.PeriodStatus, office string) string {
+	var b strings.Builder
+	p, c := ps.Period, ps.Counts()
+	fmt.Fprintf(&b, "KẾT QUẢ THỰC HIỆN: %s (hạn %s)\n", p.Label, p.Due.VN())
+	fmt.Fprintf(&b, "Nộp đúng hạn: %d/%d đơn vị. Nộp trễ: %d. Chưa nộp: %d. Bị trả lại: %d.\n", c.OnTime, c.Owed, c.Late, c.Missing, c.Returned)
+	var onTime, late []string
+	for _, u := range ps.Units {
+		switch u.State {
+		case cchcbot.UnitOnTime:
+			onTime = append(onTime, u.Unit.Name)
+		case cchcbot.UnitLate:
+			late = append(late, fmt.Sprintf("%s (trễ %d ngày)", u.Unit.Name, u.Latest.DaysLate))
+		}
+	}
+	if len(onTime) > 0 {
+		fmt.Fprintf(&b, "\nĐơn vị nộp đúng hạn: %s.\n", strings.Join(onTime, "; "))
+	}
+	if len(late) > 0 {
+		fmt.Fprintf(&b, "\nĐơn vị nộp trễ: %s.\n", strings.Join(late, "; "))
+	}
+	b.WriteString("\n")
+	writePending(&b, ps)
+	fmt.Fprintf(&b, "\n%s", office)
 	return b.String()
 }

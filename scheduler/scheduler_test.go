@@ -1,261 +1,321 @@
 package scheduler_test
 
 import (
-	"context"
 	"fmt"
-	"io"
-	"log/slog"
+	"maps"
 	"slices"
 	"strings"
-	"sync"
 	"testing"
-	"time"
 
 	"cchcbot"
-	"cchcbot/config"
-	"cchcbot/scheduler"
-	"cchcbot/store"
 )
 
-var ctx = context.Background()
+const march = "bao-cao-thang/2024-03"
 
-// channel records what the scheduler sent.
-type channel struct {
-	mu    sync.Mutex
-	sent  []sent
-	clock *clock
-	// failAfter, when set, makes the channel "crash" after that many
-	// deliveries: the next message goes out, then the send reports that
-	// the process died (the context error).
-	failAfter int
-	cancel    context.CancelFunc
-	blocked   map[cchcbot.UserID]bool
-}
-
-type sent struct {
-	to      cchcbot.UserID
-	text    string
-	buttons [][]cchcbot.Button
-	at      time.Time
-}
-
-func (c *channel) Send(ctx context.Context, m cchcbot.OutMessage) (cchcbot.MessageRef, error) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if c.blocked[m.To] {
-		return cchcbot.MessageRef{}, cchcbot.Errorf(cchcbot.EUNREACHABLE, "Forbidden: bot was blocked by the user")
-	}
-	c.sent = append(c.sent, sent{m.To, m.Text, m.Buttons, c.clock.Now()})
-	if c.failAfter > 0 && len(c.sent) > c.failAfter {
-		c.cancel()
-		return cchcbot.MessageRef{}, ctx.Err()
-	}
-	return cchcbot.MessageRef{To: m.To, ID: fmt.Sprint(len(c.sent))}, nil
-}
-func (c *channel) Edit(context.Context, cchcbot.MessageRef, string, [][]cchcbot.Button) error {
-	return nil
-}
-func (c *channel) SendDocument(context.Context, cchcbot.OutDocument) (cchcbot.MessageRef, error) {
-	return cchcbot.MessageRef{}, nil
-}
-func (c *channel) AnswerCallback(context.Context, string, string) error { return nil }
-func (c *channel) FetchFile(context.Context, cchcbot.IncomingFile) (io.ReadCloser, error) {
-	return nil, nil
-}
-
-func (c *channel) all() []sent {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return append([]sent(nil), c.sent...)
-}
-
-type clock struct {
-	mu  sync.Mutex
-	now time.Time
-}
-
-func (c *clock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.now
-}
-
-func (c *clock) Set(t time.Time) {
-	c.mu.Lock()
-	c.now = t
-	c.mu.Unlock()
-}
-
-type fixture struct {
-	cal   *cchcbot.Calendar
-	db    *store.DB
-	ch    *channel
-	clock *clock
-	units []cchcbot.Unit
-}
-
-// newFixture builds the example config's calendar, n units with one
-// member each, and a scheduler's dependencies.
-func newFixture(t testing.TB, n int) *fixture {
-	t.Helper()
-	cfg, err := config.Load("../config.example.yaml")
-	if err != nil {
-		t.Fatal(err)
-	}
-	f := &fixture{cal: cfg.Calendar(), clock: &clock{now: at("2024-01-01 00:00")}}
-	f.ch = &channel{clock: f.clock, blocked: map[cchcbot.UserID]bool{}}
-	f.db, err = store.Open(t.TempDir(), store.Options{Now: f.clock.Now})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { f.db.Close() })
-	groups := cchcbot.UnitGroups
-	for i := range n {
-		f.units = append(f.units, cchcbot.Unit{Code: fmt.Sprintf("dv-%03d", i), Name: fmt.Sprintf("Đơn vị %03d", i), Group: groups[i%3], HeadTitle: "Thủ trưởng", Order: i})
-	}
-	if _, err := f.db.SyncUnits(ctx, f.units, f.clock.Now()); err != nil {
-		t.Fatal(err)
-	}
-	for i, u := range f.units {
-		f.addMember(t, u.Code, int64(1000+i))
-	}
-	f.db.SyncAdmins(ctx, []cchcbot.Admin{{User: cchcbot.TelegramUser(1), Name: "Nội vụ"}}, f.clock.Now())
-	return f
-}
-
-func (f *fixture) addMember(t testing.TB, unit string, id int64) {
-	t.Helper()
-	code, hash, _ := cchcbot.NewInviteCode(nil)
-	_ = code
-	if err := f.db.CreateInvite(ctx, cchcbot.Invite{Hash: hash, UnitCode: unit, ExpiresAt: at("2030-01-01 00:00")}); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := f.db.RedeemInvite(ctx, hash, cchcbot.Member{User: cchcbot.TelegramUser(id)}, f.clock.Now()); err != nil {
-		t.Fatal(err)
-	}
-}
-
-func (f *fixture) scheduler() *scheduler.Scheduler {
-	return scheduler.New(f.cal, f.db, f.ch, f.clock, cchcbot.CallbackSigner{Key: []byte("k")}, "Phòng Nội vụ huyện Quỳ Hợp",
-		slog.New(slog.NewTextHandler(io.Discard, nil)))
-}
-
-var hcm, _ = time.LoadLocation("Asia/Ho_Chi_Minh")
-
-func at(s string) time.Time {
-	t, err := time.ParseInLocation("2006-01-02 15:04", s, hcm)
-	if err != nil {
-		panic(err)
-	}
-	return t
-}
-
-func (f *fixture) runAt(t testing.TB, s *scheduler.Scheduler, when time.Time) {
-	t.Helper()
-	f.clock.Set(when)
-	if err := s.RunDue(ctx, when); err != nil {
-		t.Fatal(err)
-	}
-}
-
-// reminders returns, per period, the instants at which reminders were sent
-// and how many each time.
-func (f *fixture) byPeriod() map[string]map[string]int {
-	out := map[string]map[string]int{}
-	for _, m := range f.ch.all() {
-		if len(m.buttons) == 0 {
-			continue // a digest
-		}
-		var period string
-		fmt.Sscanf(strings.SplitN(m.buttons[0][0].Data, "|", 3)[1], "%s", &period)
-		if out[period] == nil {
-			out[period] = map[string]int{}
-		}
-		out[period][m.at.In(hcm).Format("2006-01-02 15:04")]++
-	}
-	return out
-}
-
-// TestYear2024 drives the scheduler through every reminder instant of 2024
-// for 50 units that never submit, plus hourly sweeps of sample days, and
-// checks the exact messages: counts and instants, holiday shifts included.
-func TestYear2024(t *testing.T) {
-	f := newFixture(t, 50)
+// TestSubmittedUnitStopsReturnedResumes: a unit that submits gets no more
+// reminders; one whose report is returned owes a new version and gets
+// reminders again from the next step, with the reason.
+func TestSubmittedUnitStopsReturnedResumes(t *testing.T) {
+	f := newFixture(t, 3)
 	s := f.scheduler()
-	var instants []time.Time
-	for _, p := range f.cal.Periods(cchcbot.D(2023, 12, 1), cchcbot.D(2025, 2, 28)) {
-		for _, st := range f.cal.Plan(p) {
-			if st.At.Year() == 2024 {
-				instants = append(instants, st.At)
-			}
+	f.runAt(t, s, at("2024-03-05 08:00")) // before-7: all three
+	sub := f.submit(t, 0, march, at("2024-03-06 10:00"))
+	f.runAt(t, s, at("2024-03-08 08:00")) // before-3: the other two
+	if got := steps(f.ch.to(member(0), march)); !slices.Equal(got, []string{"before-7"}) {
+		t.Errorf("the unit that submitted got %v, want only before-7", got)
+	}
+	if got := steps(f.ch.to(member(1), march)); !slices.Equal(got, []string{"before-7", "before-3"}) {
+		t.Errorf("a unit that did not submit got %v", got)
+	}
+	if _, err := f.db.ReviewSubmission(ctx, sub.ID, cchcbot.StateReturned, "Thiếu số liệu tháng 02", admin, at("2024-03-08 09:00")); err != nil {
+		t.Fatal(err)
+	}
+	f.runAt(t, s, at("2024-03-08 09:01")) // the chat told the unit; no reminder on top
+	if n := len(f.ch.to(member(0), march)); n != 1 {
+		t.Errorf("the returned unit got %d reminders right after the return, want none new", n)
+	}
+	f.runAt(t, s, at("2024-03-11 08:00")) // before-1
+	got := f.ch.to(member(0), march)
+	if !slices.Equal(steps(got), []string{"before-7", "before-1"}) {
+		t.Fatalf("the returned unit got %v, want before-7 then before-1", steps(got))
+	}
+	if text := got[1].text; !strings.Contains(text, "đã được trả lại với lý do: Thiếu số liệu tháng 02.") || !strings.Contains(text, sub.ReceiptNo()) {
+		t.Errorf("the reminder after a return does not say why:\n%s", text)
+	}
+	// Before-3, which the unit never got while its report stood, is not
+	// sent late: it is recorded skipped.
+	if st := f.logStates(t, march, 0); st["before-3"] != cchcbot.ReminderSkipped {
+		t.Errorf("log = %v", st)
+	}
+}
+
+// TestReturnedAfterTheLastStep: a report returned when no step is left
+// gets the latest step once, rather than nothing more at all.
+func TestReturnedAfterTheLastStep(t *testing.T) {
+	f := newFixture(t, 1)
+	s := f.scheduler()
+	f.runAt(t, s, at("2024-03-12 08:00"))
+	sub := f.submit(t, 0, march, at("2024-03-13 10:00")) // a day late
+	f.runAt(t, s, at("2024-03-14 08:00"))
+	if _, err := f.db.ReviewSubmission(ctx, sub.ID, cchcbot.StateReturned, "Sai biểu mẫu", admin, at("2024-03-20 10:00")); err != nil {
+		t.Fatal(err)
+	}
+	f.runAt(t, s, at("2024-03-20 10:01"))
+	f.runAt(t, s, at("2024-03-21 08:00"))
+	if got := steps(f.ch.to(member(0), march)); !slices.Equal(got, []string{"due", "overdue-3"}) {
+		t.Errorf("got %v, want the due day, then overdue-3 once after the return", got)
+	}
+}
+
+// TestDowntimeSendsOnlyTheLatestStep: the bot was down over before-3 and
+// before-1; it starts after both and sends before-1 once, recording
+// before-3 as skipped, and sends nothing more until the due day.
+func TestDowntimeSendsOnlyTheLatestStep(t *testing.T) {
+	f := newFixture(t, 2)
+	s := f.scheduler()
+	f.runAt(t, s, at("2024-03-05 08:00")) // before-7, then the bot goes down
+	f.runAt(t, s, at("2024-03-11 09:30")) // back up after before-3 and before-1
+	for i := range 2 {
+		if got := steps(f.ch.to(member(i), march)); !slices.Equal(got, []string{"before-7", "before-1"}) {
+			t.Errorf("member %d got %v, want before-7, then only before-1", i, got)
+		}
+		want := map[string]cchcbot.ReminderState{"before-7": cchcbot.ReminderSent, "before-3": cchcbot.ReminderSkipped, "before-1": cchcbot.ReminderSent}
+		if st := f.logStates(t, march, i); !maps.Equal(st, want) {
+			t.Errorf("log of unit %d = %v, want %v", i, st, want)
 		}
 	}
-	// Hourly sweeps on days around the Tết shift and a weekend shift.
-	for _, day := range []string{"2024-02-07", "2024-02-12", "2024-02-15", "2024-05-10", "2024-05-12"} {
-		for h := range 24 {
-			instants = append(instants, at(day+" 00:00").Add(time.Duration(h)*time.Hour+17*time.Minute))
+	f.runAt(t, s, at("2024-03-11 17:00"))
+	f.runAt(t, s, at("2024-03-12 07:59"))
+	if n := len(f.ch.to(member(0), march)); n != 2 {
+		t.Errorf("%d reminders before the due day, want still 2", n)
+	}
+	f.runAt(t, s, at("2024-03-12 08:00"))
+	if got := steps(f.ch.to(member(0), march)); !slices.Equal(got, []string{"before-7", "before-1", "due"}) {
+		t.Errorf("got %v", got)
+	}
+	// The last reminder says the day: the due day itself.
+	if text := f.ch.to(member(0), march)[2].text; !strings.Contains(text, "Hôm nay là hạn cuối.") {
+		t.Errorf("due-day reminder:\n%s", text)
+	}
+}
+
+// TestLongDowntimeStillSendsTheLatest: down from before the first step to
+// after the deadline, the bot sends each unit the latest step, overdue,
+// once: the unit still hears, but not seven times.
+func TestLongDowntimeStillSendsTheLatest(t *testing.T) {
+	f := newFixture(t, 1)
+	s := f.scheduler()
+	f.runAt(t, s, at("2024-03-15 10:00"))
+	got := f.ch.to(member(0), march)
+	if !slices.Equal(steps(got), []string{"overdue-1"}) {
+		t.Fatalf("got %v, want overdue-1 only", steps(got))
+	}
+	if !strings.Contains(got[0].text, "Đã quá hạn 3 ngày.") {
+		t.Errorf("overdue reminder:\n%s", got[0].text)
+	}
+	if st := f.logStates(t, march, 0); len(st) != 5 || st["before-7"] != cchcbot.ReminderSkipped || st["due"] != cchcbot.ReminderSkipped {
+		t.Errorf("log = %v, want four steps skipped and overdue-1 sent", st)
+	}
+}
+
+// TestFirstStartSendsNothingStale: a bot first started on 05/03 sends
+// March's first step, not a burst of overdue reminders for the plan due
+// 31/01 and the January and February reports, whose last steps are weeks
+// old; those are recorded skipped.
+func TestFirstStartSendsNothingStale(t *testing.T) {
+	f := newFixture(t, 2)
+	f.runAt(t, f.scheduler(), at("2024-03-05 08:00"))
+	for i := range 2 {
+		if got := f.ch.to(member(i), ""); len(got) != 1 || got[0].period != march || got[0].step != "before-7" {
+			t.Errorf("member %d got %d messages, want March's before-7 only", i, len(got))
 		}
 	}
-	slices.SortFunc(instants, time.Time.Compare)
-	instants = slices.Compact(instants)
-	for _, when := range instants {
-		f.runAt(t, s, when)
+	for _, period := range []string{planID, "bao-cao-thang/2024-01", "bao-cao-thang/2024-02"} {
+		st := f.logStates(t, period, 0)
+		if st["overdue-3"] != cchcbot.ReminderSkipped || st["due"] != cchcbot.ReminderSkipped {
+			t.Errorf("%s: log = %v, want every step skipped", period, st)
+		}
+	}
+}
+
+func TestAckDoesNotStopOverdue(t *testing.T) {
+	f := newFixture(t, 1)
+	s := f.scheduler()
+	f.runAt(t, s, at("2024-03-12 08:00"))
+	if err := f.db.AckReminder(ctx, march, unitCode(0), "due", member(0), at("2024-03-12 08:05")); err != nil {
+		t.Fatal(err)
+	}
+	f.runAt(t, s, at("2024-03-14 08:00"))
+	got := f.ch.to(member(0), march)
+	if !slices.Equal(steps(got), []string{"due", "overdue-1"}) {
+		t.Fatalf("got %v, want the overdue reminder after the acknowledgement", steps(got))
+	}
+	for _, want := range []string{"NHẮC VIỆC QUÁ HẠN", "khẩn trương", "bấm \"Đã nhận\" không dừng việc nhắc"} {
+		if !strings.Contains(got[1].text, want) {
+			t.Errorf("overdue reminder lacks %q:\n%s", want, got[1].text)
+		}
+	}
+}
+
+// TestUnreachableAndQuietHours: nothing goes out in quiet hours; the first
+// sweep after them sends, skipping members known unreachable; a member who
+// blocked the bot since is recorded as failed, not retried.
+func TestUnreachableAndQuietHours(t *testing.T) {
+	f := newFixture(t, 3)
+	s := f.scheduler()
+	if err := f.db.SetReachable(ctx, member(1), false, "bot was blocked", at("2024-03-01 00:00")); err != nil {
+		t.Fatal(err)
+	}
+	f.runAt(t, s, at("2024-03-05 22:30")) // quiet 21:00–07:00
+	f.runAt(t, s, at("2024-03-06 06:59"))
+	if n := len(f.ch.all()); n != 0 {
+		t.Fatalf("%d messages in quiet hours", n)
+	}
+	f.ch.block(member(2)) // blocked since; the store does not know yet
+	f.runAt(t, s, at("2024-03-06 07:00"))
+	if len(f.ch.to(member(0), march)) != 1 || len(f.ch.to(member(1), march)) != 0 || len(f.ch.to(member(2), march)) != 0 {
+		t.Errorf("sent = %+v", f.ch.all())
+	}
+	if _, ok := f.logStates(t, march, 1)["before-7"]; ok {
+		t.Error("a reminder to an unreachable member was logged")
+	}
+	rs, err := f.db.RemindersFor(ctx, march, unitCode(2))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rs) != 1 || rs[0].State != cchcbot.ReminderFailed || !strings.Contains(rs[0].Error, "blocked") {
+		t.Errorf("log of the blocked member = %+v", rs)
+	}
+	f.runAt(t, s, at("2024-03-06 07:01"))
+	if len(f.ch.to(member(0), march)) != 1 || len(f.ch.to(member(2), march)) != 0 {
+		t.Errorf("sent = %+v, want nothing more", f.ch.all())
+	}
+	if st := f.logStates(t, march, 2); st["before-7"] != cchcbot.ReminderFailed {
+		t.Errorf("the failed reminder was tried again: %v", st)
+	}
+}
+
+// TestReminderWording checks the letter's "rõ người, rõ việc, rõ trách
+// nhiệm, rõ thời gian" on February, whose deadline Tết moved.
+func TestReminderWording(t *testing.T) {
+	f := newFixture(t, 1)
+	s := f.scheduler()
+	f.runAt(t, s, at("2024-02-07 08:00"))
+	got := f.ch.to(member(0), "bao-cao-thang/2024-02")
+	if len(got) != 1 {
+		t.Fatalf("got %d February reminders", len(got))
+	}
+	m := got[0]
+	for _, want := range []string{
+		"Kính gửi: Thủ trưởng – Đơn vị 000.",
+		"NHẮC VIỆC: Báo cáo CCHC tháng 02/2024",
+		"Số liệu: từ 12/01/2024 đến 12/02/2024.",
+		"Hạn nộp: Thứ Năm, ngày 15/02/2024",
+		"(ngày 12/02/2024 là ngày nghỉ, hạn đã lùi sang ngày làm việc tiếp theo)",
+		"Thời gian còn lại: 8 ngày.",
+		"Đề nghị đồng chí Thủ trưởng chỉ đạo hoàn thành",
+		"lời nhắc chỉ dừng khi đơn vị đã nộp báo cáo",
+		"Trân trọng,\n" + office,
+	} {
+		if !strings.Contains(m.text, want) {
+			t.Errorf("reminder lacks %q:\n%s", want, m.text)
+		}
+	}
+	if strings.Contains(m.text, "QUÁ HẠN") || strings.Contains(m.text, "xếp loại") {
+		t.Errorf("a reminder before the deadline is worded as overdue:\n%s", m.text)
+	}
+	row := m.buttons[0]
+	if len(m.buttons) != 1 || len(row) != 2 || row[0].Text != "📎 Nộp báo cáo" || row[1].Text != "✅ Đã nhận" {
+		t.Fatalf("buttons = %+v", m.buttons)
+	}
+	if action, fields, err := signer.Verify(member(0), row[0].Data); err != nil || action != cchcbot.ActionSubmit || !slices.Equal(fields, []string{"bao-cao-thang/2024-02"}) {
+		t.Errorf("submit button = %q %v %v", action, fields, err)
+	}
+	if m.step != "before-1" {
+		t.Errorf("ack button names step %q, want before-1", m.step)
 	}
 
-	got := f.byPeriod()
-	want := map[string][]string{
-		// The plan: due Wednesday 31/01/2024; before-3 (Sunday 28/01) moves
-		// back to Friday 26/01; overdue-2 (Sunday 04/02) forward to Monday.
-		"ke-hoach-khac-phuc/2024": {"2024-01-24 08:00", "2024-01-26 08:00", "2024-01-30 08:00", "2024-01-31 08:00",
-			"2024-02-02 08:00", "2024-02-05 08:00", "2024-02-06 08:00"},
-		// February: 12/02 is in the Tết break (08–14/02), the deadline is
-		// 15/02; every reminder before it lands on 07/02, the last working
-		// day before Tết, and collapses into one.
-		"bao-cao-thang/2024-02": {"2024-02-07 08:00", "2024-02-15 08:00", "2024-02-19 08:00", "2024-02-20 08:00", "2024-02-21 08:00"},
-		// May: 12/05 is a Sunday, the deadline is Monday 13/05; before-1
-		// (Sunday) and before-3 (Friday) collapse on Friday 10/05.
-		"bao-cao-thang/2024-05": {"2024-05-06 08:00", "2024-05-10 08:00", "2024-05-13 08:00", "2024-05-15 08:00", "2024-05-17 08:00", "2024-05-20 08:00"},
-		"bao-cao-thang/2024-08": {"2024-08-05 08:00", "2024-08-09 08:00", "2024-08-12 08:00", "2024-08-14 08:00", "2024-08-16 08:00", "2024-08-19 08:00"},
-		// October: 12/10 is a Saturday, the deadline is Monday 14/10.
-		"bao-cao-thang/2024-10": {"2024-10-07 08:00", "2024-10-11 08:00", "2024-10-14 08:00", "2024-10-16 08:00", "2024-10-18 08:00", "2024-10-21 08:00"},
-	}
-	for period, instants := range want {
-		var have []string
-		for when, n := range got[period] {
-			have = append(have, when)
-			if n != 50 {
-				t.Errorf("%s at %s: %d messages, want 50", period, when, n)
-			}
-		}
-		slices.Sort(have)
-		if strings.Join(have, " ") != strings.Join(instants, " ") {
-			t.Errorf("%s sent at\n%v\nwant\n%v", period, have, instants)
+	f.runAt(t, s, at("2024-02-19 08:00"))
+	over := f.ch.to(member(0), "bao-cao-thang/2024-02")[1].text
+	for _, want := range []string{"⚠️ NHẮC VIỆC QUÁ HẠN: Báo cáo CCHC tháng 02/2024", "Đã quá hạn 4 ngày.", "vẫn chưa gửi báo cáo",
+		"khẩn trương chỉ đạo hoàn thành và gửi báo cáo; việc chậm nộp sẽ được tổng hợp vào kết quả đánh giá, xếp loại CCHC"} {
+		if !strings.Contains(over, want) {
+			t.Errorf("overdue reminder lacks %q:\n%s", want, over)
 		}
 	}
-	total := 0
-	for _, m := range got {
-		for _, n := range m {
-			total += n
-		}
+}
+
+// TestRemindNowPendingUpcoming: an admin's push reaches every unit still
+// missing, once per minute however often it is pressed.
+func TestRemindNowPendingUpcoming(t *testing.T) {
+	f := newFixture(t, 4)
+	s := f.scheduler()
+	f.submit(t, 2, march, at("2024-03-01 09:00"))
+	f.addMember(t, unitCode(0), cchcbot.TelegramUser(5000)) // a second member
+	f.clock.Set(at("2024-03-04 10:15"))
+	if n, err := s.Pending(ctx, march); err != nil || n != 3 {
+		t.Errorf("Pending = %d, %v; want 3", n, err)
 	}
-	// 13 periods fall due in 2024: the plan and 12 monthly reports. Each
-	// has 7 steps (3 before, the due day, 3 overdue) except where a day
-	// off merges two: February has 5, May, August (12/08 a Monday, so
-	// before-1 on Sunday joins before-3 on Friday 09/08) and October 6.
-	// January 2025's report starts on 06/01/2025. So 7·13 − 2 − 3 = 86.
-	if want := 86 * 50; total != want {
-		t.Errorf("%d reminders in 2024, want %d", total, want)
+	n, err := s.RemindNow(ctx, march, admin)
+	if err != nil || n != 3 {
+		t.Fatalf("RemindNow = %d, %v; want 3 units", n, err)
 	}
-	// Every message is one of a kind: no duplicates.
-	seen := map[string]bool{}
-	for _, m := range f.ch.all() {
-		if len(m.buttons) == 0 {
-			continue
+	if got := len(f.ch.all()); got != 4 {
+		t.Fatalf("%d messages, want 4 (unit 0 has two members)", got)
+	}
+	if m := f.ch.all()[0]; m.step != "manual-202403041015" || !strings.Contains(m.text, "Thời gian còn lại: 8 ngày.") {
+		t.Errorf("pushed reminder: step %q\n%s", m.step, m.text)
+	}
+	if n, err := s.RemindNow(ctx, march, admin); err != nil || n != 3 || len(f.ch.all()) != 4 {
+		t.Errorf("pressed again within the minute: %d, %v; %d messages, want still 4", n, err, len(f.ch.all()))
+	}
+	f.clock.Set(at("2024-03-04 10:16"))
+	if _, err := s.RemindNow(ctx, march, admin); err != nil || len(f.ch.all()) != 8 {
+		t.Errorf("a push a minute later: %v, %d messages, want 8", err, len(f.ch.all()))
+	}
+	if _, err := s.RemindNow(ctx, "bao-cao-thang/2024-13", admin); cchcbot.ErrorCode(err) != cchcbot.ENOTFOUND {
+		t.Errorf("unknown period: %v", err)
+	}
+
+	up, err := s.Upcoming(ctx, at("2024-03-04 10:15"), 3)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, u := range up {
+		got = append(got, u.Period.ID+" "+u.Step.Name+" "+u.Step.At.In(hcm).Format("02/01 15:04")+" "+fmt.Sprint(u.Units))
+	}
+	want := []string{march + " before-7 05/03 08:00 3", march + " before-3 08/03 08:00 3", march + " before-1 11/03 08:00 3"}
+	if !slices.Equal(got, want) {
+		t.Errorf("Upcoming = %v, want %v", got, want)
+	}
+}
+
+// TestConcurrentFanOut: with Concurrency > 1 the fan-out overlaps its sends
+// and still sends each reminder once.
+func TestConcurrentFanOut(t *testing.T) {
+	f := newFixture(t, 12)
+	s := f.scheduler()
+	s.Concurrency = 4
+	f.ch.hold = make(chan struct{})
+	done := make(chan error)
+	f.clock.Set(at("2024-03-05 08:00"))
+	go func() { done <- s.RunDue(ctx, at("2024-03-05 08:00")) }()
+	waitFor(t, "four sends in flight", func() bool {
+		f.ch.mu.Lock()
+		defer f.ch.mu.Unlock()
+		return f.ch.inFlight == 4
+	})
+	close(f.ch.hold)
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	if f.ch.peak != 4 {
+		t.Errorf("%d sends at once at the peak, want Concurrency = 4", f.ch.peak)
+	}
+	for i := range 12 {
+		if got := steps(f.ch.to(member(i), march)); !slices.Equal(got, []string{"before-7"}) {
+			t.Errorf("member %d got %v", i, got)
 		}
-		k := string(m.to) + m.buttons[0][1].Data
-		if seen[k] {
-			t.Fatalf("duplicate reminder to %s: %s", m.to, m.buttons[0][1].Data)
-		}
-		seen[k] = true
 	}
 }
