@@ -3,7 +3,6 @@ package chat
 import (
 	"context"
 	"fmt"
-	"strconv"
 	"strings"
 
 	"cchcbot"
@@ -106,8 +105,9 @@ func (s *Service) invite(ctx context.Context, w who, cmd Command) error {
 	if err != nil {
 		return err
 	}
-	return s.reply(ctx, w.user, fmt.Sprintf("Đường link mời thành viên của %s (dùng một lần, hết hạn %s):\n%s\n\nXin chuyển đường link này cho %s hoặc cán bộ đầu mối CCHC của đơn vị.",
-		u.Name, s.now().Add(s.opts.InviteTTL).Format("15:04 02/01/2006"), s.opts.InviteLink(code), or(u.HeadTitle, "lãnh đạo đơn vị")))
+	s.opts.Logger.Info("invite created", "unit", u.Code, "by", string(w.user))
+	return s.reply(ctx, w.user, fmt.Sprintf("Đường link mời thành viên của %s (người chịu trách nhiệm: %s), dùng một lần, hết hạn lúc %s:\n%s\n\nXin chuyển đường link này cho %s hoặc cán bộ đầu mối CCHC của đơn vị; người nhận bấm vào link để tham gia.",
+		u.Name, headTitle(u), timeVN(s.now().Add(s.opts.InviteTTL), s.calendar().Location), s.opts.InviteLink(code), headTitle(u)))
 }
 
 // inviteAdmin is /moiadmin <name>.
@@ -119,7 +119,8 @@ func (s *Service) inviteAdmin(ctx context.Context, w who, cmd Command) error {
 	if err != nil {
 		return err
 	}
-	return s.reply(ctx, w.user, fmt.Sprintf("Đường link mời cán bộ phòng Nội vụ %s (dùng một lần, hết hạn %s):\n%s", cmd.Arg, s.now().Add(s.opts.InviteTTL).Format("15:04 02/01/2006"), s.opts.InviteLink(code)))
+	s.opts.Logger.Info("admin invite created", "by", string(w.user))
+	return s.reply(ctx, w.user, fmt.Sprintf("Đường link mời cán bộ phòng Nội vụ %s, dùng một lần, hết hạn lúc %s:\n%s\n\nNgười dùng đường link này sẽ xem được báo cáo của mọi đơn vị: xin chỉ gửi trực tiếp cho đúng người.", cmd.Arg, timeVN(s.now().Add(s.opts.InviteTTL), s.calendar().Location), s.opts.InviteLink(code)))
 }
 
 // members is /thanhvien [unit].
@@ -167,7 +168,7 @@ func (s *Service) members(ctx context.Context, w who, cmd Command) error {
 			if m.Unreachable {
 				state = " – KHÔNG LIÊN LẠC ĐƯỢC"
 			}
-			fmt.Fprintf(&b, "  • %s (mã %s, tham gia %s)%s\n", or(m.Name, "—"), m.User.Local(), m.JoinedAt.In(s.calendar().Location).Format("02/01/2006"), state)
+			fmt.Fprintf(&b, "  • %s (mã %s, tham gia %s)%s\n", or(m.Name, "—"), m.User.Local(), cchcbot.DateOf(m.JoinedAt.In(s.calendar().Location)).VN(), state)
 		}
 	}
 	if code == "" && without > 0 {
@@ -176,22 +177,34 @@ func (s *Service) members(ctx context.Context, w who, cmd Command) error {
 	return s.reply(ctx, w.user, b.String())
 }
 
-// removeMember is /xoathanhvien <id>.
+// removeMember is /xoathanhvien <id>: the id as /thanhvien shows it, or
+// in full ("telegram:123").
 func (s *Service) removeMember(ctx context.Context, w who, cmd Command) error {
-	id, err := strconv.ParseInt(strings.TrimSpace(cmd.Arg), 10, 64)
-	if err != nil || id <= 0 {
-		return s.reply(ctx, w.user, "Cú pháp: /xoathanhvien <mã Telegram của thành viên> (xem mã bằng /thanhvien).")
+	if len(cmd.Args) != 1 {
+		return s.reply(ctx, w.user, "Cú pháp: /xoathanhvien <mã tài khoản của thành viên> (xem mã bằng /thanhvien).")
 	}
-	user := cchcbot.NewUserID(w.user.Channel(), strconv.FormatInt(id, 10))
+	user := cchcbot.UserID(cmd.Args[0])
+	if !strings.Contains(cmd.Args[0], ":") {
+		user = cchcbot.NewUserID(w.user.Channel(), cmd.Args[0])
+	}
 	m, err := s.opts.Store.Member(ctx, user)
-	if err != nil {
+	if cchcbot.ErrorCode(err) == cchcbot.ENOTFOUND {
+		return s.reply(ctx, w.user, fmt.Sprintf("Không có thành viên nào mang mã %s. Xem mã bằng /thanhvien.", user.Local()))
+	} else if err != nil {
 		return err
 	}
 	if err := s.opts.Store.RemoveMember(ctx, user, string(w.user), s.now()); err != nil {
 		return err
 	}
-	s.opts.Store.DeleteDraft(ctx, user)
-	return s.reply(ctx, w.user, fmt.Sprintf("Đã xóa %s (mã %d) khỏi đơn vị %s.", or(m.Name, "thành viên"), id, m.UnitCode))
+	if err := s.opts.Store.DeleteDraft(ctx, user); err != nil {
+		return err
+	}
+	unit := m.UnitCode
+	if u, err := s.opts.Store.Unit(ctx, m.UnitCode); err == nil {
+		unit = u.Name
+	}
+	s.opts.Logger.Info("member removed", "member", string(user), "unit", m.UnitCode, "by", string(w.user))
+	return s.reply(ctx, w.user, fmt.Sprintf("Đã xóa %s (mã %s) khỏi %s. Người này không còn nhận nhắc việc và không nộp được báo cáo cho đơn vị.", or(m.Name, "thành viên"), user.Local(), unit))
 }
 
 // remindCmd is /nhacnho [period]: shows the count and asks to confirm.
@@ -214,16 +227,21 @@ func (s *Service) remindCmd(ctx context.Context, w who, cmd Command) error {
 		[]cchcbot.Button{{Text: fmt.Sprintf("📣 Gửi nhắc việc tới %d đơn vị", n), Data: s.sign(w.user, cchcbot.ActionRemindNow, p.ID)}})
 }
 
-func (s *Service) remindNow(ctx context.Context, w who, periodID string) error {
+// remindNow runs a confirmed /nhacnho. The question's button is taken
+// away first, so a second press cannot start a second round.
+func (s *Service) remindNow(ctx context.Context, w who, periodID string, ref cchcbot.MessageRef) error {
 	if s.opts.Reminders == nil {
 		return s.reply(ctx, w.user, "Chức năng nhắc việc chưa được bật.")
 	}
-	s.reply(ctx, w.user, "Đang gửi nhắc việc...")
+	label := s.periodLabel(periodID)
+	if err := s.opts.Channel.Edit(ctx, ref, fmt.Sprintf("Đã xác nhận gửi nhắc việc %s lúc %s.", label, timeVN(s.now(), s.calendar().Location)), nil); err != nil {
+		s.opts.Logger.Warn("editing the /nhacnho question failed", "err", err)
+	}
 	n, err := s.opts.Reminders.RemindNow(ctx, periodID, w.user)
 	if err != nil {
 		return err
 	}
-	return s.reply(ctx, w.user, fmt.Sprintf("Đã gửi nhắc việc tới %d đơn vị.", n))
+	return s.reply(ctx, w.user, fmt.Sprintf("Đã gửi nhắc việc tới %d đơn vị. Kỳ báo cáo: %s.", n, label))
 }
 
 // schedule is /lichnhac.
@@ -245,11 +263,4 @@ func (s *Service) schedule(ctx context.Context, w who, cmd Command) error {
 		fmt.Fprintf(&b, "• %s %s: %s – %s (hiện %d đơn vị chưa nộp)\n", cchcbot.DateOf(at).WeekdayVN(), at.Format("02/01/2006 15:04"), u.Period.Label, strings.ToLower(u.Step.Label()), u.Units)
 	}
 	return s.reply(ctx, w.user, b.String())
-}
-
-func or(s, def string) string {
-	if s == "" {
-		return def
-	}
-	return s
 }

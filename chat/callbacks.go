@@ -2,60 +2,80 @@ package chat
 
 import (
 	"context"
+	"fmt"
 	"strconv"
+	"unicode/utf8"
 
 	"cchcbot"
 )
 
-const staleButton = "Nút bấm này không còn hiệu lực."
+// maxAnswer bounds a callback answer: networks show it as a short toast
+// (Telegram takes 200 characters).
+const maxAnswer = 190
 
-// handleCallback verifies a button press before anything else: a forged,
-// altered or stale press is answered and changes nothing.
+// handleCallback handles a button press. The press is answered exactly
+// once, whatever happens; a forged, altered or stale press is refused and
+// changes nothing.
 func (s *Service) handleCallback(ctx context.Context, w who, in cchcbot.Incoming) error {
+	if !w.known() {
+		return s.unknownUser(ctx, in)
+	}
 	cb := in.Callback
+	answered := false
+	answer := func(text string) error {
+		if answered {
+			return nil
+		}
+		answered = true
+		if utf8.RuneCountInString(text) > maxAnswer {
+			text = string([]rune(text)[:maxAnswer-1]) + "…"
+		}
+		return s.opts.Channel.AnswerCallback(ctx, cb.ID, text)
+	}
 	action, f, err := s.opts.Signer.Verify(in.User, cb.Data)
 	if err != nil {
 		s.opts.Logger.Warn("refused a button press", "user", string(in.User))
-		return s.opts.Channel.AnswerCallback(ctx, cb.ID, staleButton)
+		return answer(staleButton)
 	}
-	if !w.admin && w.member == nil {
-		return s.unknownUser(ctx, in)
+	err = s.press(ctx, w, cb, action, f, answer)
+	if !answered {
+		text := ""
+		if c := cchcbot.ErrorCode(err); c != "" && c != cchcbot.EINTERNAL {
+			text = cchcbot.ErrorMessage(err)
+		}
+		if aerr := answer(text); aerr != nil {
+			s.opts.Logger.Warn("answering a button press failed", "user", string(in.User), "err", aerr)
+		}
 	}
-	answer := func(text string) error { return s.opts.Channel.AnswerCallback(ctx, cb.ID, text) }
-	need := func(n int) bool { return len(f) == n }
+	return err
+}
+
+// press acts on a verified press. Each action is taken only from the kind
+// of person it was made for: a member's draft buttons, an admin's review
+// and status buttons.
+func (s *Service) press(ctx context.Context, w who, cb *cchcbot.CallbackPress, action string, f []string, answer func(string) error) error {
+	member, admin := w.member != nil, w.admin
 	switch {
-	case action == cchcbot.ActionAck && need(2) && w.member != nil:
-		err := s.opts.Store.AckReminder(ctx, f[0], w.unit.Code, f[1], w.user, s.now())
-		if cchcbot.ErrorCode(err) == cchcbot.ENOTFOUND {
-			return answer(staleButton)
-		} else if err != nil {
-			return err
-		}
-		if err := answer("Đã ghi nhận. Cảm ơn đồng chí."); err != nil {
-			return err
-		}
-		// Keep "Nộp báo cáo" under the reminder; the acknowledgement is done.
-		return s.opts.Channel.Edit(ctx, cb.Message, s.ackedText(ctx, f[0]), [][]cchcbot.Button{{{Text: "📎 Nộp báo cáo", Data: s.sign(w.user, cchcbot.ActionSubmit, f[0])}}})
-	case action == cchcbot.ActionSubmit && need(1) && w.member != nil:
-		answer("")
+	case action == cchcbot.ActionAck && len(f) == 2 && member:
+		return s.ack(ctx, w, cb, f[0], f[1], answer)
+	case action == cchcbot.ActionSubmit && len(f) == 1 && member:
 		p, err := s.calendar().Period(f[0])
-		if err != nil {
+		if k, _ := s.calendar().Kind(p.KindID); err != nil || !k.Owes(w.unit) {
 			return answer(staleButton)
 		}
-		if k, _ := s.calendar().Kind(p.KindID); !k.Owes(w.unit) {
-			return s.reply(ctx, w.user, staleButton)
-		}
+		answer("")
 		return s.startDraft(ctx, w, p)
-	case (action == cchcbot.ActionPickPeriod && need(2) || (action == cchcbot.ActionConfirm || action == cchcbot.ActionCancel || action == cchcbot.ActionSkip) && need(1)) && w.member != nil:
-		d, err := s.opts.Store.Draft(ctx, w.user)
-		if cchcbot.ErrorCode(err) == cchcbot.ENOTFOUND || err == nil && d.Nonce != f[0] {
-			return answer(staleButton) // the draft was sent, cancelled or replaced
-		} else if err != nil {
+	case action == cchcbot.ActionPickPeriod && len(f) == 2 && member,
+		(action == cchcbot.ActionConfirm || action == cchcbot.ActionCancel || action == cchcbot.ActionSkip) && len(f) == 1 && member:
+		d, ok, err := s.loadDraft(ctx, w)
+		if err != nil {
 			return err
 		}
-		answer("")
-		return s.draftButton(ctx, w, d, action, f)
-	case (action == cchcbot.ActionAccept || action == cchcbot.ActionReturn) && need(1) && w.admin:
+		if !ok || d.Nonce != f[0] {
+			return answer(staleButton) // the draft was sent, cancelled or replaced
+		}
+		return s.draftButton(ctx, w, d, action, f, answer)
+	case (action == cchcbot.ActionAccept || action == cchcbot.ActionReturn) && len(f) == 1 && admin:
 		id, err := strconv.ParseUint(f[0], 10, 64)
 		if err != nil {
 			return answer(staleButton)
@@ -65,10 +85,10 @@ func (s *Service) handleCallback(ctx context.Context, w who, in cchcbot.Incoming
 			return s.review(ctx, w, id, cchcbot.StateAccepted, "")
 		}
 		return s.askReturnReason(ctx, w, id)
-	case action == cchcbot.ActionStatus && need(2) && w.admin:
-		page, _ := strconv.Atoi(f[1])
+	case action == cchcbot.ActionStatus && len(f) == 2 && admin:
 		p, err := s.calendar().Period(f[0])
-		if err != nil {
+		page, perr := strconv.Atoi(f[1])
+		if err != nil || perr != nil {
 			return answer(staleButton)
 		}
 		answer("")
@@ -76,56 +96,83 @@ func (s *Service) handleCallback(ctx context.Context, w who, in cchcbot.Incoming
 		if err != nil {
 			return err
 		}
-		return s.opts.Channel.Edit(ctx, cb.Message, text, buttons)
-	case action == cchcbot.ActionRemindNow && need(1) && w.admin:
+		if err := s.opts.Channel.Edit(ctx, cb.Message, text, buttons); err != nil {
+			s.opts.Logger.Warn("editing a status message failed; sending it anew", "err", err)
+			return s.reply(ctx, w.user, text, buttons...)
+		}
+		return nil
+	case action == cchcbot.ActionRemindNow && len(f) == 1 && admin:
 		answer("")
-		return s.remindNow(ctx, w, f[0])
+		return s.remindNow(ctx, w, f[0], cb.Message)
 	}
 	return answer(staleButton)
 }
 
-func (s *Service) ackedText(ctx context.Context, periodID string) string {
-	label := periodID
-	if p, err := s.calendar().Period(periodID); err == nil {
-		label = p.Label
-	}
-	return "✅ Đã xác nhận nhận được lời nhắc: " + label + ". Lời nhắc sẽ dừng khi đơn vị nộp báo cáo."
-}
-
-func (s *Service) draftButton(ctx context.Context, w who, d cchcbot.Draft, action string, f []string) error {
+// draftButton handles the buttons of a draft whose nonce matched.
+func (s *Service) draftButton(ctx context.Context, w who, d cchcbot.Draft, action string, f []string, answer func(string) error) error {
 	switch action {
 	case cchcbot.ActionCancel:
 		if err := s.opts.Store.DeleteDraft(ctx, w.user); err != nil {
 			return err
 		}
-		return s.reply(ctx, w.user, "Đã hủy. Chưa có báo cáo nào được nộp.")
+		answer("Đã hủy.")
+		return s.reply(ctx, w.user, "Đã hủy hồ sơ đang soạn. Chưa có báo cáo nào được nộp.")
 	case cchcbot.ActionPickPeriod:
 		if d.Stage != stagePick {
-			return s.reply(ctx, w.user, staleButton)
+			return answer(staleButton)
 		}
-		p, err := s.calendar().Period(f[1])
-		k, _ := s.calendar().Kind(p.KindID)
-		if err != nil || !p.IsOpen(s.now()) || !k.Owes(w.unit) {
-			return s.reply(ctx, w.user, staleButton+" Kỳ báo cáo này không còn nhận bài.")
-		}
-		d.PeriodID, d.Stage = p.ID, stageDocNo
-		if !p.RequiresFile {
-			d.Stage = stageNote
-		}
+		answer("")
+		return s.pickPeriod(ctx, w, d, f[1])
 	case cchcbot.ActionSkip:
 		if d.Stage != stageDocNo && d.Stage != stageNote {
-			return s.reply(ctx, w.user, staleButton)
+			return answer(staleButton)
 		}
+		answer("")
 		d.Stage = stageConfirm
+		if err := s.saveDraft(ctx, d); err != nil {
+			return err
+		}
+		return s.prompt(ctx, w, d)
 	case cchcbot.ActionConfirm:
 		if d.Stage != stageConfirm {
-			return s.reply(ctx, w.user, staleButton)
+			return answer(staleButton)
 		}
-		return s.confirm(ctx, w, d)
+		return s.confirm(ctx, w, d, answer)
 	}
-	d.UpdatedAt = s.now()
-	if err := s.opts.Store.SaveDraft(ctx, d); err != nil {
+	return answer(staleButton)
+}
+
+// ack records a member's "Đã nhận" on a reminder and rewrites the
+// reminder: the acknowledgement shows, "Nộp báo cáo" stays while the unit
+// still owes the period.
+func (s *Service) ack(ctx context.Context, w who, cb *cchcbot.CallbackPress, periodID, step string, answer func(string) error) error {
+	now := s.now()
+	err := s.opts.Store.AckReminder(ctx, periodID, w.unit.Code, step, w.user, now)
+	if cchcbot.ErrorCode(err) == cchcbot.ENOTFOUND {
+		return answer(staleButton)
+	} else if err != nil {
 		return err
 	}
-	return s.prompt(ctx, w, d)
+	answer("Đã ghi nhận. Cảm ơn đồng chí.")
+	p, err := s.calendar().Period(periodID)
+	if err != nil {
+		return s.opts.Channel.Edit(ctx, cb.Message, "✅ Đã xác nhận nhận được lời nhắc lúc "+timeVN(now, s.calendar().Location)+".", nil)
+	}
+	text := "NHẮC VIỆC: " + p.Label + "\n" + reportHeader(w.unit, p, now) +
+		fmt.Sprintf("\n✅ %s đã xác nhận nhận được lời nhắc lúc %s.", or(w.name, "Thành viên đơn vị"), timeVN(now, s.calendar().Location))
+	var buttons [][]cchcbot.Button
+	latest, err := s.latest(ctx, p.ID, w.unit.Code)
+	if err != nil {
+		return err
+	}
+	if !cchcbot.StateOf(latest).Done() {
+		text += " Lời nhắc sẽ tiếp tục cho đến khi đơn vị nộp báo cáo."
+		buttons = [][]cchcbot.Button{{{Text: "📎 Nộp báo cáo", Data: s.sign(w.user, cchcbot.ActionSubmit, p.ID)}}}
+	}
+	if err := s.opts.Channel.Edit(ctx, cb.Message, text, buttons); err != nil {
+		// The acknowledgement is recorded; an old message that cannot be
+		// edited any more is no reason to tell the member it failed.
+		s.opts.Logger.Warn("editing an acknowledged reminder failed", "err", err)
+	}
+	return nil
 }

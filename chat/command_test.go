@@ -4,105 +4,80 @@ import (
 	"strings"
 	"testing"
 	"unicode/utf8"
-
-	"cchcbot"
 )
 
 func TestParseCommand(t *testing.T) {
 	for _, tc := range []struct{ in, name, arg string }{
 		{"/start abc", "start", "abc"},
 		{"/Start@cchc_quyhop_bot  abc ", "start", "abc"},
+		{"/START@cchc_quyhop_bot", "start", ""},
 		{"  /STATUS   chau   loc ", "status", "chau   loc"},
 		{"/tralai CCHC-2024-000001 Thiếu phụ lục", "tralai", "CCHC-2024-000001 Thiếu phụ lục"},
 		{"/status\n02/2024", "status", "02/2024"},
+		{"/status\t02/2024", "status", "02/2024"},
+		{"/start\u00a0abc", "start", "abc"},
+		{"/xem chau loc\n02/2024", "xem", "chau loc\n02/2024"},
 		{"xin chào", "", ""},
+		{"Báo cáo /status", "", ""},
 		{"/", "", ""},
-		{"/trạngthái", "", ""}, // not a command Telegram would mark
+		{"/ status", "", ""},
+		{"/trạngthái", "", ""}, // not a command a network would mark
 		{"/@bot", "", ""},
+		{"//status", "", ""},
+		{"/" + strings.Repeat("a", 33), "", ""},
+		{"/xem \xff\xfechau", "xem", "chau"},
 	} {
 		c := ParseCommand(tc.in)
 		if c.Name != tc.name || c.Arg != tc.arg {
 			t.Errorf("ParseCommand(%q) = %q %q, want %q %q", tc.in, c.Name, c.Arg, tc.name, tc.arg)
 		}
+		if strings.Join(c.Args, " ") != strings.Join(strings.Fields(tc.arg), " ") {
+			t.Errorf("ParseCommand(%q).Args = %q", tc.in, c.Args)
+		}
 	}
 }
 
 func FuzzParseCommand(f *testing.F) {
-	for _, s := range []string{"/start abc", "/Start@bot x y", "/tralai 1 lý do", "\x00/x", "/" + strings.Repeat("a", 600), "/xem \xff\xfe"} {
+	for _, s := range []string{"/start abc", "/Start@bot x y", "/tralai 1 lý do", "\x00/x", "/" + strings.Repeat("a", 600),
+		"/xem \xff\xfe", "/status\n02/2024", "  /HUY  ", "/a@", "/start\u2028x", "/x " + strings.Repeat("đ", 300), "không phải lệnh"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
 		c := ParseCommand(s)
-		if c.Name == "" && (c.Arg != "" || len(c.Args) != 0) {
-			t.Fatalf("no command but an argument: %+v", c)
+		if c.Name == "" {
+			if c.Arg != "" || len(c.Args) != 0 {
+				t.Fatalf("no command but an argument: %+v", c)
+			}
+			if c.String() != "" {
+				t.Fatalf("String of no command = %q", c.String())
+			}
+			return
 		}
-		if c.Name != strings.ToLower(c.Name) || strings.ContainsAny(c.Name, "@/ ") {
-			t.Fatalf("bad name %q", c.Name)
+		for _, r := range c.Name {
+			if !('a' <= r && r <= 'z' || '0' <= r && r <= '9' || r == '_') {
+				t.Fatalf("bad name %q", c.Name)
+			}
 		}
-		if !utf8.ValidString(c.Arg) || len(c.Arg) > maxCommandLen {
+		if len(c.Name) > maxCommandName || !strings.HasPrefix(strings.ToLower(strings.TrimSpace(s)), "/"+c.Name) {
+			t.Fatalf("name %q is not what %q starts with", c.Name, s)
+		}
+		if !utf8.ValidString(c.Arg) || len(c.Arg) > maxCommandLen || c.Arg != strings.TrimSpace(c.Arg) {
 			t.Fatalf("bad arg %q", c.Arg)
 		}
-	})
-}
-
-func TestCleanName(t *testing.T) {
-	for in, want := range map[string]string{
-		"Báo cáo tháng 2.pdf":              "Báo cáo tháng 2.pdf",
-		"../../etc/passwd":                 "passwd",
-		`C:\Users\xa\bao-cao.docx`:         "bao-cao.docx",
-		"bao\x00cao\n.pdf":                 "baocao.pdf",
-		"hoa-don\u202Efdp.exe":             "hoa-donfdp.exe", // the RTL override that disguises an .exe
-		"":                                 "tep-khong-ten",
-		"..":                               "tep-khong-ten",
-		strings.Repeat("a", 1000) + ".pdf": strings.Repeat("a", 116) + ".pdf",
-	} {
-		if got := cleanName(in); got != want {
-			t.Errorf("cleanName(%q) = %q, want %q", in, got, want)
+		if strings.Join(c.Args, "\x00") != strings.Join(strings.Fields(c.Arg), "\x00") {
+			t.Fatalf("Args %q do not split Arg %q", c.Args, c.Arg)
 		}
-	}
-}
-
-func FuzzCleanName(f *testing.F) {
-	for _, s := range []string{"a.pdf", "../x", "\u202Eexe.pdf", strings.Repeat("đ", 500)} {
-		f.Add(s)
-	}
-	f.Fuzz(func(t *testing.T, s string) {
-		got := cleanName(s)
-		if got == "" || strings.ContainsAny(got, "/\\\x00\n") || got == ".." || utf8.RuneCountInString(got) > 120 {
-			t.Fatalf("cleanName(%q) = %q", s, got)
+		// Round trip: the canonical form parses back to the same command,
+		// as does the form with a bot name and extra spaces.
+		// (The decorated form only while it fits the parsed length.)
+		for i, form := range []string{c.String(), "  /" + strings.ToUpper(c.Name) + "@some_bot   " + c.Arg + " "} {
+			if i > 0 && len(strings.TrimSpace(form)) > maxCommandLen {
+				continue
+			}
+			back := ParseCommand(form)
+			if back.Name != c.Name || back.Arg != c.Arg {
+				t.Fatalf("ParseCommand(%q) = %+v, want %+v (from %q)", form, back, c, s)
+			}
 		}
 	})
-}
-
-func TestFindUnits(t *testing.T) {
-	units := []cchcbot.Unit{
-		{Code: "xa-chau-loc", Name: "UBND xã Châu Lộc"},
-		{Code: "xa-chau-ly", Name: "UBND xã Châu Lý"},
-		{Code: "xa-dong-hop", Name: "UBND xã Đồng Hợp"},
-		{Code: "tt-quy-hop", Name: "UBND thị trấn Quỳ Hợp"},
-		{Code: "phong-noi-vu", Name: "Phòng Nội vụ"},
-		{Code: "xa-cu", Name: "UBND xã Cũ", Retired: true},
-	}
-	for q, want := range map[string]string{
-		"chau loc":     "xa-chau-loc",
-		"CHAULOC":      "xa-chau-loc",
-		"Châu Lộc":     "xa-chau-loc",
-		"xa-chau-ly":   "xa-chau-ly",
-		"dong hop":     "xa-dong-hop",
-		"Đồng Hợp":     "xa-dong-hop",
-		"quy hop":      "tt-quy-hop",
-		"noi vu":       "phong-noi-vu",
-		"chau":         "xa-chau-loc xa-chau-ly",
-		"hop":          "xa-dong-hop tt-quy-hop",
-		"cu":           "",
-		"không có đâu": "",
-	} {
-		var got []string
-		for _, u := range findUnits(units, q) {
-			got = append(got, u.Code)
-		}
-		if strings.Join(got, " ") != want {
-			t.Errorf("findUnits(%q) = %v, want %s", q, got, want)
-		}
-	}
 }

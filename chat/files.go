@@ -5,6 +5,8 @@ import (
 	"path"
 	"strings"
 	"unicode"
+
+	"cchcbot"
 )
 
 // allowedExt lists the file types a report may come in.
@@ -48,10 +50,26 @@ func cleanName(name string) string {
 
 func extOf(name string) string { return strings.ToLower(path.Ext(name)) }
 
+// fileName returns the name a sent file is shown and kept under, and
+// whether its type is taken. A photo (a scanned page) is a JPEG whatever
+// the network called it.
+func fileName(f cchcbot.IncomingFile, n int) (string, bool) {
+	name := cleanName(f.Name)
+	if f.Photo {
+		if e := extOf(name); e != ".jpg" && e != ".jpeg" && e != ".png" {
+			name = fmt.Sprintf("anh-%d.jpg", n)
+		}
+	}
+	return name, allowedExt[extOf(name)]
+}
+
 func sizeVN(n int64) string {
 	switch {
+	case n >= 1<<20 && n%(1<<20) == 0:
+		return fmt.Sprintf("%d MB", n>>20)
 	case n >= 1<<20:
-		return fmt.Sprintf("%.1f MB", float64(n)/(1<<20))
+		// Vietnamese writes a decimal comma: 1,5 MB.
+		return strings.Replace(fmt.Sprintf("%.1f MB", float64(n)/(1<<20)), ".", ",", 1)
 	case n >= 1<<10:
 		return fmt.Sprintf("%d KB", n>>10)
 	}

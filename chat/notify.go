@@ -9,7 +9,8 @@ import (
 )
 
 // notifyNewSubmission tells every admin of a new report, with buttons to
-// accept or return it, when admin_notify is "each".
+// accept or return it, when admin_notify is "each". The buttons are signed
+// for each admin: a button forwarded to someone else is refused.
 func (s *Service) notifyNewSubmission(ctx context.Context, u cchcbot.Unit, p cchcbot.Period, sub *cchcbot.Submission) error {
 	if s.opts.AdminNotify != "each" {
 		return nil
@@ -18,12 +19,16 @@ func (s *Service) notifyNewSubmission(ctx context.Context, u cchcbot.Unit, p cch
 	if err != nil {
 		return err
 	}
-	late := "đúng hạn"
-	if sub.Late() {
-		late = fmt.Sprintf("trễ %d ngày", sub.DaysLate)
+	text := fmt.Sprintf("BÁO CÁO MỚI: %s – %s\n", u.Name, p.Label) +
+		reportHeader(u, p, s.now()) +
+		fmt.Sprintf("Số biên nhận: %s\nPhiên bản %d, %d tệp, nộp %s lúc %s, người nộp: %s.",
+			sub.ReceiptNo(), sub.Version, len(sub.Files), lateVN(sub), timeVN(sub.SubmittedAt, s.calendar().Location), or(sub.SubmitterName, sub.SubmittedBy.Local()))
+	if sub.DocNumber != "" {
+		text += "\nVăn bản số: " + docRef(sub.DocNumber, sub.DocDate)
 	}
-	text := fmt.Sprintf("BÁO CÁO MỚI: %s – %s\nPhiên bản %d, %d tệp, nộp %s lúc %s bởi %s.\nSố biên nhận: %s",
-		u.Name, p.Label, sub.Version, len(sub.Files), late, sub.SubmittedAt.In(s.calendar().Location).Format("15:04 02/01/2006"), sub.SubmitterName, sub.ReceiptNo())
+	if sub.Note != "" {
+		text += "\nNội dung: " + sub.Note
+	}
 	id := strconv.FormatUint(sub.ID, 10)
 	for _, a := range admins {
 		buttons := []cchcbot.Button{
@@ -39,7 +44,8 @@ func (s *Service) notifyNewSubmission(ctx context.Context, u cchcbot.Unit, p cch
 	return nil
 }
 
-// NotifyAdmins sends text to every admin.
+// NotifyAdmins sends text to every admin. A failed send to one admin is
+// logged and does not stop the others.
 func (s *Service) NotifyAdmins(ctx context.Context, text string, buttons [][]cchcbot.Button) error {
 	admins, err := s.opts.Store.Admins(ctx)
 	if err != nil {
@@ -54,8 +60,9 @@ func (s *Service) NotifyAdmins(ctx context.Context, text string, buttons [][]cch
 }
 
 // MemberUnreachable records that a member can no longer be messaged (the
-// outbound queue calls it on 403) and tells the admins; when no member of
-// the unit is left reachable they are told the unit cannot be reached.
+// outbound queue calls it when the network refuses, e.g. Telegram's 403)
+// and tells the admins which unit it concerns; when no member of the unit
+// is left reachable, they are told the unit cannot be reached at all.
 func (s *Service) MemberUnreachable(ctx context.Context, user cchcbot.UserID, reason string) error {
 	m, err := s.opts.Store.Member(ctx, user)
 	if cchcbot.ErrorCode(err) == cchcbot.ENOTFOUND {
@@ -79,15 +86,16 @@ func (s *Service) MemberUnreachable(ctx context.Context, user cchcbot.UserID, re
 	}
 	reachable := 0
 	for _, x := range members {
-		if !x.Unreachable {
+		if !x.Unreachable && x.User != user {
 			reachable++
 		}
 	}
-	text := fmt.Sprintf("Không gửi được tin nhắn tới %s (%s), thành viên của %s: %s.", m.Name, user.Local(), u.Name, reason)
+	text := fmt.Sprintf("Không gửi được tin nhắn tới %s (mã %s), thành viên của %s: %s.", or(m.Name, "thành viên"), user.Local(), u.Name, or(reason, "bị từ chối"))
 	if reachable == 0 {
-		text += fmt.Sprintf("\n%s hiện KHÔNG LIÊN LẠC ĐƯỢC qua bot. Đề nghị liên hệ đơn vị và gửi đường link mời mới (/moi %s).", u.Name, u.Code)
+		text += fmt.Sprintf("\n%s hiện KHÔNG LIÊN LẠC ĐƯỢC: không còn thành viên nào nhận được tin nhắn của bot, nên nhắc việc không đến được đơn vị. Đề nghị liên hệ %s và gửi đường link mời mới (/moi %s).",
+			u.Name, headTitle(u), u.Code)
 	} else {
-		text += fmt.Sprintf(" Đơn vị còn %d thành viên nhận được tin.", reachable)
+		text += fmt.Sprintf(" Đơn vị còn %d thành viên nhận được tin nhắn.", reachable)
 	}
 	return s.NotifyAdmins(ctx, text, nil)
 }

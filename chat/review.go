@@ -6,19 +6,22 @@ import (
 	"io"
 	"strconv"
 	"strings"
+	"time"
+	"unicode/utf8"
 
 	"cchcbot"
 )
 
 // view is /xem <unit> [period]: the latest version's files, sent back by
-// the network's own file ids.
+// the network's own file ids, or from disk when the network forgot them.
 func (s *Service) view(ctx context.Context, w who, cmd Command) error {
 	if len(cmd.Args) == 0 {
 		return s.reply(ctx, w.user, "Cú pháp: /xem <đơn vị> [kỳ], ví dụ: /xem chau loc 02/2024")
 	}
+	now := s.now()
 	query, periodArg := cmd.Arg, ""
 	if n := len(cmd.Args); n > 1 {
-		if _, err := s.calendar().ResolvePeriod(cmd.Args[n-1], s.now()); err == nil {
+		if _, err := s.calendar().ResolvePeriod(cmd.Args[n-1], now); err == nil {
 			periodArg = cmd.Args[n-1]
 			query = strings.Join(cmd.Args[:n-1], " ")
 		}
@@ -27,37 +30,49 @@ func (s *Service) view(ctx context.Context, w who, cmd Command) error {
 	if !ok || err != nil {
 		return err
 	}
-	p, err := s.calendar().ResolvePeriod(periodArg, s.now())
+	p, err := s.calendar().ResolvePeriod(periodArg, now)
 	if err != nil {
 		return err
 	}
-	versions, err := s.opts.Store.Submissions(ctx, p.ID, u.Code)
+	sub, err := s.latest(ctx, p.ID, u.Code)
 	if err != nil {
 		return err
 	}
-	if len(versions) == 0 {
-		return s.reply(ctx, w.user, fmt.Sprintf("%s chưa nộp %s.", u.Name, p.Label))
+	if sub == nil {
+		return s.reply(ctx, w.user, fmt.Sprintf("%s chưa nộp %s (hạn %s).", u.Name, p.Label, dueVN(p)))
 	}
-	sub := versions[len(versions)-1]
+	loc := s.calendar().Location
 	if len(sub.Files) == 0 {
-		return s.reply(ctx, w.user, fmt.Sprintf("%s – %s: đã xác nhận hoàn thành lúc %s, không kèm tệp. Nội dung: %s", u.Name, p.Label, sub.SubmittedAt.In(s.calendar().Location).Format("15:04 02/01/2006"), sub.Note))
+		return s.reply(ctx, w.user, fmt.Sprintf("%s – %s: đã xác nhận hoàn thành lúc %s (biên nhận %s), không kèm tệp.\nNội dung: %s\nTrạng thái: %s",
+			u.Name, p.Label, timeVN(sub.SubmittedAt, loc), sub.ReceiptNo(), or(sub.Note, "(không ghi)"), stateLine(sub)), s.reviewButtons(w, sub))
 	}
 	for i, f := range sub.Files {
 		caption := fmt.Sprintf("%s – %s, phiên bản %d, tệp %d/%d (biên nhận %s)", u.Name, p.Label, sub.Version, i+1, len(sub.Files), sub.ReceiptNo())
-		sha := f.SHA256
+		sum := f.SHA256
 		doc := cchcbot.OutDocument{To: w.user, ChannelFileID: f.ChannelFileID, Name: f.Name, Caption: caption, Priority: cchcbot.PriorityInteractive,
-			Open: func() (io.ReadCloser, error) { return s.opts.Store.OpenFile(sha) }}
-		if _, err := s.opts.Channel.SendDocument(ctx, doc); err != nil {
+			Open: func() (io.ReadCloser, error) { return s.opts.Store.OpenFile(sum) }}
+		_, err := s.opts.Channel.SendDocument(ctx, doc)
+		if err != nil && doc.ChannelFileID != "" {
 			// The network may have forgotten its id: upload from disk.
+			s.opts.Logger.Warn("resending a file by its channel id failed; uploading it", "err", err)
 			doc.ChannelFileID = ""
-			if _, err := s.opts.Channel.SendDocument(ctx, doc); err != nil {
-				return err
-			}
+			_, err = s.opts.Channel.SendDocument(ctx, doc)
+		}
+		if err != nil {
+			return err
 		}
 	}
+	text := fmt.Sprintf("%s – %s: phiên bản %d, nộp lúc %s (%s), biên nhận %s.\nTrạng thái: %s",
+		u.Name, p.Label, sub.Version, timeVN(sub.SubmittedAt, loc), lateVN(sub), sub.ReceiptNo(), stateLine(sub))
+	if sub.DocNumber != "" {
+		text += "\nVăn bản số: " + docRef(sub.DocNumber, sub.DocDate)
+	}
+	return s.reply(ctx, w.user, text, s.reviewButtons(w, sub))
+}
+
+func (s *Service) reviewButtons(w who, sub *cchcbot.Submission) []cchcbot.Button {
 	id := strconv.FormatUint(sub.ID, 10)
-	return s.reply(ctx, w.user, fmt.Sprintf("Trạng thái: %s", stateLine(sub)),
-		[]cchcbot.Button{{Text: "✅ Tiếp nhận", Data: s.sign(w.user, cchcbot.ActionAccept, id)}, {Text: "↩️ Trả lại", Data: s.sign(w.user, cchcbot.ActionReturn, id)}})
+	return []cchcbot.Button{{Text: "✅ Tiếp nhận", Data: s.sign(w.user, cchcbot.ActionAccept, id)}, {Text: "↩️ Trả lại", Data: s.sign(w.user, cchcbot.ActionReturn, id)}}
 }
 
 // receiptID accepts "CCHC-2024-000123", "000123" or "123".
@@ -70,6 +85,7 @@ func receiptID(s string) (uint64, bool) {
 	return id, err == nil && id > 0
 }
 
+// accept is /tiepnhan <receipt>.
 func (s *Service) accept(ctx context.Context, w who, cmd Command) error {
 	id, ok := receiptID(cmd.Arg)
 	if !ok {
@@ -78,6 +94,7 @@ func (s *Service) accept(ctx context.Context, w who, cmd Command) error {
 	return s.review(ctx, w, id, cchcbot.StateAccepted, "")
 }
 
+// returnCmd is /tralai <receipt> <reason>; without a reason it asks for one.
 func (s *Service) returnCmd(ctx context.Context, w who, cmd Command) error {
 	if len(cmd.Args) == 0 {
 		return s.reply(ctx, w.user, "Cú pháp: /tralai <số biên nhận> <lý do>, ví dụ: /tralai CCHC-2024-000123 Thiếu phụ lục số liệu")
@@ -90,46 +107,21 @@ func (s *Service) returnCmd(ctx context.Context, w who, cmd Command) error {
 	if reason == "" {
 		return s.askReturnReason(ctx, w, id)
 	}
+	if utf8.RuneCountInString(reason) > maxNote {
+		return s.reply(ctx, w.user, fmt.Sprintf("Lý do quá dài (tối đa %d ký tự).", maxNote))
+	}
 	return s.review(ctx, w, id, cchcbot.StateReturned, reason)
 }
 
+// returnTTL is how long the bot waits for the reason of a return: a text
+// sent an hour later is about something else.
+const returnTTL = 30 * time.Minute
+
 func returnKey(admin cchcbot.UserID) string { return "chat/return/" + string(admin) }
 
+// askReturnReason makes the admin's next text the reason for returning id.
 func (s *Service) askReturnReason(ctx context.Context, w who, id uint64) error {
 	sub, err := s.opts.Store.Submission(ctx, id)
-	if err != nil {
-		return err
-	}
-	if err := s.opts.Store.PutState(ctx, returnKey(w.user), []byte(strconv.FormatUint(id, 10))); err != nil {
-		return err
-	}
-	return s.reply(ctx, w.user, fmt.Sprintf("Xin nhập lý do trả lại báo cáo %s (tin nhắn tiếp theo sẽ được gửi cho đơn vị), hoặc gõ /huy để thôi.", sub.ReceiptNo()))
-}
-
-// returnReason takes an admin's next text as the reason asked for.
-func (s *Service) returnReason(ctx context.Context, w who, text string) (bool, error) {
-	v, err := s.opts.Store.GetState(ctx, returnKey(w.user))
-	if err != nil || len(v) == 0 {
-		return false, err
-	}
-	id, _ := strconv.ParseUint(string(v), 10, 64)
-	reason := strings.TrimSpace(text)
-	if reason == "" || len([]rune(reason)) > 1000 {
-		return true, s.reply(ctx, w.user, "Lý do không hợp lệ (cần từ 1 đến 1.000 ký tự). Xin nhập lại, hoặc gõ /huy để thôi.")
-	}
-	if err := s.opts.Store.PutState(ctx, returnKey(w.user), nil); err != nil {
-		return true, err
-	}
-	return true, s.review(ctx, w, id, cchcbot.StateReturned, reason)
-}
-
-// review accepts or returns a submission and tells the unit.
-func (s *Service) review(ctx context.Context, w who, id uint64, state cchcbot.SubmissionState, reason string) error {
-	before, err := s.opts.Store.Submission(ctx, id)
-	if err != nil {
-		return err
-	}
-	sub, err := s.opts.Store.ReviewSubmission(ctx, id, state, reason, w.user, s.now())
 	if err != nil {
 		return err
 	}
@@ -137,22 +129,84 @@ func (s *Service) review(ctx context.Context, w who, id uint64, state cchcbot.Su
 	if err != nil {
 		return err
 	}
-	p, err := s.calendar().Period(sub.PeriodID)
+	val := strconv.FormatUint(id, 10) + " " + strconv.FormatInt(s.now().Unix(), 10)
+	if err := s.opts.Store.PutState(ctx, returnKey(w.user), []byte(val)); err != nil {
+		return err
+	}
+	return s.reply(ctx, w.user, fmt.Sprintf("Trả lại %s của %s (biên nhận %s).\nXin nhập lý do trả lại trong tin nhắn tiếp theo; lý do sẽ được gửi tới đơn vị. Gõ /huy để thôi.",
+		s.periodLabel(sub.PeriodID), u.Name, sub.ReceiptNo()))
+}
+
+// pendingReturn returns the submission whose return reason the admin was
+// asked for, if the question is still fresh.
+func (s *Service) pendingReturn(ctx context.Context, w who) (uint64, bool, error) {
+	v, err := s.opts.Store.GetState(ctx, returnKey(w.user))
+	if err != nil || len(v) == 0 {
+		return 0, false, err
+	}
+	idStr, atStr, _ := strings.Cut(string(v), " ")
+	id, err1 := strconv.ParseUint(idStr, 10, 64)
+	at, err2 := strconv.ParseInt(atStr, 10, 64)
+	if err1 != nil || err2 != nil || s.now().Sub(time.Unix(at, 0)) > returnTTL {
+		return 0, false, s.opts.Store.PutState(ctx, returnKey(w.user), nil)
+	}
+	return id, true, nil
+}
+
+// returnReason takes an admin's text as the reason asked for, if one was.
+func (s *Service) returnReason(ctx context.Context, w who, text string) (bool, error) {
+	id, ok, err := s.pendingReturn(ctx, w)
+	if !ok || err != nil {
+		return false, err
+	}
+	reason := strings.TrimSpace(text)
+	if reason == "" || utf8.RuneCountInString(reason) > maxNote {
+		return true, s.reply(ctx, w.user, fmt.Sprintf("Lý do cần từ 1 đến %d ký tự. Xin nhập lại, hoặc gõ /huy để thôi.", maxNote))
+	}
+	if err := s.opts.Store.PutState(ctx, returnKey(w.user), nil); err != nil {
+		return true, err
+	}
+	return true, s.review(ctx, w, id, cchcbot.StateReturned, reason)
+}
+
+// review accepts or returns a submission and tells every member of the
+// unit, naming the report, the deadline and who answers for it.
+func (s *Service) review(ctx context.Context, w who, id uint64, state cchcbot.SubmissionState, reason string) error {
+	before, err := s.opts.Store.Submission(ctx, id)
+	if err != nil {
+		return err
+	}
+	now := s.now()
+	sub, err := s.opts.Store.ReviewSubmission(ctx, id, state, reason, w.user, now)
 	if err != nil {
 		return err
 	}
 	if before.State == sub.State && before.Reason == sub.Reason {
-		return s.reply(ctx, w.user, fmt.Sprintf("Báo cáo %s đã ở trạng thái \"%s\".", sub.ReceiptNo(), sub.State.Label()))
+		// Pressed twice, or by two admins: the unit was told already.
+		return s.reply(ctx, w.user, fmt.Sprintf("Báo cáo %s đã ở trạng thái \"%s\"; không có gì thay đổi.", sub.ReceiptNo(), sub.State.Label()))
 	}
-	var note string
+	u, err := s.opts.Store.Unit(ctx, sub.UnitCode)
+	if err != nil {
+		return err
+	}
+	p, err := s.calendar().Period(sub.PeriodID)
+	if err != nil {
+		p = cchcbot.Period{ID: sub.PeriodID, Label: sub.PeriodID}
+	}
+	loc := s.calendar().Location
+	var b strings.Builder
+	fmt.Fprintf(&b, "Kính gửi: %s – %s.\n\n", headTitle(u), u.Name)
 	if state == cchcbot.StateAccepted {
-		note = fmt.Sprintf("Phòng Nội vụ đã TIẾP NHẬN %s của %s (biên nhận %s). Cảm ơn đơn vị.", p.Label, u.Name, sub.ReceiptNo())
+		fmt.Fprintf(&b, "Phòng Nội vụ đã TIẾP NHẬN %s của %s (biên nhận %s, phiên bản %d, nộp lúc %s, %s).\nCảm ơn đơn vị.",
+			p.Label, u.Name, sub.ReceiptNo(), sub.Version, timeVN(sub.SubmittedAt, loc), lateVN(sub))
 	} else {
-		deadline := "đề nghị đơn vị gửi lại trước hạn " + p.Due.VN()
-		if !p.OnTime(s.now()) {
-			deadline = "đề nghị đơn vị khẩn trương gửi lại"
+		fmt.Fprintf(&b, "Phòng Nội vụ TRẢ LẠI %s của %s (biên nhận %s, phiên bản %d).\nLý do: %s\n", p.Label, u.Name, sub.ReceiptNo(), sub.Version, reason)
+		if !p.Deadline.IsZero() && p.OnTime(now) {
+			fmt.Fprintf(&b, "Đề nghị %s chỉ đạo chỉnh sửa và nộp phiên bản mới trước hạn %s.", headTitle(u), dueVN(p))
+		} else {
+			fmt.Fprintf(&b, "Hạn nộp %s đã qua; đề nghị %s chỉ đạo chỉnh sửa và nộp phiên bản mới trong thời gian sớm nhất.", p.Due.VN(), headTitle(u))
 		}
-		note = fmt.Sprintf("Phòng Nội vụ TRẢ LẠI %s của %s (biên nhận %s).\nLý do: %s\nĐơn vị cần chỉnh sửa và nộp phiên bản mới; %s. Gửi tệp vào cuộc trò chuyện này để nộp lại.", p.Label, u.Name, sub.ReceiptNo(), reason, deadline)
+		b.WriteString(" Gửi tệp vào cuộc trò chuyện này để nộp lại.")
 	}
 	members, err := s.opts.Store.Members(ctx, u.Code)
 	if err != nil {
@@ -160,14 +214,20 @@ func (s *Service) review(ctx context.Context, w who, id uint64, state cchcbot.Su
 	}
 	told := 0
 	for _, m := range members {
-		if _, err := s.opts.Channel.Send(ctx, cchcbot.OutMessage{To: m.User, Text: note, Priority: cchcbot.PriorityInteractive}); err == nil {
+		if _, err := s.opts.Channel.Send(ctx, cchcbot.OutMessage{To: m.User, Text: b.String(), Priority: cchcbot.PriorityInteractive}); err == nil {
 			told++
+		} else {
+			s.opts.Logger.Warn("review notice not delivered", "member", string(m.User), "err", err)
 		}
 	}
 	verb := "tiếp nhận"
 	if state == cchcbot.StateReturned {
 		verb = "trả lại"
 	}
-	return s.reply(ctx, w.user, fmt.Sprintf("Đã %s báo cáo %s của %s. Đã thông báo tới %d/%d thành viên của đơn vị.",
-		verb, sub.ReceiptNo(), u.Name, told, len(members)))
+	s.opts.Logger.Info("submission reviewed", "receipt", sub.ReceiptNo(), "state", string(state), "by", string(w.user))
+	msg := fmt.Sprintf("Đã %s báo cáo %s của %s. Đã thông báo tới %d/%d thành viên của đơn vị.", verb, sub.ReceiptNo(), u.Name, told, len(members))
+	if len(members) == 0 {
+		msg += " Đơn vị chưa có thành viên nhận tin: dùng /moi " + u.Code + " để mời."
+	}
+	return s.reply(ctx, w.user, msg)
 }

@@ -14,46 +14,86 @@ import (
 	"cchcbot"
 )
 
-// Store is what the conversation needs of the store.
+// Store is what the conversation needs of the store: the root service
+// interfaces' methods it calls, and the few extras the bbolt store offers.
 type Store interface {
-	cchcbot.UnitService
-	cchcbot.InviteService
-	cchcbot.SubmissionService
-	cchcbot.DraftService
-	cchcbot.FileStore
+	// Units and the people who speak for them.
+	Units(ctx context.Context) ([]cchcbot.Unit, error)
+	Unit(ctx context.Context, code string) (cchcbot.Unit, error)
+	Member(ctx context.Context, user cchcbot.UserID) (cchcbot.Member, error)
+	Members(ctx context.Context, unitCode string) ([]cchcbot.Member, error)
+	RemoveMember(ctx context.Context, user cchcbot.UserID, by string, now time.Time) error
+	SetReachable(ctx context.Context, user cchcbot.UserID, reachable bool, reason string, now time.Time) error
+	Admin(ctx context.Context, user cchcbot.UserID) (cchcbot.Admin, error)
+	Admins(ctx context.Context) ([]cchcbot.Admin, error)
+
+	// Invites.
+	CreateInvite(ctx context.Context, inv cchcbot.Invite) error
+	RedeemInvite(ctx context.Context, hash string, m cchcbot.Member, now time.Time) (cchcbot.Invite, error)
+	Invites(ctx context.Context) ([]cchcbot.Invite, error)
+
+	// Submissions and their files.
+	CreateSubmission(ctx context.Context, s *cchcbot.Submission) error
+	Submission(ctx context.Context, id uint64) (*cchcbot.Submission, error)
+	Submissions(ctx context.Context, periodID, unitCode string) ([]*cchcbot.Submission, error)
+	LatestSubmissions(ctx context.Context, periodID string) (map[string]*cchcbot.Submission, error)
+	UnitSubmissions(ctx context.Context, unitCode string) ([]*cchcbot.Submission, error)
+	ReviewSubmission(ctx context.Context, id uint64, state cchcbot.SubmissionState, reason string, by cchcbot.UserID, now time.Time) (*cchcbot.Submission, error)
+	PutFile(ctx context.Context, r io.Reader, limit int64) (sha256 string, size int64, err error)
+	OpenFile(sha256 string) (io.ReadCloser, error)
+
+	// Drafts: one per person.
+	SaveDraft(ctx context.Context, d cchcbot.Draft) error
+	Draft(ctx context.Context, user cchcbot.UserID) (cchcbot.Draft, error)
+	DeleteDraft(ctx context.Context, user cchcbot.UserID) error
+
+	// The reminder log, for acknowledgements and histories.
 	Reminders(ctx context.Context, periodID string) ([]cchcbot.Reminder, error)
 	RemindersFor(ctx context.Context, periodID, unitCode string) ([]cchcbot.Reminder, error)
 	AckReminder(ctx context.Context, periodID, unitCode, step string, member cchcbot.UserID, now time.Time) error
+
+	// Small conversation state that must survive a restart.
 	GetState(ctx context.Context, key string) ([]byte, error)
 	PutState(ctx context.Context, key string, val []byte) error
 }
 
 // Reminders is the scheduler as admins drive it from chat.
 type Reminders interface {
+	// RemindNow reminds every unit still owing the period, now; it returns
+	// how many units were reached.
 	RemindNow(ctx context.Context, periodID string, by cchcbot.UserID) (int, error)
+	// Pending returns how many units RemindNow would reach.
 	Pending(ctx context.Context, periodID string) (int, error)
+	// Upcoming lists the next planned reminder steps.
 	Upcoming(ctx context.Context, now time.Time, limit int) ([]cchcbot.UpcomingReminder, error)
 }
 
 // Options configure a Service.
 type Options struct {
-	Store     Store
-	Calendar  *cchcbot.Calendar
-	Channel   cchcbot.Channel
-	Clock     cchcbot.Clock
-	Signer    cchcbot.CallbackSigner
-	Reminders Reminders // may be nil: /nhacnho and /lichnhac then say so
-	// AdminNotify is "each" (every new submission), "digest" or "off".
+	Store    Store
+	Calendar *cchcbot.Calendar // swapped later with SetCalendar
+	Channel  cchcbot.Channel
+	Clock    cchcbot.Clock
+	Signer   cchcbot.CallbackSigner
+	// Reminders may be nil: /nhacnho and /lichnhac then say so.
+	Reminders Reminders
+	// AdminNotify is "each" (every new submission), "digest" (the
+	// scheduler's morning digest only) or "off". Default "each".
 	AdminNotify string
+	// MaxFileSize bounds one file of a report. Default 20 MB.
 	MaxFileSize int64
-	// InviteLink turns a code into the link that opens the bot with it.
+	// InviteLink turns an invite code into the link that opens the bot
+	// with it (https://t.me/<bot>?start=<code>).
 	InviteLink func(code string) string
-	InviteTTL  time.Duration
-	Office     string
-	Logger     *slog.Logger
+	// InviteTTL is how long an invite stays valid. Default 7 days.
+	InviteTTL time.Duration
+	// Office signs messages: "Phòng Nội vụ huyện Quỳ Hợp".
+	Office string
+	Logger *slog.Logger
 }
 
-// Service handles what people say to the bot.
+// Service handles what people say to the bot. Handle may be called from
+// several goroutines, one per chat.
 type Service struct {
 	opts Options
 
@@ -81,9 +121,9 @@ func New(opts Options) *Service {
 		opts.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
 	}
 	if opts.InviteLink == nil {
-		opts.InviteLink = func(code string) string { return code }
+		opts.InviteLink = func(code string) string { return "/start " + code }
 	}
-	return &Service{opts: opts, cal: opts.Calendar, limiter: newAttemptLimiter(5, 15*time.Minute)}
+	return &Service{opts: opts, cal: opts.Calendar, limiter: newAttemptLimiter(maxBadCodes, badCodeWindow, badCodePenalty)}
 }
 
 // SetCalendar swaps the calendar after a config reload.
@@ -101,7 +141,8 @@ func (s *Service) calendar() *cchcbot.Calendar {
 
 func (s *Service) now() time.Time { return s.opts.Clock.Now().In(s.calendar().Location) }
 
-// who is what a person is to the bot.
+// who is what a person is to the bot: a stranger, a member of a unit, an
+// admin, or both.
 type who struct {
 	user   cchcbot.UserID
 	name   string
@@ -109,6 +150,8 @@ type who struct {
 	member *cchcbot.Member
 	unit   cchcbot.Unit
 }
+
+func (w who) known() bool { return w.admin || w.member != nil }
 
 func (s *Service) identify(ctx context.Context, in cchcbot.Incoming) (who, error) {
 	w := who{user: in.User, name: in.Name}
@@ -121,11 +164,15 @@ func (s *Service) identify(ctx context.Context, in cchcbot.Incoming) (who, error
 	switch {
 	case err == nil:
 		u, err := s.opts.Store.Unit(ctx, m.UnitCode)
-		if err != nil {
+		if err != nil && cchcbot.ErrorCode(err) != cchcbot.ENOTFOUND {
 			return w, err
 		}
-		if !u.Retired {
+		// A member of a retired unit is a stranger until invited anew.
+		if err == nil && !u.Retired {
 			w.member, w.unit = &m, u
+			if w.name == "" {
+				w.name = m.Name
+			}
 		}
 	case cchcbot.ErrorCode(err) != cchcbot.ENOTFOUND:
 		return w, err
@@ -134,40 +181,44 @@ func (s *Service) identify(ctx context.Context, in cchcbot.Incoming) (who, error
 }
 
 // Handle handles one event. Errors a person caused are answered in
-// Vietnamese and return nil; only faults of ours come back as errors,
-// after the person has been told to try again.
+// Vietnamese and return nil; faults of ours come back as errors after the
+// person has been told to try again. The adapter may deliver an event
+// twice: every step that records something checks the draft's nonce or
+// the stored state first, so a repeat changes nothing.
 func (s *Service) Handle(ctx context.Context, in cchcbot.Incoming) error {
 	w, err := s.identify(ctx, in)
 	if err != nil {
+		if in.Callback != nil {
+			s.opts.Channel.AnswerCallback(ctx, in.Callback.ID, "")
+		}
 		s.fail(ctx, in, err)
 		return err
 	}
 	if w.member != nil && w.member.Unreachable {
 		// They write to us, so messages get through again.
-		s.opts.Store.SetReachable(ctx, in.User, true, "", s.now())
+		if err := s.opts.Store.SetReachable(ctx, in.User, true, "", s.now()); err != nil {
+			s.opts.Logger.Warn("clearing the unreachable flag failed", "user", string(in.User), "err", err)
+		}
 	}
 	if in.Callback != nil {
 		err = s.handleCallback(ctx, w, in)
 	} else {
 		err = s.handleMessage(ctx, w, in)
 	}
-	if err != nil && cchcbot.ErrorCode(err) != cchcbot.EINTERNAL {
-		// A domain error is an answer for the person.
-		return s.reply(ctx, in.User, cchcbot.ErrorMessage(err))
-	}
-	if err != nil {
+	switch cchcbot.ErrorCode(err) {
+	case "":
+		return nil
+	case cchcbot.EINTERNAL:
 		s.fail(ctx, in, err)
+		return err
 	}
-	return err
+	// A domain error is an answer for the person.
+	return s.reply(ctx, in.User, cchcbot.ErrorMessage(err))
 }
 
 func (s *Service) fail(ctx context.Context, in cchcbot.Incoming, err error) {
 	s.opts.Logger.Error("handling a message failed", "user", string(in.User), "err", err)
-	msg := "Hệ thống gặp lỗi khi xử lý yêu cầu. Xin vui lòng thử lại sau ít phút; nếu vẫn lỗi, xin báo phòng Nội vụ."
-	if in.Callback != nil {
-		s.opts.Channel.AnswerCallback(ctx, in.Callback.ID, "")
-	}
-	s.reply(ctx, in.User, msg)
+	s.reply(ctx, in.User, msgInternal)
 }
 
 func (s *Service) handleMessage(ctx context.Context, w who, in cchcbot.Incoming) error {
@@ -175,12 +226,12 @@ func (s *Service) handleMessage(ctx context.Context, w who, in cchcbot.Incoming)
 	if cmd.Name == "start" {
 		return s.start(ctx, w, in, cmd.Arg)
 	}
-	if !w.admin && w.member == nil {
+	if !w.known() {
 		return s.unknownUser(ctx, in)
 	}
 	if len(in.Files) > 0 {
 		if w.member == nil {
-			return s.reply(ctx, in.User, "Tài khoản cán bộ quản trị không gắn với đơn vị nào nên không nộp báo cáo được. Nếu cần nộp thay đơn vị, xin dùng tài khoản đã được mời vào đơn vị đó.")
+			return s.reply(ctx, in.User, msgAdminNoUnit)
 		}
 		return s.addFiles(ctx, w, in)
 	}
@@ -188,14 +239,14 @@ func (s *Service) handleMessage(ctx context.Context, w who, in cchcbot.Incoming)
 		return s.text(ctx, w, in)
 	}
 	if h := memberCommand(cmd.Name); h != nil {
-		if w.member == nil && cmd.Name != "huongdan" && cmd.Name != "huy" {
+		if w.member == nil && cmd.Name != "huongdan" && cmd.Name != "help" && cmd.Name != "huy" {
 			return s.reply(ctx, in.User, "Lệnh này dành cho thành viên các đơn vị. Gõ /huongdan để xem các lệnh của cán bộ phòng Nội vụ.")
 		}
 		return h(s, ctx, w, cmd)
 	}
 	if h := adminCommand(cmd.Name); h != nil {
 		if !w.admin {
-			return s.reply(ctx, in.User, "Lệnh này chỉ dành cho cán bộ phòng Nội vụ. Gõ /huongdan để xem các lệnh của đơn vị.")
+			return s.reply(ctx, in.User, msgAdminOnly)
 		}
 		return h(s, ctx, w, cmd)
 	}
@@ -208,8 +259,9 @@ func (s *Service) reply(ctx context.Context, to cchcbot.UserID, text string, but
 	return err
 }
 
-// sign signs button data for one person; the fields are ours, so a
-// failure is a fault.
+// sign signs button data for one person. The fields are ours and short, so
+// a failure is a fault of ours; it is logged and the button goes out dead
+// (refused when pressed) rather than failing the whole reply.
 func (s *Service) sign(to cchcbot.UserID, action string, fields ...string) string {
 	data, err := s.opts.Signer.Sign(to, action, fields...)
 	if err != nil {

@@ -9,7 +9,8 @@ import (
 	"cchcbot"
 )
 
-// status is /status [period|unit].
+// status is /status [period|unit]: a period's standing, or a unit's
+// history when the argument names a unit.
 func (s *Service) status(ctx context.Context, w who, cmd Command) error {
 	p, err := s.calendar().ResolvePeriod(cmd.Arg, s.now())
 	if err == nil {
@@ -29,6 +30,7 @@ func (s *Service) status(ctx context.Context, w who, cmd Command) error {
 	return s.unitHistory(ctx, w, u)
 }
 
+// pageSize is how many units one status page lists.
 const pageSize = 20
 
 func (s *Service) periodStatus(ctx context.Context, p cchcbot.Period) (cchcbot.PeriodStatus, error) {
@@ -53,16 +55,21 @@ func (s *Service) periodStatus(ctx context.Context, p cchcbot.Period) (cchcbot.P
 }
 
 // statusPage renders one page of a period's status: the counts, then the
-// units still owing it, grouped, with buttons to page and to move between
-// periods.
+// units still owing it, grouped, with buttons to page and to move to the
+// previous or next period of the same kind.
 func (s *Service) statusPage(ctx context.Context, w who, p cchcbot.Period, page int) (string, [][]cchcbot.Button, error) {
 	ps, err := s.periodStatus(ctx, p)
 	if err != nil {
 		return "", nil, err
 	}
+	now := s.now()
 	c := ps.Counts()
 	var b strings.Builder
-	fmt.Fprintf(&b, "%s\nHạn nộp: %s %s (%s)\n", p.Label, p.Due.WeekdayVN(), p.Due.VN(), cchcbot.DaysLeftVN(p.DaysLeft(s.now())))
+	fmt.Fprintf(&b, "TÌNH HÌNH NỘP BÁO CÁO: %s\n", p.Label)
+	if p.HasWindow() {
+		fmt.Fprintf(&b, "Số liệu: %s\n", p.WindowVN())
+	}
+	fmt.Fprintf(&b, "Hạn nộp: %s (%s)\n", dueVN(p), cchcbot.DaysLeftVN(p.DaysLeft(now)))
 	fmt.Fprintf(&b, "Đã nộp: %d/%d (đúng hạn %d, trễ hạn %d)\nChưa nộp: %d\nBị trả lại: %d\nKhông liên lạc được: %d\n",
 		c.Submitted(), c.Owed, c.OnTime, c.Late, c.Missing, c.Returned, c.Unreachable)
 	pending := ps.Pending()
@@ -70,14 +77,7 @@ func (s *Service) statusPage(ctx context.Context, w who, p cchcbot.Period, page 
 	page = min(max(page, 0), pages-1)
 	if len(pending) > 0 {
 		fmt.Fprintf(&b, "\nĐơn vị chưa hoàn thành (trang %d/%d):\n", page+1, pages)
-		var group cchcbot.UnitGroup
-		for _, u := range pending[page*pageSize : min(len(pending), (page+1)*pageSize)] {
-			if u.Unit.Group != group {
-				group = u.Unit.Group
-				fmt.Fprintf(&b, "%s:\n", group.Label())
-			}
-			fmt.Fprintf(&b, "  • %s%s\n", u.Unit.Name, unitNote(u))
-		}
+		writeGrouped(&b, pending[page*pageSize:min(len(pending), (page+1)*pageSize)])
 	} else {
 		b.WriteString("\nTất cả các đơn vị đã nộp.\n")
 	}
@@ -89,19 +89,12 @@ func (s *Service) statusPage(ctx context.Context, w who, p cchcbot.Period, page 
 		nav = append(nav, cchcbot.Button{Text: "Trang sau ▶", Data: s.sign(w.user, cchcbot.ActionStatus, p.ID, strconv.Itoa(page+1))})
 	}
 	var periods []cchcbot.Button
-	cal := s.calendar()
-	kind, _ := cal.Kind(p.KindID)
-	all := cal.PeriodsOf(kind, p.NominalDue.AddDays(-62), p.NominalDue.AddDays(62))
-	for i, q := range all {
-		if q.ID != p.ID {
-			continue
-		}
-		if i > 0 {
-			periods = append(periods, cchcbot.Button{Text: "⏪ Kỳ trước", Data: s.sign(w.user, cchcbot.ActionStatus, all[i-1].ID, "0")})
-		}
-		if i+1 < len(all) {
-			periods = append(periods, cchcbot.Button{Text: "Kỳ sau ⏩", Data: s.sign(w.user, cchcbot.ActionStatus, all[i+1].ID, "0")})
-		}
+	prev, next := s.neighbours(p)
+	if prev != nil {
+		periods = append(periods, cchcbot.Button{Text: "⏪ Kỳ trước", Data: s.sign(w.user, cchcbot.ActionStatus, prev.ID, "0")})
+	}
+	if next != nil {
+		periods = append(periods, cchcbot.Button{Text: "Kỳ sau ⏩", Data: s.sign(w.user, cchcbot.ActionStatus, next.ID, "0")})
 	}
 	var rows [][]cchcbot.Button
 	for _, r := range [][]cchcbot.Button{nav, periods} {
@@ -110,6 +103,41 @@ func (s *Service) statusPage(ctx context.Context, w who, p cchcbot.Period, page 
 		}
 	}
 	return b.String(), rows, nil
+}
+
+// neighbours returns the periods of p's kind just before and after it;
+// a period that has not opened yet has nothing to show.
+func (s *Service) neighbours(p cchcbot.Period) (prev, next *cchcbot.Period) {
+	cal := s.calendar()
+	kind, ok := cal.Kind(p.KindID)
+	if !ok {
+		return nil, nil
+	}
+	all := cal.PeriodsOf(kind, p.NominalDue.AddDays(-400), p.NominalDue.AddDays(400))
+	for i, q := range all {
+		if q.ID != p.ID {
+			continue
+		}
+		if i > 0 {
+			prev = &all[i-1]
+		}
+		if i+1 < len(all) && !s.now().Before(all[i+1].Opens) {
+			next = &all[i+1]
+		}
+	}
+	return prev, next
+}
+
+// writeGrouped lists units under their group's heading.
+func writeGrouped(b *strings.Builder, us []cchcbot.UnitStatus) {
+	var group cchcbot.UnitGroup
+	for _, u := range us {
+		if u.Unit.Group != group {
+			group = u.Unit.Group
+			fmt.Fprintf(b, "%s:\n", group.Label())
+		}
+		fmt.Fprintf(b, "  • %s%s\n", u.Unit.Name, unitNote(u))
+	}
 }
 
 func unitNote(u cchcbot.UnitStatus) string {
@@ -132,9 +160,14 @@ func unitNote(u cchcbot.UnitStatus) string {
 	return " (" + strings.Join(notes, "; ") + ")"
 }
 
-// unitHistory is /status <unit>: every period of the unit, newest first.
+// historyDays is how far back /status <unit> looks.
+const historyDays = 366
+
+// unitHistory is /status <unit>: every period of the unit in the last
+// year, newest first, with its versions and reminders.
 func (s *Service) unitHistory(ctx context.Context, w who, u cchcbot.Unit) error {
 	cal := s.calendar()
+	now := s.now()
 	subs, err := s.opts.Store.UnitSubmissions(ctx, u.Code)
 	if err != nil {
 		return err
@@ -143,23 +176,41 @@ func (s *Service) unitHistory(ctx context.Context, w who, u cchcbot.Unit) error 
 	for _, x := range subs {
 		by[x.PeriodID] = append(by[x.PeriodID], x)
 	}
+	members, err := s.opts.Store.Members(ctx, u.Code)
+	if err != nil {
+		return err
+	}
+	reachable := 0
+	for _, m := range members {
+		if !m.Unreachable {
+			reachable++
+		}
+	}
 	var b strings.Builder
-	fmt.Fprintf(&b, "LỊCH SỬ NỘP BÁO CÁO – %s (mã %s)\n", u.Name, u.Code)
-	today := cchcbot.DateOf(s.now())
-	periods := cal.Periods(today.AddDays(-366), today.AddDays(31))
+	fmt.Fprintf(&b, "LỊCH SỬ NỘP BÁO CÁO – %s (mã %s)\nNgười chịu trách nhiệm: %s\nThành viên: %d (nhận được tin: %d)\n", u.Name, u.Code, headTitle(u), len(members), reachable)
+	today := cchcbot.DateOf(now)
+	periods := cal.Periods(today.AddDays(-historyDays), today.AddDays(62))
+	shown := 0
 	for i := len(periods) - 1; i >= 0; i-- {
 		p := periods[i]
-		if k, _ := cal.Kind(p.KindID); !k.Owes(u) || s.now().Before(p.Opens) {
+		if k, _ := cal.Kind(p.KindID); !k.Owes(u) || now.Before(p.Opens) {
 			continue
 		}
+		shown++
 		versions := by[p.ID]
 		fmt.Fprintf(&b, "\n%s (hạn %s): ", p.Label, p.Due.VN())
 		if len(versions) == 0 {
 			b.WriteString("CHƯA NỘP")
+			if p.DaysLeft(now) < 0 {
+				fmt.Fprintf(&b, " – %s", cchcbot.DaysLeftVN(p.DaysLeft(now)))
+			}
 		} else {
 			b.WriteString(stateLine(versions[len(versions)-1]))
 			for _, v := range versions {
-				fmt.Fprintf(&b, "\n  – phiên bản %d: %s, biên nhận %s", v.Version, v.SubmittedAt.In(cal.Location).Format("15:04 02/01/2006"), v.ReceiptNo())
+				fmt.Fprintf(&b, "\n  – phiên bản %d: nộp %s (%s), biên nhận %s", v.Version, timeVN(v.SubmittedAt, cal.Location), lateVN(v), v.ReceiptNo())
+				if v.State != cchcbot.StateSubmitted && !v.ReviewedAt.IsZero() {
+					fmt.Fprintf(&b, "; %s lúc %s", strings.ToLower(v.State.Label()), timeVN(v.ReviewedAt, cal.Location))
+				}
 			}
 		}
 		rs, err := s.opts.Store.RemindersFor(ctx, p.ID, u.Code)
@@ -179,6 +230,9 @@ func (s *Service) unitHistory(ctx context.Context, w who, u cchcbot.Unit) error 
 			fmt.Fprintf(&b, "\n  nhắc việc: đã gửi %d, đã nhận %d", sent, acked)
 		}
 	}
+	if shown == 0 {
+		b.WriteString("\nChưa có kỳ báo cáo nào trong năm qua.")
+	}
 	return s.reply(ctx, w.user, b.String())
 }
 
@@ -197,14 +251,7 @@ func (s *Service) missing(ctx context.Context, w who, cmd Command) error {
 		return s.reply(ctx, w.user, fmt.Sprintf("%s: tất cả %d đơn vị đã nộp.", p.Label, len(ps.Units)))
 	}
 	var b strings.Builder
-	fmt.Fprintf(&b, "%s (hạn %s): %d đơn vị chưa hoàn thành\n", p.Label, p.Due.VN(), len(pending))
-	var group cchcbot.UnitGroup
-	for _, u := range pending {
-		if u.Unit.Group != group {
-			group = u.Unit.Group
-			fmt.Fprintf(&b, "%s:\n", group.Label())
-		}
-		fmt.Fprintf(&b, "  • %s%s\n", u.Unit.Name, unitNote(u))
-	}
+	fmt.Fprintf(&b, "%s (hạn %s, %s): %d đơn vị chưa hoàn thành\n", p.Label, dueVN(p), cchcbot.DaysLeftVN(p.DaysLeft(s.now())), len(pending))
+	writeGrouped(&b, pending)
 	return s.reply(ctx, w.user, b.String())
 }

@@ -1,0 +1,159 @@
+package chat
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strconv"
+
+	"cchcbot"
+)
+
+// submitKey holds, while a draft's submission is being recorded, how many
+// versions the unit had before it. If the process dies between recording
+// the submission and deleting the draft, the confirm delivered again finds
+// the version it made instead of making a second one.
+func submitKey(nonce string) string { return "chat/submit/" + nonce }
+
+// confirm fetches and stores every file of the draft, then records the
+// submission, deletes the draft and sends the receipt. A failed fetch
+// records nothing and keeps the draft, so the member can press again.
+func (s *Service) confirm(ctx context.Context, w who, d cchcbot.Draft, answer func(string) error) error {
+	p, err := s.calendar().Period(d.PeriodID)
+	if err != nil {
+		if err := s.opts.Store.DeleteDraft(ctx, w.user); err != nil {
+			return err
+		}
+		return s.reply(ctx, w.user, "Kỳ báo cáo của hồ sơ này không còn trong danh mục. Hồ sơ đã được hủy, chưa có báo cáo nào được nộp; xin liên hệ phòng Nội vụ.")
+	}
+	sub, err := s.recorded(ctx, w, p, d)
+	if err != nil {
+		return err
+	}
+	if sub == nil {
+		now := s.now()
+		if !p.IsOpen(now) {
+			if err := s.opts.Store.DeleteDraft(ctx, w.user); err != nil {
+				return err
+			}
+			return s.reply(ctx, w.user, s.closedText(p)+" Hồ sơ đã được hủy, chưa có báo cáo nào được nộp.")
+		}
+		if p.RequiresFile && len(d.Files) == 0 {
+			d.Stage = stageFile
+			if err := s.saveDraft(ctx, d); err != nil {
+				return err
+			}
+			return s.prompt(ctx, w, d)
+		}
+		if len(d.Files) > 0 {
+			// Downloads take a while: stop the button's spinner now.
+			answer(fmt.Sprintf("Đang tải %d tệp về hệ thống, xin chờ trong giây lát...", len(d.Files)))
+		}
+		files := make([]cchcbot.File, len(d.Files))
+		for i, f := range d.Files {
+			stored, err := s.fetch(ctx, f)
+			if err != nil {
+				return s.fetchFailed(ctx, w, d, i, err)
+			}
+			files[i] = stored
+		}
+		before, err := s.opts.Store.Submissions(ctx, p.ID, w.unit.Code)
+		if err != nil {
+			return err
+		}
+		if err := s.opts.Store.PutState(ctx, submitKey(d.Nonce), []byte(strconv.Itoa(len(before)))); err != nil {
+			return err
+		}
+		sub = &cchcbot.Submission{
+			PeriodID: p.ID, UnitCode: w.unit.Code, Files: files, Note: d.Note, DocNumber: d.DocNumber, DocDate: d.DocDate,
+			SubmittedBy: w.user, SubmitterName: w.name, SubmittedAt: now, DaysLate: p.DaysLate(now),
+		}
+		if err := s.opts.Store.CreateSubmission(ctx, sub); err != nil {
+			return err
+		}
+	}
+	if err := s.opts.Store.DeleteDraft(ctx, w.user); err != nil {
+		return err
+	}
+	if err := s.opts.Store.PutState(ctx, submitKey(d.Nonce), nil); err != nil {
+		s.opts.Logger.Warn("clearing a submit marker failed", "err", err)
+	}
+	s.opts.Logger.Info("submission recorded", "unit", w.unit.Code, "period", p.ID, "receipt", sub.ReceiptNo(), "version", sub.Version, "files", len(sub.Files))
+	if err := s.reply(ctx, w.user, receipt(s.calendar().Location, w.unit, p, sub)); err != nil {
+		return err
+	}
+	return s.notifyNewSubmission(ctx, w.unit, p, sub)
+}
+
+// recorded returns the submission an earlier run made from this draft
+// before it could delete it, nil if there is none.
+func (s *Service) recorded(ctx context.Context, w who, p cchcbot.Period, d cchcbot.Draft) (*cchcbot.Submission, error) {
+	mark, err := s.opts.Store.GetState(ctx, submitKey(d.Nonce))
+	if err != nil || len(mark) == 0 {
+		return nil, err
+	}
+	n, err := strconv.Atoi(string(mark))
+	if err != nil || n < 0 {
+		return nil, nil
+	}
+	versions, err := s.opts.Store.Submissions(ctx, p.ID, w.unit.Code)
+	if err != nil || n >= len(versions) {
+		return nil, err
+	}
+	for _, v := range versions[n:] {
+		if v.SubmittedBy == w.user {
+			return v, nil
+		}
+	}
+	return nil, nil
+}
+
+// fetch downloads one file through the channel straight into the file
+// store, which hashes it on the way.
+func (s *Service) fetch(ctx context.Context, f cchcbot.File) (cchcbot.File, error) {
+	rc, err := s.opts.Channel.FetchFile(ctx, cchcbot.IncomingFile{ChannelFileID: f.ChannelFileID, Name: f.Name, MIME: f.MIME, Size: f.Size})
+	if err != nil {
+		return f, err
+	}
+	defer rc.Close()
+	sum, size, err := s.opts.Store.PutFile(ctx, rc, s.opts.MaxFileSize)
+	if err != nil {
+		return f, err
+	}
+	f.SHA256, f.Size = sum, size
+	return f, nil
+}
+
+// fetchFailed tells the member that file i of the draft could not be
+// fetched. Nothing is recorded and the draft stays: a file the network
+// will never serve (too large, gone) is taken out of it, any other failure
+// leaves it whole for another press of "Xác nhận nộp".
+func (s *Service) fetchFailed(ctx context.Context, w who, d cchcbot.Draft, i int, err error) error {
+	if ctx.Err() != nil {
+		return ctx.Err()
+	}
+	f := d.Files[i]
+	confirm := cchcbot.Button{Text: "✅ Xác nhận nộp", Data: s.sign(w.user, cchcbot.ActionConfirm, d.Nonce)}
+	cancel := cchcbot.Button{Text: "❌ Hủy", Data: s.sign(w.user, cchcbot.ActionCancel, d.Nonce)}
+	switch cchcbot.ErrorCode(err) {
+	case cchcbot.ETOOLARGE, cchcbot.ENOTFOUND, cchcbot.EINVALID:
+		s.opts.Logger.Info("file refused by the channel", "user", string(w.user), "file", f.Name, "code", cchcbot.ErrorCode(err))
+		d.Files = slices.Delete(d.Files, i, i+1)
+		msg := fmt.Sprintf("Không tải được tệp \"%s\": %s\nTệp này đã được bỏ ra khỏi hồ sơ. Báo cáo CHƯA được nộp.", f.Name, cchcbot.ErrorMessage(err))
+		buttons := []cchcbot.Button{cancel}
+		if len(d.Files) == 0 {
+			d.Stage = stageFile
+			msg += " Xin gửi lại tệp (nén ZIP hoặc chia nhỏ nếu tệp quá lớn)."
+		} else {
+			msg += fmt.Sprintf(" Có thể gửi tệp thay thế, hoặc bấm \"✅ Xác nhận nộp\" để nộp %d tệp còn lại.", len(d.Files))
+			buttons = []cchcbot.Button{confirm, cancel}
+		}
+		if err := s.saveDraft(ctx, d); err != nil {
+			return err
+		}
+		return s.reply(ctx, w.user, msg, buttons)
+	}
+	s.opts.Logger.Warn("file fetch failed", "user", string(w.user), "file", f.Name, "err", err)
+	return s.reply(ctx, w.user, fmt.Sprintf("Chưa tải được tệp \"%s\" do lỗi đường truyền. Báo cáo CHƯA được nộp; hồ sơ vẫn được giữ nguyên. Xin bấm \"✅ Xác nhận nộp\" lại sau ít phút.", f.Name),
+		[]cchcbot.Button{confirm, cancel})
+}
