@@ -82,7 +82,7 @@ func runBot(ctx context.Context, path string, env *Env, token string, logger *sl
 	logger.Info("bot polling Telegram", "bot", tg.Username())
 	err = bot.NewPoller(tg, db, svc, bot.PollerOptions{}).Run(ctx)
 
-	stopCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), shutdownGrace)
+	stopCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), schedulerGrace)
 	defer cancel()
 	select {
 	case serr := <-schedStarted:
@@ -140,5 +140,3 @@ func reload(ctx context.Context, path string, env *Env, sched *scheduler.Schedul
 	env.SetConfig(cfg) // staff commands on the control socket see it too
 	logger.Info("config reloaded", "added", len(res.Added), "updated", len(res.Updated), "retired", len(res.Retired), "detail", fmt.Sprint(res))
 }
-
-func errorCode(err error) string { return cchcbot.ErrorCode(err) }

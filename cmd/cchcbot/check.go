@@ -5,25 +5,60 @@ import (
 	"fmt"
 	"io"
 	"strings"
-	"text/tabwriter"
+	"time"
 
 	"cchcbot"
+	"cchcbot/config"
 )
 
-// checkCommand validates the config and prints what it says.
-func checkCommand(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+// CheckCommand validates the config and prints what it says: units per
+// group, report kinds, the next deadlines and the admins.
+type CheckCommand struct {
+	Stdout io.Writer
+}
+
+// Run checks the config; an invalid one is a usage error (exit code 2)
+// naming the file and the line.
+func (c *CheckCommand) Run(ctx context.Context, args []string) error {
 	path, rest, cfg, clk, err := setup(args)
 	if err != nil {
 		return err
 	}
-	if len(rest) > 0 {
-		return usageError("check takes no arguments, got %q", rest)
+	fs := newFlagSet("check")
+	units := fs.Bool("units", false, "list every unit with its code")
+	if pos, err := parseInterspersed(fs, rest); err != nil {
+		return err
+	} else if len(pos) > 0 {
+		return usageError("check takes no positional arguments, got %q", pos)
 	}
+	summarize(c.Stdout, path, cfg, clk.Now())
+	if *units {
+		listUnits(c.Stdout, cfg)
+	}
+	return nil
+}
+
+// Usage prints the command's help.
+func (c *CheckCommand) Usage() {
+	fmt.Fprint(c.Stdout, `Usage: cchcbot check [-config FILE] [-units]
+
+Validates the configuration and prints a summary: units per group, report
+kinds with their schedules, the next three deadlines, the admins. Exit code
+0 when valid, 2 (with the line of the error) when not. Needs no token and
+does not touch the store.
+
+Options:
+`+configUsage+`  -units          also list every unit with its code (for cchcbot invite)
+`+envUsage)
+}
+
+func summarize(w io.Writer, path string, cfg *config.Config, now time.Time) {
 	cal := cfg.Calendar()
-	fmt.Fprintf(stdout, "Cấu hình %s hợp lệ.\n%s – %s, múi giờ %s, dữ liệu tại %s\n\n", path, cfg.Office, cfg.District, cfg.Timezone, cfg.DataDir)
+	fmt.Fprintf(w, "Cấu hình %s hợp lệ.\n%s – %s, múi giờ %s, dữ liệu tại %s\n\n", path, cfg.Office, cfg.District, cfg.Timezone, cfg.DataDir)
 
 	units := cfg.UnitList()
-	fmt.Fprintf(stdout, "Đơn vị: %d\n", len(units))
+	fmt.Fprintf(w, "Đơn vị: %d\n", len(units))
+	tw := newTable(w)
 	for _, g := range cchcbot.UnitGroups {
 		n := 0
 		for _, u := range units {
@@ -31,12 +66,13 @@ func checkCommand(ctx context.Context, args []string, stdout, stderr io.Writer) 
 				n++
 			}
 		}
-		fmt.Fprintf(stdout, "  %-24s %d\n", g.Label(), n)
+		fmt.Fprintf(tw, "  %s\t%d\n", g.Label(), n)
 	}
-	fmt.Fprintf(stdout, "Cán bộ quản trị (phòng Nội vụ): %d\n\n", len(cfg.AdminList()))
+	tw.Flush()
+	fmt.Fprintf(w, "Cán bộ quản trị (phòng Nội vụ): %d\n\n", len(cfg.AdminList()))
 
-	fmt.Fprintln(stdout, "Loại báo cáo:")
-	tw := tabwriter.NewWriter(stdout, 2, 4, 2, ' ', 0)
+	fmt.Fprintln(w, "Loại báo cáo:")
+	tw = newTable(w)
 	for _, k := range cal.Kinds {
 		var groups []string
 		for _, g := range k.Groups {
@@ -50,20 +86,29 @@ func checkCommand(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	}
 	tw.Flush()
 
-	now := clk.Now().In(cal.Location)
-	today := cchcbot.DateOf(now)
+	today := cchcbot.DateOf(now.In(cal.Location))
 	next := cal.Periods(today, today.AddDays(400))
-	fmt.Fprintln(stdout, "\nHạn sắp tới:")
+	fmt.Fprintf(w, "\nHạn sắp tới (từ %s):\n", today.VN())
 	if len(next) == 0 {
-		fmt.Fprintln(stdout, "  (không có kỳ báo cáo nào trong 12 tháng tới)")
+		fmt.Fprintln(w, "  (không có kỳ báo cáo nào trong 12 tháng tới)")
 	}
 	for i, p := range next {
 		if i == 3 {
 			break
 		}
-		fmt.Fprintf(stdout, "  %s: %s %s%s\n", p.Label, p.Due.WeekdayVN(), p.Due.VN(), shiftNote(cal, p))
+		fmt.Fprintf(w, "  %s: %s %s%s\n", p.Label, p.Due.WeekdayVN(), p.Due.VN(), shiftNote(cal, p))
 	}
-	return nil
+}
+
+// listUnits prints the unit codes staff pass to cchcbot invite.
+func listUnits(w io.Writer, cfg *config.Config) {
+	fmt.Fprintln(w, "\nDanh sách đơn vị:")
+	tw := newTable(w)
+	fmt.Fprintln(tw, "  Mã\tTên đơn vị\tNhóm")
+	for _, u := range cfg.UnitList() {
+		fmt.Fprintf(tw, "  %s\t%s\t%s\n", u.Code, u.Name, u.Group.Label())
+	}
+	tw.Flush()
 }
 
 func scheduleVN(k cchcbot.ReportKind) string {

@@ -1,20 +1,15 @@
 package main
 
 import (
-	"context"
-	"errors"
 	"flag"
-	"fmt"
 	"io"
 	"os"
-	"path/filepath"
 	"strings"
 	"sync/atomic"
 	"time"
 
 	"cchcbot"
 	"cchcbot/config"
-	"cchcbot/control"
 	"cchcbot/store"
 )
 
@@ -39,9 +34,6 @@ func (e *Env) Config() *config.Config { return e.config.Load() }
 
 // SetConfig puts a reloaded configuration in force.
 func (e *Env) SetConfig(cfg *config.Config) { e.config.Store(cfg) }
-
-// handlerFunc is a staff command that can run locally or in the bot.
-type handlerFunc func(ctx context.Context, env *Env, args []string, stdout io.Writer) error
 
 // clock returns the wall clock, or the fixed instant in CCHCBOT_NOW.
 func clock() (cchcbot.Clock, error) {
@@ -100,42 +92,6 @@ func loadConfig(path string) (*config.Config, error) {
 		return nil, &exitError{exitUsage, err}
 	}
 	return cfg, nil
-}
-
-// staffCommand runs h on the store: directly when no bot holds it, through
-// the running bot's control socket when one does.
-func staffCommand(name string, h handlerFunc) commandFunc {
-	return func(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-		_, rest, cfg, clk, err := setup(args)
-		if err != nil {
-			return err
-		}
-		if name == "backup" && len(rest) > 0 {
-			// The bot may run in another directory: send it an absolute path.
-			last := len(rest) - 1
-			if rest[last], err = filepath.Abs(rest[last]); err != nil {
-				return err
-			}
-		}
-		db, err := store.Open(cfg.DataDir, store.Options{LockTimeout: 500 * time.Millisecond, Now: clk.Now})
-		if cchcbot.ErrorCode(err) == cchcbot.ELOCKED {
-			sock := filepath.Join(cfg.DataDir, control.SocketName)
-			err := control.Call(ctx, sock, name, rest, stdout)
-			if errors.Is(err, control.ErrNoAnswer) {
-				return &exitError{exitLocked, fmt.Errorf("the store %s is locked by a process that does not answer on %s", cfg.DataDir, sock)}
-			}
-			return err
-		} else if err != nil {
-			return err
-		}
-		defer db.Close()
-		// The config is the source of truth for units, as in run: a unit
-		// added to the file exists for staff commands at once.
-		if _, err := db.SyncUnits(ctx, cfg.UnitList(), clk.Now()); err != nil {
-			return err
-		}
-		return h(ctx, NewEnv(cfg, db, clk), rest, stdout)
-	}
 }
 
 // newFlagSet returns a flag set whose errors come back as usage errors.

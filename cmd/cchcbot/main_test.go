@@ -3,6 +3,8 @@ package main
 import (
 	"bytes"
 	"context"
+	"errors"
+	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -58,14 +60,50 @@ func tempConfigServer(t *testing.T) (path, dataDir string, srv *telegramtest.Ser
 }
 
 func TestCheck(t *testing.T) {
+	t.Setenv("CCHCBOT_NOW", "2024-01-20T09:00:00+07:00")
 	code, out, errOut := run(t, "check", "-config", example)
 	if code != exitOK {
 		t.Fatalf("check exit %d: %s", code, errOut)
 	}
-	for _, want := range []string{"hợp lệ", "Xã, thị trấn             21", "ke-hoach-khac-phuc", "bao-cao-thang"} {
-		if !strings.Contains(out, want) {
-			t.Errorf("check output lacks %q:\n%s", want, out)
+	for _, want := range []*regexp.Regexp{
+		regexp.MustCompile(`hợp lệ`),
+		regexp.MustCompile(`Đơn vị: 38\n`),
+		regexp.MustCompile(`Phòng, ban chuyên môn +13\n`),
+		regexp.MustCompile(`Đơn vị sự nghiệp +4\n`),
+		regexp.MustCompile(`Xã, thị trấn +21\n`),
+		regexp.MustCompile(`Cán bộ quản trị \(phòng Nội vụ\): 1\n`),
+		regexp.MustCompile(`ke-hoach-khac-phuc .*hạn 31/01/2024 +nộp tệp`),
+		regexp.MustCompile(`bao-cao-thang .*hạn ngày 12 hằng tháng`),
+		// The next three deadlines from 20/01/2024, one moved by Tết.
+		regexp.MustCompile(`Hạn sắp tới \(từ 20/01/2024\):\n` +
+			`  Kế hoạch khắc phục.*: Thứ Tư 31/01/2024\n` +
+			`  Báo cáo CCHC tháng 02/2024: Thứ Năm 15/02/2024 \(lùi từ 12/02/2024 do Tết Nguyên đán Giáp Thìn\)\n` +
+			`  Báo cáo CCHC tháng 03/2024: Thứ Ba 12/03/2024\n$`),
+	} {
+		if !want.MatchString(out) {
+			t.Errorf("check output does not match %q:\n%s", want, out)
 		}
+	}
+	if strings.Contains(out, "xa-chau-loc") {
+		t.Error("check lists units without -units")
+	}
+	_, out, _ = run(t, "check", "-units", "-config", example)
+	if !regexp.MustCompile(`\n  xa-chau-loc +UBND xã Châu Lộc +Xã, thị trấn\n`).MatchString(out) {
+		t.Errorf("check -units does not list the unit codes:\n%s", out)
+	}
+}
+
+func TestUsage(t *testing.T) {
+	for _, cmd := range []string{"run", "check", "calendar", "invite", "status", "backup"} {
+		for _, args := range [][]string{{cmd, "-h"}, {cmd, "-config", "x.yaml", "--help"}, {"help", cmd}} {
+			code, out, errOut := run(t, args...)
+			if code != exitOK || !strings.HasPrefix(out, "Usage: ") || !strings.Contains(out, "-config FILE") || errOut != "" {
+				t.Errorf("%q: exit %d, out %q, stderr %q", args, code, out, errOut)
+			}
+		}
+	}
+	if code, _, errOut := run(t); code != exitUsage || !strings.Contains(errOut, "Commands:") {
+		t.Errorf("no command: exit %d, %s", code, errOut)
 	}
 }
 
@@ -90,6 +128,9 @@ func TestCalendar2024(t *testing.T) {
 			t.Errorf("calendar output lacks %q", want)
 		}
 	}
+	if strings.Contains(out, " \n") {
+		t.Error("calendar output has trailing spaces")
+	}
 	if code, _, _ := run(t, "calendar", "-config", example, "--from", "2024-13-01"); code != exitUsage {
 		t.Errorf("bad --from exit %d, want %d", code, exitUsage)
 	}
@@ -99,7 +140,7 @@ func TestExitCodes(t *testing.T) {
 	bad := filepath.Join(t.TempDir(), "bad.yaml")
 	os.WriteFile(bad, []byte("units: []\nremiders: {}\n"), 0o600)
 	code, _, errOut := run(t, "check", "-config", bad)
-	if code != exitUsage || !strings.Contains(errOut, "bad.yaml: 2: unknown key \"remiders\"") {
+	if code != exitUsage || !strings.Contains(errOut, "bad.yaml:2: unknown key \"remiders\"") {
 		t.Errorf("bad config: exit %d, %s", code, errOut)
 	}
 	t.Setenv("TELEGRAM_BOT_TOKEN", "")
@@ -129,19 +170,51 @@ func TestLockedStoreWithoutAnswer(t *testing.T) {
 	}
 }
 
+// A process that holds the store and has a socket that never answers (a
+// stopped or hung bot) gets exit code 3, not a hang.
+func TestLockedStoreStuckHolder(t *testing.T) {
+	cfg, dataDir := tempConfig(t)
+	db, err := store.Open(dataDir, store.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	ln, err := net.Listen("unix", filepath.Join(dataDir, control.SocketName))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close() // never accepts
+	code, out, errOut := run(t, "invite", "xa-chau-loc", "-config", cfg)
+	if code != exitLocked || !strings.Contains(errOut, "does not answer") || out != "" {
+		t.Errorf("stuck holder: exit %d, %q %s", code, out, errOut)
+	}
+}
+
+// TestBinaryCheck runs the built binary as a person would.
+func TestBinaryCheck(t *testing.T) {
+	bin := buildBinary(t)
+	cmd := exec.Command(bin, "check", "-config", example)
+	out, err := cmd.Output()
+	if err != nil {
+		t.Fatalf("check: %v\n%s", err, out)
+	}
+	if !strings.Contains(string(out), "hợp lệ") || !strings.Contains(string(out), "Hạn sắp tới") {
+		t.Errorf("check output:\n%s", out)
+	}
+	cmd = exec.Command(bin, "check", "-config", filepath.Join(t.TempDir(), "config.yaml"))
+	errOut, err := cmd.CombinedOutput()
+	if exitCode(err) != exitUsage || !strings.Contains(string(errOut), "config.example.yaml") {
+		t.Errorf("missing config: exit %d, %s", exitCode(err), errOut)
+	}
+}
+
 var inviteCode = regexp.MustCompile(`Mã:\s+(\S+)`)
 
 // TestSameAnswerWithBotRunning runs the real binary: invite and status give
 // the same output whether the store is opened directly or through a
 // running bot's control socket.
 func TestSameAnswerWithBotRunning(t *testing.T) {
-	if testing.Short() {
-		t.Skip("builds the binary")
-	}
-	bin := filepath.Join(t.TempDir(), "cchcbot")
-	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
-		t.Fatalf("build: %v\n%s", err, out)
-	}
+	bin := buildBinary(t)
 	cfg, dataDir, srv := tempConfigServer(t)
 	env := append(os.Environ(), "CCHCBOT_NOW=2024-02-10T09:00:00+07:00", "TELEGRAM_BOT_TOKEN=123:test")
 	cli := func(args ...string) (string, error) {
@@ -157,12 +230,25 @@ func TestSameAnswerWithBotRunning(t *testing.T) {
 	}
 
 	// The bot stopped: the CLI opens the store itself (and creates it).
-	if _, err := cli("invite", "xa-chau-loc", "-config", cfg); err != nil {
+	inviteStopped, err := cli("invite", "xa-chau-loc", "-config", cfg)
+	if err != nil {
 		t.Fatal(err)
 	}
 	stopped, err := cli("status", "-config", cfg)
 	if err != nil {
 		t.Fatal(err)
+	}
+	// Failures, stopped: a usage error (exit 2) and a refused backup over
+	// the live database (exit 1).
+	failing := [][]string{
+		{"invite", "khong-co", "-config", cfg},
+		{"backup", filepath.Join(dataDir, store.FileName), "-config", cfg},
+		{"status", "13/2024", "-config", cfg},
+	}
+	var failStopped []error
+	for _, args := range failing {
+		_, err := cli(args...)
+		failStopped = append(failStopped, err)
 	}
 
 	bot := exec.Command(bin, "run", "-config", cfg)
@@ -209,12 +295,27 @@ func TestSameAnswerWithBotRunning(t *testing.T) {
 	if m == nil || !strings.Contains(out, "https://t.me/cchc_quyhop_bot?start="+m[1]) {
 		t.Fatalf("invite output: %s", out)
 	}
-	backup := filepath.Join(t.TempDir(), store.FileName)
-	if _, err := cli("backup", backup, "-config", cfg); err != nil {
-		t.Fatal(err)
+	if a, b := maskCode(t, out), maskCode(t, inviteStopped); a != b {
+		t.Errorf("invite output differs with the bot running:\n%s\n--- stopped:\n%s", a, b)
 	}
-	if _, err := cli("invite", "khong-co", "-config", cfg); err == nil || !strings.Contains(err.Error(), "khong-co") {
-		t.Errorf("invite for an unknown unit through the bot: %v", err)
+	// Failures exit alike, with the same message, either way.
+	for i, args := range failing {
+		_, running := cli(args...)
+		stopped := failStopped[i]
+		want := []int{exitUsage, exitFailure, exitUsage}[i]
+		if exitCode(stopped) != want || exitCode(running) != want ||
+			stopped.(*cliError).stderr != running.(*cliError).stderr || strings.Contains(running.Error(), "code=") {
+			t.Errorf("%q: stopped %v, running %v; want exit %d, the same message", args[:2], stopped, running, want)
+		}
+	}
+	// A relative path names a file in the staff member's directory, not
+	// in the bot's.
+	backupDir := t.TempDir()
+	backup := filepath.Join(backupDir, store.FileName)
+	cmd := exec.Command(bin, "backup", store.FileName, "-config", cfg)
+	cmd.Dir, cmd.Env = backupDir, env
+	if out, err := cmd.CombinedOutput(); err != nil || !strings.Contains(string(out), backup) {
+		t.Fatalf("backup through the bot: %v\n%s", err, out)
 	}
 
 	// SIGHUP reloads the config: a unit added to the file can be invited
@@ -277,9 +378,45 @@ func TestSameAnswerWithBotRunning(t *testing.T) {
 	}
 }
 
+// buildBinary builds cchcbot into a temp dir and returns its path.
+func buildBinary(t *testing.T) string {
+	t.Helper()
+	if testing.Short() {
+		t.Skip("builds the binary")
+	}
+	bin := filepath.Join(t.TempDir(), "cchcbot")
+	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
+		t.Fatalf("build: %v\n%s", err, out)
+	}
+	return bin
+}
+
+// maskCode replaces the one invite code in an invite's output.
+func maskCode(t *testing.T, out string) string {
+	t.Helper()
+	m := inviteCode.FindStringSubmatch(out)
+	if m == nil {
+		t.Fatalf("no invite code in %q", out)
+	}
+	return strings.ReplaceAll(out, m[1], "<CODE>")
+}
+
+// exitCode returns the exit status of a failed cli call, 0 for success.
+func exitCode(err error) int {
+	var ee *exec.ExitError
+	if errors.As(err, &ee) {
+		return ee.ExitCode()
+	}
+	if err != nil {
+		return -1
+	}
+	return 0
+}
+
 type cliError struct {
 	err    error
 	stderr string
 }
 
 func (e *cliError) Error() string { return e.err.Error() + ": " + e.stderr }
+func (e *cliError) Unwrap() error { return e.err }

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -9,16 +10,47 @@ import (
 	"path/filepath"
 	"time"
 
+	"cchcbot"
 	"cchcbot/config"
 	"cchcbot/control"
 	"cchcbot/store"
 )
 
-// shutdownGrace bounds the wait for in-flight work after SIGTERM.
-const shutdownGrace = 10 * time.Second
+// Shutdown budget after SIGTERM: the process must stop within 10 s, so the
+// scheduler's jobs and the control commands in progress get bounded slices
+// of it, and the poller's own return is prompt on cancellation.
+const (
+	schedulerGrace = 6 * time.Second
+	controlGrace   = 2 * time.Second
+)
 
-// runCommand runs the bot until SIGINT or SIGTERM.
-func runCommand(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+// RunCommand runs the bot until SIGINT or SIGTERM; SIGHUP reloads the
+// config.
+type RunCommand struct {
+	Stdout io.Writer
+	Stderr io.Writer // the log
+}
+
+// Usage prints the command's help.
+func (c *RunCommand) Usage() {
+	fmt.Fprint(c.Stdout, `Usage: TELEGRAM_BOT_TOKEN=... cchcbot run [-config FILE]
+
+Runs the bot: answers units on Telegram, sends the reminders, keeps the
+records in data_dir. It logs to stderr (log.format, log.level). SIGHUP
+reloads the config (units, admins, calendar; nothing already sent is sent
+again); SIGINT or SIGTERM stop it within 10 seconds.
+
+While it runs, invite, status and backup reach it through data_dir/control.sock.
+
+Exit codes: 2 for a config or token problem, 3 when another cchcbot
+already runs on the same data_dir, 1 for other failures.
+
+Options:
+`+configUsage+envUsage)
+}
+
+// Run runs the bot.
+func (c *RunCommand) Run(ctx context.Context, args []string) error {
 	path, rest, err := splitConfig(args)
 	if err != nil {
 		return err
@@ -38,13 +70,12 @@ func runCommand(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	if err != nil {
 		return err
 	}
-	logger := newLogger(cfg, stderr)
+	logger := newLogger(cfg, c.Stderr)
 
 	db, err := store.Open(cfg.DataDir, store.Options{Now: clk.Now})
-	if err != nil {
-		if code := errorCode(err); code == "locked" {
-			return &exitError{exitLocked, fmt.Errorf("another cchcbot is already running on %s: %w", cfg.DataDir, err)}
-		}
+	if cchcbot.ErrorCode(err) == cchcbot.ELOCKED {
+		return &exitError{exitLocked, fmt.Errorf("another cchcbot is already running on data_dir %s: %w", cfg.DataDir, err)}
+	} else if err != nil {
 		return err
 	}
 	defer db.Close()
@@ -59,8 +90,15 @@ func runCommand(ctx context.Context, args []string, stdout, stderr io.Writer) er
 
 	env := NewEnv(cfg, db, clk)
 	srv := &control.Server{Logger: logger, Handlers: map[string]control.HandlerFunc{}}
-	for name, h := range map[string]handlerFunc{"invite": inviteHandler, "status": statusHandler, "backup": backupHandler} {
-		srv.Handlers[name] = func(ctx context.Context, args []string, w io.Writer) error { return h(ctx, env, args, w) }
+	for name, h := range staffHandlers {
+		srv.Handlers[name] = func(ctx context.Context, args []string, w io.Writer) error {
+			// The client prints what it gets: send the text and exit
+			// code it would have printed had it run the command itself.
+			if err := h(ctx, env, args, w); err != nil {
+				return &exitError{exitCodeOf(err), errors.New(errorText(err))}
+			}
+			return nil
+		}
 	}
 	sock := filepath.Join(cfg.DataDir, control.SocketName)
 	if err := srv.Listen(sock); err != nil {
@@ -72,13 +110,14 @@ func runCommand(ctx context.Context, args []string, stdout, stderr io.Writer) er
 
 	err = runBot(ctx, path, env, token, logger)
 
-	// Finish in-flight staff commands, then let the deferred Close release
-	// bbolt; a stuck command cannot hold the process past the grace period.
+	// Finish in-flight staff commands (their context is cancelled), then
+	// let the deferred Close release bbolt; a stuck command cannot hold
+	// the process past its share of the grace period.
 	done := make(chan struct{})
 	go func() { srv.Close(); close(done) }()
 	select {
 	case <-done:
-	case <-time.After(shutdownGrace):
+	case <-time.After(controlGrace):
 		logger.Warn("control commands still running at shutdown")
 	}
 	logger.Info("cchcbot stopped")

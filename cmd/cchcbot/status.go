@@ -4,10 +4,41 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"text/tabwriter"
 
 	"cchcbot"
 )
+
+// StatusCommand prints where every unit stands for a period.
+type StatusCommand struct {
+	Stdout io.Writer
+}
+
+// Run prints the status, from this process or from the running bot.
+func (c *StatusCommand) Run(ctx context.Context, args []string) error {
+	path, rest, err := splitConfig(args)
+	if err != nil {
+		return err
+	}
+	return runStaff(ctx, "status", path, rest, c.Stdout)
+}
+
+// Usage prints the command's help.
+func (c *StatusCommand) Usage() {
+	fmt.Fprint(c.Stdout, `Usage: cchcbot status [-config FILE] [PERIOD]
+
+Prints, for one period, every unit with its state, when it submitted, how
+many days late, how many versions, and the reminders sent and acknowledged.
+
+PERIOD is a month of the monthly report (02/2024, 2/2024 or 2024-02), a
+year of a yearly or one-off report (2024), or a full period id
+(bao-cao-thang/2024-02, as "cchcbot calendar" shows). Without it: the open
+period nearest its deadline, else the latest one already due.
+
+Works with the bot stopped or running.
+
+Options:
+`+configUsage+envUsage)
+}
 
 // statusHandler prints where every unit stands for a period.
 func statusHandler(ctx context.Context, env *Env, args []string, stdout io.Writer) error {
@@ -40,7 +71,7 @@ func statusHandler(ctx context.Context, env *Env, args []string, stdout io.Write
 	fmt.Fprintf(stdout, "Hạn nộp: %s %s.\n", p.Due.WeekdayVN(), p.Due.VN())
 	fmt.Fprintf(stdout, "Đã nộp %d/%d (đúng hạn %d, trễ hạn %d), chưa nộp %d, bị trả lại %d, không liên lạc được %d.\n\n",
 		c.Submitted(), c.Owed, c.OnTime, c.Late, c.Missing, c.Returned, c.Unreachable)
-	tw := tabwriter.NewWriter(stdout, 2, 4, 2, ' ', 0)
+	tw := newTable(stdout)
 	fmt.Fprintln(tw, "Đơn vị\tNhóm\tTrạng thái\tNộp lúc\tTrễ (ngày)\tPhiên bản\tNhắc đã gửi/đã nhận")
 	for _, u := range ps.Units {
 		state := u.State.Label()
