@@ -124,11 +124,13 @@ func ComputeStatus(k ReportKind, p Period, units []Unit, latest map[string]*Subm
 // collation of names.
 func SortUnitStatuses(us []UnitStatus) {
 	slices.SortStableFunc(us, func(a, b UnitStatus) int {
-		return cmp.Or(cmp.Compare(groupRank(a.Unit.Group), groupRank(b.Unit.Group)), cmp.Compare(a.Unit.Order, b.Unit.Order), cmp.Compare(a.Unit.Code, b.Unit.Code))
+		return cmp.Or(cmp.Compare(a.Unit.Group.Rank(), b.Unit.Group.Rank()), cmp.Compare(a.Unit.Order, b.Unit.Order), cmp.Compare(a.Unit.Code, b.Unit.Code))
 	})
 }
 
-func groupRank(g UnitGroup) int {
+// Rank is g's place in UnitGroups, the order every list follows; an
+// unknown group comes last.
+func (g UnitGroup) Rank() int {
 	if i := slices.Index(UnitGroups, g); i >= 0 {
 		return i
 	}

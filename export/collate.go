@@ -1,0 +1,52 @@
+package export
+
+import (
+	"cmp"
+	"slices"
+	"sync"
+
+	"golang.org/x/text/collate"
+	"golang.org/x/text/language"
+
+	"cchcbot"
+)
+
+// A collator is not safe for concurrent use; the pool lets exports run
+// side by side.
+var collators = sync.Pool{New: func() any { return collate.New(language.Vietnamese) }}
+
+// CompareVN compares two names in Vietnamese dictionary order: ă and â
+// after a, đ after d, ơ after ô, tones after the bare letter. Byte order
+// would put every name starting with Đ after Y.
+func CompareVN(a, b string) int {
+	c := collators.Get().(*collate.Collator)
+	defer collators.Put(c)
+	return c.CompareString(a, b)
+}
+
+// SortNamesVN sorts names in Vietnamese order.
+func SortNamesVN(names []string) {
+	c := collators.Get().(*collate.Collator)
+	defer collators.Put(c)
+	c.SortStrings(names)
+}
+
+// SortUnits orders units as the exports list them: by group (departments,
+// public service units, communes), then by name in Vietnamese order.
+func SortUnits(us []cchcbot.Unit) {
+	c := collators.Get().(*collate.Collator)
+	defer collators.Put(c)
+	slices.SortStableFunc(us, func(a, b cchcbot.Unit) int {
+		return cmp.Or(cmp.Compare(a.Group.Rank(), b.Group.Rank()),
+			c.CompareString(a.Name, b.Name), cmp.Compare(a.Code, b.Code))
+	})
+}
+
+func sortStatuses(us []cchcbot.UnitStatus) {
+	c := collators.Get().(*collate.Collator)
+	defer collators.Put(c)
+	slices.SortStableFunc(us, func(a, b cchcbot.UnitStatus) int {
+		return cmp.Or(cmp.Compare(a.Unit.Group.Rank(), b.Unit.Group.Rank()),
+			c.CompareString(a.Unit.Name, b.Unit.Name), cmp.Compare(a.Unit.Code, b.Unit.Code))
+	})
+}

@@ -1,0 +1,176 @@
+// Package export turns the record into the files phòng Nội vụ files: the
+// Excel workbook of who submitted what and when, the zip archive of a
+// period's reports, and the summary text pasted into the district's
+// monthly CCHC report. excelize lives here and nowhere else.
+package export
+
+import (
+	"cmp"
+	"context"
+	"io"
+	"slices"
+	"strconv"
+	"time"
+
+	"cchcbot"
+)
+
+// Store is what the exports read.
+type Store interface {
+	Units(ctx context.Context) ([]cchcbot.Unit, error)
+	Members(ctx context.Context, unitCode string) ([]cchcbot.Member, error)
+	SubmissionsForPeriod(ctx context.Context, periodID string) ([]*cchcbot.Submission, error)
+	Reminders(ctx context.Context, periodID string) ([]cchcbot.Reminder, error)
+}
+
+// FileStore opens a stored file by its sha256, for the archive.
+type FileStore interface {
+	OpenFile(sha256 string) (io.ReadCloser, error)
+}
+
+// Selection is what an export covers: one period, or every period of every
+// kind due in a year.
+type Selection struct {
+	PeriodID string // when set, Year is ignored
+	Year     int
+}
+
+// ParseSelection reads what staff type after /xuat or give the CLI: a
+// four-digit year ("2024") selects the year, anything else is a period as
+// ResolvePeriod understands it, and "" is the year of now.
+func ParseSelection(cal *cchcbot.Calendar, query string, now time.Time) (Selection, error) {
+	if query == "" {
+		return Selection{Year: now.In(cal.Location).Year()}, nil
+	}
+	if len(query) == 4 {
+		if y, err := strconv.Atoi(query); err == nil && y >= 2000 && y <= 2200 {
+			return Selection{Year: y}, nil
+		}
+	}
+	p, err := cal.ResolvePeriod(query, now)
+	if err != nil {
+		return Selection{}, err
+	}
+	return Selection{PeriodID: p.ID}, nil
+}
+
+// Data is the record an export is made of, gathered once.
+type Data struct {
+	Office    string
+	Generated time.Time // in the calendar's location
+	Title     string    // "năm 2024" or the period's label
+	Year      int       // 0 for a single period
+	Kinds     []KindData
+}
+
+// KindData is one report kind's periods and where every unit stands in
+// each.
+type KindData struct {
+	Kind    cchcbot.ReportKind
+	Periods []PeriodData
+	Units   []cchcbot.Unit // who owes the kind in any of its periods, in export order
+}
+
+// PeriodData is one period of the export.
+type PeriodData struct {
+	Period cchcbot.Period
+	// DeadlinePassed is whether a missing report already counts as missing
+	// rather than "not yet due" at Generated.
+	DeadlinePassed bool
+	Status         cchcbot.PeriodStatus // units in export order
+	// Versions holds every submission of the period by unit code, oldest
+	// first.
+	Versions map[string][]*cchcbot.Submission
+}
+
+// Unit returns u's standing in the period, and whether u owes it.
+func (pd *PeriodData) Unit(code string) (cchcbot.UnitStatus, bool) {
+	for _, us := range pd.Status.Units {
+		if us.Unit.Code == code {
+			return us, true
+		}
+	}
+	return cchcbot.UnitStatus{}, false
+}
+
+// Load gathers the record for sel at now. Periods that have not opened at
+// now are left out: nobody owes them yet.
+func Load(ctx context.Context, st Store, cal *cchcbot.Calendar, office string, sel Selection, now time.Time) (*Data, error) {
+	now = now.In(cal.Location)
+	d := &Data{Office: office, Generated: now, Year: sel.Year}
+	var periods []cchcbot.Period
+	if sel.PeriodID != "" {
+		p, err := cal.Period(sel.PeriodID)
+		if err != nil {
+			return nil, err
+		}
+		periods = []cchcbot.Period{p}
+		d.Title, d.Year = p.Label, 0
+	} else {
+		for _, p := range cal.Periods(cchcbot.D(sel.Year, 1, 1), cchcbot.D(sel.Year, 12, 31)) {
+			if !now.Before(p.Opens) {
+				periods = append(periods, p)
+			}
+		}
+		d.Title = "năm " + strconv.Itoa(sel.Year)
+	}
+	units, err := st.Units(ctx)
+	if err != nil {
+		return nil, err
+	}
+	SortUnits(units)
+	members, err := st.Members(ctx, "")
+	if err != nil {
+		return nil, err
+	}
+	for _, k := range cal.Kinds {
+		kd := KindData{Kind: k}
+		owing := map[string]bool{}
+		for _, p := range periods {
+			if p.KindID != k.ID {
+				continue
+			}
+			pd, err := loadPeriod(ctx, st, k, p, units, members, now)
+			if err != nil {
+				return nil, err
+			}
+			for _, us := range pd.Status.Units {
+				owing[us.Unit.Code] = true
+			}
+			kd.Periods = append(kd.Periods, pd)
+		}
+		if len(kd.Periods) == 0 {
+			continue
+		}
+		for _, u := range units {
+			if owing[u.Code] {
+				kd.Units = append(kd.Units, u)
+			}
+		}
+		d.Kinds = append(d.Kinds, kd)
+	}
+	return d, nil
+}
+
+func loadPeriod(ctx context.Context, st Store, k cchcbot.ReportKind, p cchcbot.Period, units []cchcbot.Unit, members []cchcbot.Member, now time.Time) (PeriodData, error) {
+	subs, err := st.SubmissionsForPeriod(ctx, p.ID)
+	if err != nil {
+		return PeriodData{}, err
+	}
+	reminders, err := st.Reminders(ctx, p.ID)
+	if err != nil {
+		return PeriodData{}, err
+	}
+	versions := map[string][]*cchcbot.Submission{}
+	for _, s := range subs {
+		versions[s.UnitCode] = append(versions[s.UnitCode], s)
+	}
+	latest := map[string]*cchcbot.Submission{}
+	for code, vs := range versions {
+		slices.SortFunc(vs, func(a, b *cchcbot.Submission) int { return cmp.Compare(a.Version, b.Version) })
+		latest[code] = vs[len(vs)-1]
+	}
+	ps := cchcbot.ComputeStatus(k, p, units, latest, members, reminders)
+	sortStatuses(ps.Units)
+	return PeriodData{Period: p, DeadlinePassed: now.After(p.Deadline), Status: ps, Versions: versions}, nil
+}
