@@ -397,14 +397,14 @@ func TestArchiveRefusesADamagedFile(t *testing.T) {
 
 func TestWindowsSafeName(t *testing.T) {
 	for in, want := range map[string]string{
-		`a - B - báo cáo.pdf`:             `a - B - báo cáo.pdf`,
-		`x - y - ..\..\evil.pdf`:          `x - y - .._.._evil.pdf`,
-		`x - y - a:b*c?"d"<e>|f.pdf`:      `x - y - a_b_c__d__e__f.pdf`,
-		"x - y - \u202Efdp.exe":           `x - y - fdp.exe`,
-		"x - y - tên\x00\x07.pdf":         `x - y - tên.pdf`,
-		`CON.pdf`:                         `_CON.pdf`,
-		`name. . `:                        `name`,
-		"":                                "tep",
+		`a - B - báo cáo.pdf`:        `a - B - báo cáo.pdf`,
+		`x - y - ..\..\evil.pdf`:     `x - y - .._.._evil.pdf`,
+		`x - y - a:b*c?"d"<e>|f.pdf`: `x - y - a_b_c__d__e__f.pdf`,
+		"x - y - \u202Efdp.exe":      `x - y - fdp.exe`,
+		"x - y - tên\x00\x07.pdf":    `x - y - tên.pdf`,
+		`CON.pdf`:                    `_CON.pdf`,
+		`name. . `:                   `name`,
+		"":                           "tep",
 	} {
 		if got := export.WindowsSafeName(in); got != want {
 			t.Errorf("WindowsSafeName(%q) = %q, want %q", in, got, want)

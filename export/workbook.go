@@ -86,7 +86,7 @@ func dateVN(t time.Time) string { return t.Format("02/01/2006") }
 // styles are the workbook's cell styles, made once per file.
 type styles struct {
 	title, subtitle, note, header, group, text, center, number, datetime, percent int
-	cells                                                                        map[CellState]int
+	cells                                                                         map[CellState]int
 }
 
 func newStyles(f *excelize.File) (*styles, error) {
