@@ -32,6 +32,12 @@ func adminCommand(name string) handlerFn {
 		return (*Service).remindCmd
 	case "lichnhac":
 		return (*Service).schedule
+	case "xuat":
+		return (*Service).exportXLSX
+	case "luutru":
+		return (*Service).archiveZIP
+	case "tonghop":
+		return (*Service).summaryText
 	}
 	return nil
 }
@@ -50,6 +56,9 @@ func AdminCommands() []cchcbot.Command {
 		{Name: "xoathanhvien", Description: "Xóa một thành viên"},
 		{Name: "nhacnho", Description: "Gửi nhắc việc ngay"},
 		{Name: "lichnhac", Description: "Lịch nhắc việc sắp tới"},
+		{Name: "xuat", Description: "Xuất bảng tổng hợp Excel (năm hoặc kỳ)"},
+		{Name: "luutru", Description: "Tải tệp báo cáo của một kỳ (tệp nén)"},
+		{Name: "tonghop", Description: "Đoạn văn tổng hợp để đưa vào báo cáo"},
 	}
 }
 

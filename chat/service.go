@@ -37,6 +37,7 @@ type Store interface {
 	Submission(ctx context.Context, id uint64) (*cchcbot.Submission, error)
 	Submissions(ctx context.Context, periodID, unitCode string) ([]*cchcbot.Submission, error)
 	LatestSubmissions(ctx context.Context, periodID string) (map[string]*cchcbot.Submission, error)
+	SubmissionsForPeriod(ctx context.Context, periodID string) ([]*cchcbot.Submission, error)
 	UnitSubmissions(ctx context.Context, unitCode string) ([]*cchcbot.Submission, error)
 	ReviewSubmission(ctx context.Context, id uint64, state cchcbot.SubmissionState, reason string, by cchcbot.UserID, now time.Time) (*cchcbot.Submission, error)
 	PutFile(ctx context.Context, r io.Reader, limit int64) (sha256 string, size int64, err error)
@@ -89,6 +90,8 @@ type Options struct {
 	InviteTTL time.Duration
 	// Office signs messages: "Phòng Nội vụ huyện Quỳ Hợp".
 	Office string
+	// TempDir holds exports while they are sent. Default os.TempDir().
+	TempDir string
 	Logger *slog.Logger
 }
 

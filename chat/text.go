@@ -155,6 +155,9 @@ const adminHelp = `CÁC LỆNH CỦA PHÒNG NỘI VỤ
 /xoathanhvien <mã tài khoản> – xóa thành viên
 /nhacnho [kỳ] – gửi nhắc việc ngay tới các đơn vị chưa nộp
 /lichnhac – các lần nhắc việc sắp tới
+/xuat [năm hoặc kỳ] – bảng tổng hợp Excel (ví dụ: /xuat 2024, /xuat 02/2024)
+/luutru [kỳ] – tệp nén chứa báo cáo của mọi đơn vị trong kỳ, kèm danh mục
+/tonghop [kỳ] – đoạn văn tổng hợp để đưa vào báo cáo CCHC của huyện
 /huy – thôi thao tác đang làm`
 
 func or(s, def string) string {
