@@ -65,6 +65,9 @@ func commands(stdout, stderr io.Writer) map[string]Command {
 		"invite":   &InviteCommand{Stdout: stdout},
 		"status":   &StatusCommand{Stdout: stdout},
 		"backup":   &BackupCommand{Stdout: stdout},
+		"export":   &ExportCommand{Stdout: stdout},
+		"archive":  &ArchiveCommand{Stdout: stdout},
+		"summary":  &SummaryCommand{Stdout: stdout},
 	}
 }
 
@@ -149,12 +152,16 @@ Commands:
   invite UNIT_CODE            create an invite link for a unit
   invite --admin NAME         create an invite link for a phòng Nội vụ admin
   status [PERIOD]             who has submitted for a period (e.g. 02/2024)
+  export [--period P | --year Y] -o FILE.xlsx
+                              the Excel workbook of a year or a period
+  archive PERIOD -o FILE.zip  every unit's report files for a period, with a manifest
+  summary [PERIOD]            the text for the district's monthly CCHC report
   backup FILE                 write a verified copy of the database
 
 Every command takes -config FILE (default ./config.yaml), before or after its
-arguments; "cchcbot <command> -h" shows its usage. invite, status and backup
-work whether or not the bot is running: while it runs they go through its
-control socket in data_dir.
+arguments; "cchcbot <command> -h" shows its usage. invite, status, export,
+archive, summary and backup work whether or not the bot is running: while it
+runs they go through its control socket in data_dir.
 ` + envUsage
 
 const envUsage = `

@@ -14,6 +14,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/xuri/excelize/v2"
+
 	"cchcbot"
 	"cchcbot/bot/telegramtest"
 	"cchcbot/control"
@@ -94,7 +96,7 @@ func TestCheck(t *testing.T) {
 }
 
 func TestUsage(t *testing.T) {
-	for _, cmd := range []string{"run", "check", "calendar", "invite", "status", "backup"} {
+	for _, cmd := range []string{"run", "check", "calendar", "invite", "status", "backup", "export", "archive", "summary"} {
 		for _, args := range [][]string{{cmd, "-h"}, {cmd, "-config", "x.yaml", "--help"}, {"help", cmd}} {
 			code, out, errOut := run(t, args...)
 			if code != exitOK || !strings.HasPrefix(out, "Usage: ") || !strings.Contains(out, "-config FILE") || errOut != "" {
@@ -238,6 +240,10 @@ func TestSameAnswerWithBotRunning(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	summaryStopped, err := cli("summary", "-config", cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
 	// Failures, stopped: a usage error (exit 2) and a refused backup over
 	// the live database (exit 1).
 	failing := [][]string{
@@ -316,6 +322,20 @@ func TestSameAnswerWithBotRunning(t *testing.T) {
 	cmd.Dir, cmd.Env = backupDir, env
 	if out, err := cmd.CombinedOutput(); err != nil || !strings.Contains(string(out), backup) {
 		t.Fatalf("backup through the bot: %v\n%s", err, out)
+	}
+	// The exports go through the bot the same way.
+	if got, err := cli("summary", "-config", cfg); err != nil || got != summaryStopped {
+		t.Errorf("summary differs with the bot running (%v):\n%s\n--- stopped:\n%s", err, got, summaryStopped)
+	}
+	cmd = exec.Command(bin, "export", "-o", "nam-2024.xlsx", "-config", cfg)
+	cmd.Dir, cmd.Env = backupDir, env
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("export through the bot: %v\n%s", err, out)
+	}
+	if x, err := excelize.OpenFile(filepath.Join(backupDir, "nam-2024.xlsx")); err != nil {
+		t.Errorf("the workbook the bot wrote does not open: %v", err)
+	} else {
+		x.Close()
 	}
 
 	// SIGHUP reloads the config: a unit added to the file can be invited

@@ -20,9 +20,12 @@ type handlerFunc func(ctx context.Context, env *Env, args []string, stdout io.Wr
 // staffHandlers are the commands the running bot serves on its control
 // socket, by name.
 var staffHandlers = map[string]handlerFunc{
-	"invite": inviteHandler,
-	"status": statusHandler,
-	"backup": backupHandler,
+	"invite":  inviteHandler,
+	"status":  statusHandler,
+	"backup":  backupHandler,
+	"export":  exportHandler,
+	"archive": archiveHandler,
+	"summary": summaryHandler,
 }
 
 // lockProbe is how long a staff command waits for the store's lock before
