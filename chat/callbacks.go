@@ -102,6 +102,11 @@ func (s *Service) press(ctx context.Context, w who, cb *cchcbot.CallbackPress, a
 		}
 		return nil
 	case action == cchcbot.ActionRemindNow && len(f) == 1 && admin:
+		if _, err := s.calendar().Period(f[0]); err != nil {
+			// The period left the config since the question was asked:
+			// the question must not read as confirmed.
+			return answer(staleButton)
+		}
 		answer("")
 		return s.remindNow(ctx, w, f[0], cb.Message)
 	}

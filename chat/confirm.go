@@ -2,6 +2,7 @@ package chat
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 	"strconv"
@@ -116,7 +117,13 @@ func (s *Service) fetch(ctx context.Context, f cchcbot.File) (cchcbot.File, erro
 		return f, err
 	}
 	defer rc.Close()
-	sum, size, err := s.opts.Store.PutFile(ctx, rc, s.opts.MaxFileSize)
+	// The content is checked before anything reaches the file store, so a
+	// refused file leaves no blob behind.
+	r, err := sniff(f.Name, rc)
+	if err != nil {
+		return f, err
+	}
+	sum, size, err := s.opts.Store.PutFile(ctx, r, s.opts.MaxFileSize)
 	if err != nil {
 		return f, err
 	}
@@ -135,15 +142,26 @@ func (s *Service) fetchFailed(ctx context.Context, w who, d cchcbot.Draft, i int
 	f := d.Files[i]
 	confirm := cchcbot.Button{Text: "✅ Xác nhận nộp", Data: s.sign(w.user, cchcbot.ActionConfirm, d.Nonce)}
 	cancel := cchcbot.Button{Text: "❌ Hủy", Data: s.sign(w.user, cchcbot.ActionCancel, d.Nonce)}
-	switch cchcbot.ErrorCode(err) {
-	case cchcbot.ETOOLARGE, cchcbot.ENOTFOUND, cchcbot.EINVALID:
-		s.opts.Logger.Info("file refused by the channel", "user", string(w.user), "file", f.Name, "code", cchcbot.ErrorCode(err))
+	var mismatch *contentMismatch
+	switch {
+	case errors.As(err, &mismatch), cchcbot.ErrorCode(err) == cchcbot.ETOOLARGE, cchcbot.ErrorCode(err) == cchcbot.ENOTFOUND, cchcbot.ErrorCode(err) == cchcbot.EINVALID:
+		var msg string
+		if mismatch != nil {
+			s.opts.Logger.Warn("file refused: content does not match its name", "user", string(w.user), "file", f.Name)
+			msg = mismatch.message() + "\nTệp này đã được bỏ ra khỏi hồ sơ. Báo cáo CHƯA được nộp."
+		} else {
+			s.opts.Logger.Info("file refused by the channel", "user", string(w.user), "file", f.Name, "code", cchcbot.ErrorCode(err))
+			msg = fmt.Sprintf("Không tải được tệp \"%s\": %s\nTệp này đã được bỏ ra khỏi hồ sơ. Báo cáo CHƯA được nộp.", f.Name, cchcbot.ErrorMessage(err))
+		}
 		d.Files = slices.Delete(d.Files, i, i+1)
-		msg := fmt.Sprintf("Không tải được tệp \"%s\": %s\nTệp này đã được bỏ ra khỏi hồ sơ. Báo cáo CHƯA được nộp.", f.Name, cchcbot.ErrorMessage(err))
 		buttons := []cchcbot.Button{cancel}
 		if len(d.Files) == 0 {
 			d.Stage = stageFile
-			msg += " Xin gửi lại tệp (nén ZIP hoặc chia nhỏ nếu tệp quá lớn)."
+			if mismatch != nil {
+				msg += " Xin gửi lại tệp đúng định dạng."
+			} else {
+				msg += " Xin gửi lại tệp (nén ZIP hoặc chia nhỏ nếu tệp quá lớn)."
+			}
 		} else {
 			msg += fmt.Sprintf(" Có thể gửi tệp thay thế, hoặc bấm \"✅ Xác nhận nộp\" để nộp %d tệp còn lại.", len(d.Files))
 			buttons = []cchcbot.Button{confirm, cancel}

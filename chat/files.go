@@ -40,7 +40,8 @@ func cleanName(name string) string {
 		if len([]rune(ext)) > 10 {
 			ext = ""
 		}
-		out = string(r[:120-len([]rune(ext))]) + ext
+		// Trimmed again: the cut may end on a space.
+		out = strings.TrimSpace(string(r[:120-len([]rune(ext))])) + ext
 	}
 	if out == "" || out == "." || out == ".." {
 		out = "tep-khong-ten"

@@ -133,7 +133,7 @@ func TestViewSendsTheLatestFiles(t *testing.T) {
 	h.join(chairLoc, "xa-chau-loc")
 	h.submit(chairLoc, "tháng 02/2024", file{Name: "cu.pdf", Body: []byte("%PDF old")})
 	pick := h.send(chairLoc, file{Name: "bc.pdf", Body: []byte("%PDF report")})
-	h.send(chairLoc, file{Name: "phu-luc.xlsx", Body: []byte("PK appendix")})
+	h.send(chairLoc, file{Name: "phu-luc.xlsx", Body: []byte("PK\x03\x04 appendix")})
 	docno, _ := h.press(chairLoc, pick, "tháng 02/2024")
 	confirm, _ := h.press(chairLoc, docno, "Bỏ qua")
 	h.press(chairLoc, confirm, "Xác nhận nộp")
@@ -157,7 +157,7 @@ func TestViewSendsTheLatestFiles(t *testing.T) {
 	// The network forgot its ids: the files come from disk.
 	h.ch.resendFail = true
 	h.say(admin, "/xem xa-chau-loc bao-cao-thang/2024-02")
-	if len(h.ch.docs) != 4 || string(h.ch.docBody[2]) != "%PDF report" || string(h.ch.docBody[3]) != "PK appendix" {
+	if len(h.ch.docs) != 4 || string(h.ch.docBody[2]) != "%PDF report" || string(h.ch.docBody[3]) != "PK\x03\x04 appendix" {
 		t.Fatalf("fallback upload: %d docs, bodies %q", len(h.ch.docs), h.ch.docBody)
 	}
 	wantText(t, h.say(admin, "/xem dong hop 2/2024").Text, "UBND xã Đồng Hợp chưa nộp Báo cáo CCHC tháng 02/2024")

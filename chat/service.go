@@ -92,7 +92,7 @@ type Options struct {
 	Office string
 	// TempDir holds exports while they are sent. Default os.TempDir().
 	TempDir string
-	Logger *slog.Logger
+	Logger  *slog.Logger
 }
 
 // Service handles what people say to the bot. Handle may be called from
@@ -104,6 +104,8 @@ type Service struct {
 	cal   *cchcbot.Calendar
 
 	limiter *attemptLimiter
+	// commands and uploads slow down one person's flood (userlimit.go).
+	commands, uploads *userLimiter
 }
 
 // New returns a Service.
@@ -126,7 +128,8 @@ func New(opts Options) *Service {
 	if opts.InviteLink == nil {
 		opts.InviteLink = func(code string) string { return "/start " + code }
 	}
-	return &Service{opts: opts, cal: opts.Calendar, limiter: newAttemptLimiter(maxBadCodes, badCodeWindow, badCodePenalty)}
+	return &Service{opts: opts, cal: opts.Calendar, limiter: newAttemptLimiter(maxBadCodes, badCodeWindow, badCodePenalty),
+		commands: newUserLimiter(commandLimit), uploads: newUserLimiter(uploadLimit)}
 }
 
 // SetCalendar swaps the calendar after a config reload.
@@ -196,6 +199,9 @@ func (s *Service) Handle(ctx context.Context, in cchcbot.Incoming) error {
 		}
 		s.fail(ctx, in, err)
 		return err
+	}
+	if s.throttled(ctx, w, in) {
+		return nil
 	}
 	if w.member != nil && w.member.Unreachable {
 		// They write to us, so messages get through again.
