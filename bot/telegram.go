@@ -134,11 +134,53 @@ func (t *Telegram) Send(ctx context.Context, m cchcbot.OutMessage) (cchcbot.Mess
 				msg.ReplyMarkup = *kb
 			}
 		}
-		if last, err = t.api.Send(msg); err != nil {
-			return cchcbot.MessageRef{}, classify(t.red.Error(err))
+		if last, err = t.sendPart(ctx, msg, i); err != nil {
+			return cchcbot.MessageRef{}, err
 		}
 	}
 	return ref(m.To, last), nil
+}
+
+// laterPartTries bounds the attempts at a part after the first.
+const laterPartTries = 6
+
+// sendPart sends part i of a message. The first part's errors go to the
+// caller, whose queue retries the whole message: nothing was sent yet. A
+// later part must not make the queue send the earlier ones again (each
+// retry would repeat them, and under a per-chat 429 never finish), so it
+// waits out 429s and retries network failures here; if it still fails, the
+// error is no longer temporary and the queue gives up.
+func (t *Telegram) sendPart(ctx context.Context, msg tgbotapi.MessageConfig, i int) (tgbotapi.Message, error) {
+	for try := 1; ; try++ {
+		m, err := t.api.Send(msg)
+		if err == nil || ctx.Err() != nil {
+			return m, err
+		}
+		err = classify(t.red.Error(err))
+		if i == 0 {
+			return m, err
+		}
+		var ra *cchcbot.RetryAfterError
+		var temp *cchcbot.TemporaryError
+		wait := time.Duration(try) * 500 * time.Millisecond
+		switch {
+		case try >= laterPartTries:
+		case errors.As(err, &ra):
+			wait = max(ra.Wait, time.Second)
+			fallthrough
+		case errors.As(err, &temp):
+			select {
+			case <-time.After(wait):
+				continue
+			case <-ctx.Done():
+				return m, ctx.Err()
+			}
+		}
+		if errors.As(err, &ra) || errors.As(err, &temp) {
+			err = fmt.Errorf("telegram: part %d of a long message not sent, the earlier parts were: %s", i+1, err)
+		}
+		return m, err
+	}
 }
 
 // Edit replaces a sent message's text and buttons. An edit that changes

@@ -23,6 +23,7 @@ type methodFault struct {
 	status     int  // HTTP status to answer
 	retryAfter int  // for 429
 	reset      bool // drop the connection instead of answering
+	hang       bool // never answer: hold the request until the client gives up
 }
 
 func newFaults() faults {
@@ -91,8 +92,8 @@ func (s *Server) setMethodFault(method string, f *methodFault) {
 // 503 and 504 with an HTML page as a reverse proxy sends (the client sees
 // a JSON syntax error), any other status with Telegram's JSON error, e.g.
 // {"ok":false,"error_code":500,"description":"Internal Server Error"}.
-// Each method has one pending fault: FailNext, RetryAfterNext and
-// ResetConnection replace it, and n = 0 clears it. File downloads are the
+// Each method has one pending fault: FailNext, RetryAfterNext,
+// ResetConnection and HangNext replace it, and n = 0 clears it. File downloads are the
 // method "download".
 func (s *Server) FailNext(method string, n, status int) {
 	s.setMethodFault(method, &methodFault{n: n, status: status})
@@ -110,6 +111,14 @@ func (s *Server) RetryAfterNext(method string, n, seconds int) {
 // a reset, and cannot tell whether Telegram acted.
 func (s *Server) ResetConnection(method string, n int) {
 	s.setMethodFault(method, &methodFault{n: n, reset: true})
+}
+
+// HangNext makes the next n calls of method get no answer at all, as over
+// a half-open connection: the server holds each request until the client
+// gives up (its timeout or context) or the server closes. Unlike SetLatency
+// the call is never served late, so only a client timeout ends it.
+func (s *Server) HangNext(method string, n int) {
+	s.setMethodFault(method, &methodFault{n: n, hang: true})
 }
 
 // SetLatency delays every call of method by d before it is handled ("*"
@@ -158,6 +167,12 @@ func (s *Server) injectFault(w http.ResponseWriter, r *http.Request, method stri
 		return true // the client gave up or the server is closing
 	}
 	switch {
+	case fail.hang:
+		select {
+		case <-r.Context().Done():
+		case <-s.done:
+		}
+		abort(w)
 	case fail.reset:
 		abort(w)
 	case fail.status == 0:
