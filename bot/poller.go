@@ -38,7 +38,24 @@ type PollerOptions struct {
 	// Backoff is the wait before retry n (1, 2, ...) after a failed poll.
 	// Default: 1 s doubling to 60 s, with jitter.
 	Backoff func(n int) time.Duration
+	// Observer, when set, is told of each poll and handled update, for
+	// metrics.
+	Observer PollObserver
 }
+
+// PollObserver is told what the poller does. Its methods must be quick
+// and safe for concurrent use.
+type PollObserver interface {
+	PollSucceeded(at time.Time)
+	PollFailed()
+	UpdateHandled()
+}
+
+type noPollObserver struct{}
+
+func (noPollObserver) PollSucceeded(time.Time) {}
+func (noPollObserver) PollFailed()             {}
+func (noPollObserver) UpdateHandled()          {}
 
 // Poller is the long-poll loop. It does not use tgbotapi's GetUpdatesChan,
 // which confirms updates to Telegram while they still sit unhandled.
@@ -61,6 +78,9 @@ func NewPoller(tg *Telegram, st UpdateStore, h Handler, opts PollerOptions) *Pol
 	}
 	if opts.Backoff == nil {
 		opts.Backoff = defaultBackoff
+	}
+	if opts.Observer == nil {
+		opts.Observer = noPollObserver{}
 	}
 	return &Poller{tg: tg, store: st, h: h, opts: opts, log: tg.log}
 }
@@ -102,6 +122,7 @@ func (p *Poller) Run(ctx context.Context) error {
 				break
 			}
 			failures++
+			p.opts.Observer.PollFailed()
 			p.logPollError(p.tg.red.Error(err), failures)
 			select {
 			case <-time.After(p.opts.Backoff(failures)):
@@ -110,7 +131,9 @@ func (p *Poller) Run(ctx context.Context) error {
 			continue
 		}
 		failures = 0
-		p.lastPoll.Store(time.Now().UnixNano())
+		now := time.Now()
+		p.lastPoll.Store(now.UnixNano())
+		p.opts.Observer.PollSucceeded(now)
 		if len(updates) == 0 {
 			// This call carried the offset, so everything before it is
 			// confirmed: poll without one again, which also hears ids that
@@ -200,6 +223,7 @@ func (p *Poller) handleOne(ctx context.Context, u tgbotapi.Update) {
 			p.log.Error("handling an update failed", "update_id", id, "user", string(in.User), "command", commandName(in.Text), "err", err)
 		}
 	}()
+	p.opts.Observer.UpdateHandled()
 	p.handled.Add(1)
 	mark()
 }

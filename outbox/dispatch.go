@@ -194,6 +194,7 @@ func (q *Queue) attempt(ctx context.Context, j *job) (r result, final bool) {
 	switch {
 	case err == nil:
 		q.sent.Add(1)
+		q.opts.Observer.MessageSent(j.method)
 		return result{ref: ref}, true
 	case errors.As(err, &ra):
 		// Nothing was sent; this is not a failure of the message, so it
@@ -210,10 +211,12 @@ func (q *Queue) attempt(ctx context.Context, j *job) (r result, final bool) {
 			q.globalUntil = until
 		}
 		q.mu.Unlock()
+		q.opts.Observer.MessageRetried(j.method, "rate_limited")
 		q.limited.Add(1) // after the pause is in force: tests wait on it
 		q.opts.Logger.Warn("telegram asked to slow down", "to", string(j.to), "retry_after", ra.Wait)
 		return result{err: ErrStopped}, !q.requeue(j, until)
 	case cchcbot.ErrorCode(err) == cchcbot.EUNREACHABLE:
+		q.opts.Observer.MessageFailed(j.method, "unreachable")
 		q.failed.Add(1)
 		if q.opts.OnUnreachable != nil {
 			go q.opts.OnUnreachable(context.WithoutCancel(ctx), j.to, err)
@@ -221,9 +224,24 @@ func (q *Queue) attempt(ctx context.Context, j *job) (r result, final bool) {
 		return result{err: err}, true
 	case errors.As(err, &temp) && j.attempts < q.opts.MaxRetries && j.ctx.Err() == nil:
 		j.attempts++
+		q.opts.Observer.MessageRetried(j.method, "temporary")
 		q.retried.Add(1)
 		return result{err: ErrStopped}, !q.requeue(j, time.Now().Add(q.opts.Backoff(j.attempts)))
 	}
+	q.opts.Observer.MessageFailed(j.method, failReason(j, err))
 	q.failed.Add(1)
 	return result{err: err}, true
+}
+
+// failReason names, for metrics, why a send that was not unreachable was
+// given up on: a short fixed list, never the error's text.
+func failReason(j *job, err error) string {
+	var temp *cchcbot.TemporaryError
+	switch {
+	case j.ctx.Err() != nil || errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded):
+		return "canceled"
+	case errors.As(err, &temp):
+		return "retries_exhausted"
+	}
+	return "error"
 }

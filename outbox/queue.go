@@ -42,7 +42,21 @@ type Options struct {
 	// member is marked and the admins told. It runs on its own goroutine
 	// because it usually sends messages through this very queue.
 	OnUnreachable func(ctx context.Context, to cchcbot.UserID, err error)
-	Logger        *slog.Logger
+	// Observer, when set, is told each send's outcome, for metrics.
+	Observer Observer
+	Logger   *slog.Logger
+}
+
+// Observer is told the outcome of each send, labelled with the Bot API
+// method (sendMessage, sendDocument, editMessageText). Its methods run on
+// the send path: they must be quick and safe for concurrent use.
+type Observer interface {
+	MessageSent(method string)
+	// MessageFailed: reason is unreachable, retries_exhausted, canceled or
+	// error.
+	MessageFailed(method, reason string)
+	// MessageRetried: reason is rate_limited or temporary.
+	MessageRetried(method, reason string)
 }
 
 // Stats is what the queue did since it started, for metrics.
@@ -96,6 +110,7 @@ type job struct {
 	ctx      context.Context // the caller's
 	to       cchcbot.UserID
 	prio     cchcbot.Priority
+	method   string // the Bot API method, for the Observer
 	do       func(ctx context.Context) (cchcbot.MessageRef, error)
 	done     chan result // buffered: the caller may have gone
 	attempts int         // temporary failures so far
@@ -126,6 +141,9 @@ func New(ctx context.Context, next cchcbot.Channel, opts Options) *Queue {
 	}
 	if opts.Logger == nil {
 		opts.Logger = slog.Default()
+	}
+	if opts.Observer == nil {
+		opts.Observer = noObserver{}
 	}
 	ctx, cancel := context.WithCancel(ctx)
 	q := &Queue{
@@ -176,13 +194,13 @@ func (q *Queue) Stats() Stats {
 // Send queues a message and waits until it is delivered, has failed for
 // good, or ctx ends.
 func (q *Queue) Send(ctx context.Context, m cchcbot.OutMessage) (cchcbot.MessageRef, error) {
-	return q.submit(ctx, m.To, m.Priority, func(c context.Context) (cchcbot.MessageRef, error) { return q.next.Send(c, m) })
+	return q.submit(ctx, "sendMessage", m.To, m.Priority, func(c context.Context) (cchcbot.MessageRef, error) { return q.next.Send(c, m) })
 }
 
 // Edit counts against the chat's pace like a message. Edits answer a
 // button press, so they are interactive.
 func (q *Queue) Edit(ctx context.Context, ref cchcbot.MessageRef, text string, buttons [][]cchcbot.Button) error {
-	_, err := q.submit(ctx, ref.To, cchcbot.PriorityInteractive, func(c context.Context) (cchcbot.MessageRef, error) {
+	_, err := q.submit(ctx, "editMessageText", ref.To, cchcbot.PriorityInteractive, func(c context.Context) (cchcbot.MessageRef, error) {
 		return ref, q.next.Edit(c, ref, text, buttons)
 	})
 	return err
@@ -190,7 +208,7 @@ func (q *Queue) Edit(ctx context.Context, ref cchcbot.MessageRef, text string, b
 
 // SendDocument queues a document like a message.
 func (q *Queue) SendDocument(ctx context.Context, d cchcbot.OutDocument) (cchcbot.MessageRef, error) {
-	return q.submit(ctx, d.To, d.Priority, func(c context.Context) (cchcbot.MessageRef, error) { return q.next.SendDocument(c, d) })
+	return q.submit(ctx, "sendDocument", d.To, d.Priority, func(c context.Context) (cchcbot.MessageRef, error) { return q.next.SendDocument(c, d) })
 }
 
 // AnswerCallback is not a message: it goes straight through.
@@ -203,11 +221,11 @@ func (q *Queue) FetchFile(ctx context.Context, f cchcbot.IncomingFile) (io.ReadC
 	return q.next.FetchFile(ctx, f)
 }
 
-func (q *Queue) submit(ctx context.Context, to cchcbot.UserID, prio cchcbot.Priority, do func(context.Context) (cchcbot.MessageRef, error)) (cchcbot.MessageRef, error) {
+func (q *Queue) submit(ctx context.Context, method string, to cchcbot.UserID, prio cchcbot.Priority, do func(context.Context) (cchcbot.MessageRef, error)) (cchcbot.MessageRef, error) {
 	if prio != cchcbot.PriorityInteractive {
 		prio = cchcbot.PriorityBulk
 	}
-	j := &job{ctx: ctx, to: to, prio: prio, do: do, done: make(chan result, 1)}
+	j := &job{ctx: ctx, to: to, prio: prio, method: method, do: do, done: make(chan result, 1)}
 	q.mu.Lock()
 	if q.closed {
 		q.mu.Unlock()
@@ -225,6 +243,12 @@ func (q *Queue) submit(ctx context.Context, to cchcbot.UserID, prio cchcbot.Prio
 		return cchcbot.MessageRef{}, ctx.Err()
 	}
 }
+
+type noObserver struct{}
+
+func (noObserver) MessageSent(string)            {}
+func (noObserver) MessageFailed(string, string)  {}
+func (noObserver) MessageRetried(string, string) {}
 
 func (q *Queue) poke() {
 	select {
