@@ -45,6 +45,8 @@ type Config struct {
 	WorkDays  CalendarEntry
 	Outbound  Outbound
 	Log       Log
+	Metrics   Metrics
+	Backup    Backup
 
 	loc *time.Location
 }

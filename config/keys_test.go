@@ -30,7 +30,7 @@ func TestUnknownKeys(t *testing.T) {
 		{"in quiet hours", base + "reminders:\n  quiet_hours:\n    form: \"21:00\"\n    to: \"07:00\"\n",
 			`config.yaml:13: unknown key "form" (did you mean "from"?)`},
 		{"no close key", base + "colour: blue\n",
-			`config.yaml:11: unknown key "colour" (known keys here: admins, calendar, data_dir, district, log, office, outbound, reminders, reports, telegram, timezone, units)`},
+			`config.yaml:11: unknown key "colour" (known keys here: admins, backup, calendar, data_dir, district, log, metrics, office, outbound, reminders, reports, telegram, timezone, units)`},
 		{"every one reported", "remiders: {}\n" + base + "log:\n  levle: info\n",
 			"config.yaml:1: unknown key \"remiders\" (did you mean \"reminders\"?)\nconfig.yaml:13: unknown key \"levle\" (did you mean \"level\"?)"},
 		{"in a merged mapping", `units:

@@ -18,6 +18,8 @@ type raw struct {
 	Calendar  rawCalendar  `yaml:"calendar"`
 	Outbound  rawOutbound  `yaml:"outbound"`
 	Log       rawLog       `yaml:"log"`
+	Metrics   rawMetrics   `yaml:"metrics"`
+	Backup    rawBackup    `yaml:"backup"`
 }
 
 type rawTelegram struct {
@@ -97,6 +99,16 @@ type rawOutbound struct {
 	GlobalPerSecond  *float64 `yaml:"global_per_second"`
 	PerChatPerSecond *float64 `yaml:"per_chat_per_second"`
 	MaxRetries       *int     `yaml:"max_retries"`
+}
+
+type rawBackup struct {
+	Time string `yaml:"time"`
+	Keep *int   `yaml:"keep"` // a pointer: "keep: 0" turns the daily backup off
+	Dir  string `yaml:"dir"`
+}
+
+type rawMetrics struct {
+	Listen string `yaml:"listen"` // empty or absent: no metrics server
 }
 
 type rawLog struct {

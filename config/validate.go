@@ -105,6 +105,8 @@ func (v *validator) build(r *raw) *Config {
 	v.reports(c, r.Reports)
 	v.outbound(c, r.Outbound)
 	v.log(c, r.Log)
+	v.metrics(c, r.Metrics)
+	v.backup(c, r.Backup)
 	return c
 }
 

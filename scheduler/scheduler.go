@@ -58,6 +58,9 @@ type Scheduler struct {
 	// Telegram's 30: a higher value buys that pace back at the price of up
 	// to Concurrency messages in doubt after a crash.
 	Concurrency int
+	// Jobs are other daily work cron triggers, such as the backup. Set
+	// them before Start.
+	Jobs []Job
 
 	calMu sync.RWMutex
 	cal   *cchcbot.Calendar
@@ -69,6 +72,18 @@ type Scheduler struct {
 	cron    *cron.Cron
 	stopped bool
 	running sync.WaitGroup // the start-up sweep
+}
+
+// Job is daily work that is not a reminder (the backup): cron runs it at
+// At in the calendar's zone with the application's context, so cron stays
+// in this package. Like every sweep, a Job decides for itself what is due.
+type Job struct {
+	Name string // in the log
+	At   cchcbot.TimeOfDay
+	Run  func(ctx context.Context) error
+	// CatchUp, if set, runs once at Start, after the first sweep: cron
+	// never runs what was missed while the bot was down.
+	CatchUp func(ctx context.Context) error
 }
 
 // New returns a scheduler for cal. Its exported fields may be changed
@@ -99,7 +114,8 @@ func (s *Scheduler) Calendar() *cchcbot.Calendar {
 // Start runs a first sweep (the bot may have been down when reminders were
 // due; what a crash left in flight is dealt with first), then starts cron
 // in the calendar's zone: a sweep every minute, and at reminder and digest
-// time so those go out on the minute. Jobs run with ctx, the application's
+// time so those go out on the minute; each Job at its time, after its
+// CatchUp has run once. Jobs run with ctx, the application's
 // context, and read the time from the Clock. Start returns once cron runs;
 // call Stop before closing the store.
 func (s *Scheduler) Start(ctx context.Context) error {
@@ -118,6 +134,12 @@ func (s *Scheduler) Start(ctx context.Context) error {
 			return err
 		}
 	}
+	for _, j := range s.Jobs {
+		spec := fmt.Sprintf("%d %d * * *", j.At.Minute, j.At.Hour)
+		if err := addJob(c, spec, cron.FuncJob(func() { s.runJob(ctx, j.Name, j.Run) })); err != nil {
+			return fmt.Errorf("job %s: %w", j.Name, err)
+		}
+	}
 
 	s.cronMu.Lock()
 	if s.stopped {
@@ -128,6 +150,11 @@ func (s *Scheduler) Start(ctx context.Context) error {
 	s.running.Add(1)
 	s.cronMu.Unlock()
 	s.Tick(ctx)
+	for _, j := range s.Jobs {
+		if j.CatchUp != nil && ctx.Err() == nil {
+			s.runJob(ctx, j.Name, j.CatchUp)
+		}
+	}
 	s.running.Done()
 
 	s.cronMu.Lock()
@@ -184,6 +211,14 @@ func (s *Scheduler) Tick(ctx context.Context) {
 	}
 	if err := s.RunDigest(ctx, now); err != nil && ctx.Err() == nil {
 		s.Logger.Error("digest", "err", err)
+	}
+}
+
+// runJob runs one Job's function, logging its failure: there is no one
+// else to tell.
+func (s *Scheduler) runJob(ctx context.Context, name string, fn func(ctx context.Context) error) {
+	if err := fn(ctx); err != nil && ctx.Err() == nil {
+		s.Logger.Error("job failed", "job", name, "err", err)
 	}
 }
 

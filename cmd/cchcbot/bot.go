@@ -11,16 +11,18 @@ import (
 	"time"
 
 	"cchcbot"
+	"cchcbot/backup"
 	"cchcbot/bot"
 	"cchcbot/chat"
 	"cchcbot/config"
+	"cchcbot/metrics"
 	"cchcbot/outbox"
 	"cchcbot/scheduler"
 )
 
 // runBot runs the chat bot and the scheduler until ctx ends. A SIGHUP
 // reloads the config: the calendar and units change, nothing is resent.
-func runBot(ctx context.Context, path string, env *Env, token string, logger *slog.Logger) error {
+func runBot(ctx context.Context, path string, env *Env, token string, logger *slog.Logger, obs *metrics.Metrics) error {
 	cfg, db, clk := env.Config(), env.DB, env.Clock
 	tg, err := connect(ctx, cfg, token, logger)
 	if err != nil || tg == nil {
@@ -34,15 +36,21 @@ func runBot(ctx context.Context, path string, env *Env, token string, logger *sl
 	var svc *chat.Service
 	queue := outbox.New(ctx, tg, outbox.Options{
 		GlobalPerSecond: cfg.Outbound.GlobalPerSecond, PerChatPerSecond: cfg.Outbound.PerChatPerSecond,
-		MaxRetries: cfg.Outbound.MaxRetries, Logger: logger,
+		MaxRetries: cfg.Outbound.MaxRetries, Logger: logger, Observer: obs,
 		OnUnreachable: func(ctx context.Context, to cchcbot.UserID, err error) {
 			if err := svc.MemberUnreachable(ctx, to, cchcbot.ErrorMessage(err)); err != nil {
 				logger.Error("recording an unreachable member", "err", err)
 			}
 		},
 	})
+	obs.SetQueued(func() (int, int) { s := queue.Stats(); return s.QueuedInteractive, s.QueuedBulk })
 	sched := scheduler.New(cfg.Calendar(), db, queue, clk, signer, cfg.Office, logger)
 	sched.NewInDigest = cfg.Reminders.AdminNotify == "digest"
+	if b := cfg.Backup; b.Enabled() {
+		// The backup settings are read at start: a reload does not move them.
+		daily := &backup.Daily{Source: db, Dir: b.Dir, Keep: b.Keep, At: b.Time, Location: cfg.Location(), Clock: clk, Logger: logger}
+		sched.Jobs = append(sched.Jobs, scheduler.Job{Name: "backup", At: b.Time, Run: daily.Run, CatchUp: daily.CatchUp})
+	}
 	svc = chat.New(chat.Options{
 		Store: db, Calendar: cfg.Calendar(), Channel: queue, Clock: clk, Signer: signer, Reminders: sched,
 		AdminNotify: cfg.Reminders.AdminNotify, MaxFileSize: cfg.Telegram.MaxFileSize, InviteLink: cfg.InviteLink,
@@ -80,7 +88,7 @@ func runBot(ctx context.Context, path string, env *Env, token string, logger *sl
 	}()
 
 	logger.Info("bot polling Telegram", "bot", tg.Username())
-	err = bot.NewPoller(tg, db, svc, bot.PollerOptions{}).Run(ctx)
+	err = bot.NewPoller(tg, db, svc, bot.PollerOptions{Observer: obs}).Run(ctx)
 
 	stopCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), schedulerGrace)
 	defer cancel()
@@ -93,6 +101,15 @@ func runBot(ctx context.Context, path string, env *Env, token string, logger *sl
 	}
 	if serr := sched.Stop(stopCtx); serr != nil {
 		logger.Warn("scheduler did not stop in time", "err", serr)
+	}
+	// The sends in flight may still record an unreachable member: let
+	// them return before the store closes, within their own budget.
+	closed := make(chan struct{})
+	go func() { queue.Close(); close(closed) }()
+	select {
+	case <-closed:
+	case <-time.After(outboxGrace):
+		logger.Warn("sends still in flight at shutdown")
 	}
 	return err
 }

@@ -68,6 +68,7 @@ func commands(stdout, stderr io.Writer) map[string]Command {
 		"export":   &ExportCommand{Stdout: stdout},
 		"archive":  &ArchiveCommand{Stdout: stdout},
 		"summary":  &SummaryCommand{Stdout: stdout},
+		"restore":  &RestoreCommand{Stdout: stdout},
 	}
 }
 
@@ -157,6 +158,7 @@ Commands:
   archive PERIOD -o FILE.zip  every unit's report files for a period, with a manifest
   summary [PERIOD]            the text for the district's monthly CCHC report
   backup FILE                 write a verified copy of the database
+  restore FILE                put a backup in place of the database (bot stopped)
 
 Every command takes -config FILE (default ./config.yaml), before or after its
 arguments; "cchcbot <command> -h" shows its usage. invite, status, export,

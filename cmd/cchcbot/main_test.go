@@ -54,6 +54,9 @@ func tempConfigServer(t *testing.T) (path, dataDir string, srv *telegramtest.Ser
 	cfg = strings.Replace(cfg, `"https://api.telegram.org/file/bot%s/%s"`, `"`+srv.FileEndpoint()+`"`, 1)
 	cfg = strings.Replace(cfg, "poll_timeout: 50s", "poll_timeout: 1s", 1)
 	cfg = strings.Replace(cfg, "telegram_id: 100000001", "telegram_id: 9001", 1)
+	// A fixed port would clash between tests and with a bot running on
+	// the machine; metrics_test.go picks a free one.
+	cfg = strings.Replace(cfg, `listen: "127.0.0.1:9464"`, `listen: ""`, 1)
 	path = filepath.Join(dir, "config.yaml")
 	if err := os.WriteFile(path, []byte(cfg), 0o600); err != nil {
 		t.Fatal(err)
@@ -96,7 +99,7 @@ func TestCheck(t *testing.T) {
 }
 
 func TestUsage(t *testing.T) {
-	for _, cmd := range []string{"run", "check", "calendar", "invite", "status", "backup", "export", "archive", "summary"} {
+	for _, cmd := range []string{"run", "check", "calendar", "invite", "status", "backup", "export", "archive", "summary", "restore"} {
 		for _, args := range [][]string{{cmd, "-h"}, {cmd, "-config", "x.yaml", "--help"}, {"help", cmd}} {
 			code, out, errOut := run(t, args...)
 			if code != exitOK || !strings.HasPrefix(out, "Usage: ") || !strings.Contains(out, "-config FILE") || errOut != "" {

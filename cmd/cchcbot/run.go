@@ -13,6 +13,7 @@ import (
 	"cchcbot"
 	"cchcbot/config"
 	"cchcbot/control"
+	"cchcbot/metrics"
 	"cchcbot/store"
 )
 
@@ -21,6 +22,7 @@ import (
 // of it, and the poller's own return is prompt on cancellation.
 const (
 	schedulerGrace = 6 * time.Second
+	outboxGrace    = 1 * time.Second
 	controlGrace   = 2 * time.Second
 )
 
@@ -88,6 +90,23 @@ func (c *RunCommand) Run(ctx context.Context, args []string) error {
 		return err
 	}
 
+	// Bound here, so that a taken port fails the start; deferred after
+	// the store, so it stops serving before the store closes.
+	obs := metrics.New(metrics.Options{Source: db, Staleness: 3*cfg.Telegram.PollTimeout + time.Minute})
+	if addr := cfg.Metrics.Listen; addr != "" {
+		ms, err := obs.Listen(addr)
+		if err != nil {
+			return fmt.Errorf("metrics.listen: %w", err)
+		}
+		defer func() {
+			// A scrape in progress gets half a second of the 10 s budget.
+			sctx, cancel := context.WithTimeout(context.Background(), 500*time.Millisecond)
+			defer cancel()
+			ms.Shutdown(sctx)
+		}()
+		logger.Info("serving /healthz and /metrics", "addr", ms.Addr().String())
+	}
+
 	env := NewEnv(cfg, db, clk)
 	srv := &control.Server{Logger: logger, Handlers: map[string]control.HandlerFunc{}}
 	for name, h := range staffHandlers {
@@ -108,7 +127,7 @@ func (c *RunCommand) Run(ctx context.Context, args []string) error {
 	defer os.Remove(sock)
 	logger.Info("cchcbot running", "data_dir", cfg.DataDir, "units", len(cfg.Units), "control", sock)
 
-	err = runBot(ctx, path, env, token, logger)
+	err = runBot(ctx, path, env, token, logger, obs)
 
 	// Finish in-flight staff commands (their context is cancelled), then
 	// let the deferred Close release bbolt; a stuck command cannot hold

@@ -1,0 +1,233 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+
+	"cchcbot"
+	"cchcbot/store"
+)
+
+// RestoreCommand puts a backup in place of the database, with the bot
+// stopped.
+type RestoreCommand struct {
+	Stdout io.Writer
+}
+
+// Usage prints the command's help.
+func (c *RestoreCommand) Usage() {
+	fmt.Fprint(c.Stdout, `Usage: cchcbot restore [-config FILE] BACKUP
+
+Replaces the database data_dir/cchcbot.db by BACKUP (a file written by
+cchcbot backup or by the daily backup in backup.dir). Stop the bot first
+(sudo systemctl stop cchcbot): restore refuses while it runs.
+
+BACKUP is checked before anything changes (bbolt's consistency check, and
+the schema: an older one is brought up to date, a newer one refused); a bad
+file leaves the database as it was. The current database is kept as
+data_dir/cchcbot.db.before-restore-<time>. The report files in
+data_dir/files are not in BACKUP: if they were lost, copy that directory
+back too; restore names how many are missing.
+
+Options:
+`+configUsage+envUsage)
+}
+
+// Run restores the backup.
+func (c *RestoreCommand) Run(ctx context.Context, args []string) error {
+	path, rest, err := splitConfig(args)
+	if err != nil {
+		return err
+	}
+	pos, err := parseInterspersed(newFlagSet("restore"), rest)
+	if err != nil {
+		return err
+	}
+	if len(pos) != 1 {
+		return usageError("usage: cchcbot restore [-config FILE] BACKUP")
+	}
+	cfg, err := loadConfig(path)
+	if err != nil {
+		return err
+	}
+	clk, err := clock()
+	if err != nil {
+		return err
+	}
+	src := pos[0]
+	if fi, err := os.Stat(src); err != nil {
+		return fmt.Errorf("không đọc được bản sao lưu: %w", err)
+	} else if !fi.Mode().IsRegular() {
+		return usageError("%s không phải là một tệp", src)
+	}
+	live := filepath.Join(cfg.DataDir, store.FileName)
+	if sameFile(src, live) {
+		return usageError("%s chính là cơ sở dữ liệu đang dùng: hãy chọn một bản sao lưu", src)
+	}
+
+	// Hold the live database's lock for the whole swap: a running bot
+	// holds it too, and must never see its file replaced.
+	var warnings []string
+	if _, err := os.Stat(live); err == nil {
+		db, err := store.Open(cfg.DataDir, store.Options{LockTimeout: lockProbe, Now: clk.Now})
+		switch {
+		case cchcbot.ErrorCode(err) == cchcbot.ELOCKED:
+			return &exitError{exitLocked, fmt.Errorf("bot đang chạy trên %s: hãy dừng bot trước (ví dụ: sudo systemctl stop cchcbot) rồi chạy lại lệnh restore; không có gì bị thay đổi", cfg.DataDir)}
+		case err != nil:
+			// A damaged database is a reason to restore: its lock was
+			// free, so no bot runs on it.
+			warnings = append(warnings, fmt.Sprintf("cơ sở dữ liệu cũ không mở được (%v); nó vẫn được giữ lại như dưới đây", err))
+		default:
+			defer db.Close()
+		}
+	} else if !errors.Is(err, os.ErrNotExist) {
+		return err
+	} else if err := os.MkdirAll(cfg.DataDir, 0o700); err != nil {
+		return err
+	}
+
+	tmpDir, err := os.MkdirTemp(cfg.DataDir, ".restore-")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(tmpDir)
+	size, err := verifyBackup(src, tmpDir, clk)
+	if err != nil {
+		return fmt.Errorf("%s không phải một bản sao lưu dùng được, cơ sở dữ liệu không bị thay đổi: %w", src, err)
+	}
+
+	if err := matchOwner(filepath.Join(tmpDir, store.FileName), cfg.DataDir); err != nil {
+		return fmt.Errorf("đặt chủ sở hữu cho bản khôi phục: %w", err)
+	}
+	aside := ""
+	if _, err := os.Lstat(live); err == nil {
+		aside = live + ".before-restore-" + clk.Now().Format("20060102-150405")
+		for i := 2; ; i++ { // never overwrite an earlier restore's
+			if _, err := os.Lstat(aside); errors.Is(err, os.ErrNotExist) {
+				break
+			}
+			aside = fmt.Sprintf("%s.before-restore-%s-%d", live, clk.Now().Format("20060102-150405"), i)
+		}
+		// A link keeps cchcbot.db in place until the rename below swaps
+		// it: there is never a moment without one.
+		if err := os.Link(live, aside); err != nil {
+			if err := os.Rename(live, aside); err != nil {
+				return fmt.Errorf("giữ lại cơ sở dữ liệu cũ: %w", err)
+			}
+		}
+	}
+	if err := os.Rename(filepath.Join(tmpDir, store.FileName), live); err != nil {
+		return fmt.Errorf("đặt bản sao lưu vào chỗ: %w", err)
+	}
+	if err := syncDir(cfg.DataDir); err != nil {
+		return err
+	}
+
+	// Open the restored database where the bot will: the proof it works,
+	// and the count of report files it names that data_dir lacks.
+	db, err := store.Open(cfg.DataDir, store.Options{LockTimeout: lockProbe, Now: clk.Now})
+	if err != nil {
+		return fmt.Errorf("cơ sở dữ liệu đã khôi phục không mở được: %w", err)
+	}
+	defer db.Close()
+	units, err := db.Units(ctx)
+	if err != nil {
+		return err
+	}
+	subs, missing := 0, 0
+	if err := db.AllSubmissions(ctx, func(s *cchcbot.Submission) error {
+		subs++
+		for _, f := range s.Files {
+			if !db.HasFile(f.SHA256) {
+				missing++
+			}
+		}
+		return nil
+	}); err != nil {
+		return err
+	}
+
+	w := c.Stdout
+	fmt.Fprintf(w, "Đã khôi phục cơ sở dữ liệu từ %s (%d byte, đã kiểm tra).\n", src, size)
+	fmt.Fprintf(w, "  Dữ liệu khôi phục: %d đơn vị, %d lần nộp báo cáo.\n", len(units), subs)
+	if aside != "" {
+		fmt.Fprintf(w, "  Cơ sở dữ liệu cũ được giữ tại %s (xóa khi không cần nữa).\n", aside)
+	}
+	if missing > 0 {
+		fmt.Fprintf(w, "  CẢNH BÁO: %d tệp báo cáo được nhắc đến không có trong %s: hãy chép lại thư mục files từ bản sao lưu.\n",
+			missing, filepath.Join(cfg.DataDir, "files"))
+	}
+	for _, s := range warnings {
+		fmt.Fprintf(w, "  Lưu ý: %s.\n", s)
+	}
+	fmt.Fprintln(w, "Hãy khởi động lại bot (ví dụ: sudo systemctl start cchcbot).")
+	return nil
+}
+
+// verifyBackup copies src into dir as the database file, fsynced, checks
+// the copy (store.VerifyFile: bbolt's consistency check, a cchcbot schema
+// no newer than this code's), then opens it as the bot would, which brings
+// an older schema up to date. It returns src's size.
+func verifyBackup(src, dir string, clk cchcbot.Clock) (size int64, err error) {
+	dst := filepath.Join(dir, store.FileName)
+	if size, err = copyFile(src, dst); err != nil {
+		return 0, err
+	}
+	if _, err := store.VerifyFile(dst); err != nil {
+		return 0, err
+	}
+	db, err := store.Open(dir, store.Options{LockTimeout: lockProbe, Now: clk.Now})
+	if err != nil {
+		return 0, err
+	}
+	err = db.Check()
+	if cerr := db.Close(); err == nil {
+		err = cerr
+	}
+	return size, err
+}
+
+// copyFile copies src to a new file dst, mode 0600, fsynced.
+func copyFile(src, dst string) (int64, error) {
+	in, err := os.Open(src)
+	if err != nil {
+		return 0, err
+	}
+	defer in.Close()
+	out, err := os.OpenFile(dst, os.O_CREATE|os.O_EXCL|os.O_WRONLY, 0o600)
+	if err != nil {
+		return 0, err
+	}
+	n, err := io.Copy(out, in)
+	if err == nil {
+		err = out.Sync()
+	}
+	if cerr := out.Close(); err == nil {
+		err = cerr
+	}
+	return n, err
+}
+
+// syncDir fsyncs a directory, so that a rename in it survives a crash.
+func syncDir(dir string) error {
+	d, err := os.Open(dir)
+	if err != nil {
+		return err
+	}
+	err = d.Sync()
+	if cerr := d.Close(); err == nil {
+		err = cerr
+	}
+	return err
+}
+
+// sameFile reports whether a and b name the same existing file.
+func sameFile(a, b string) bool {
+	fa, errA := os.Stat(a)
+	fb, errB := os.Stat(b)
+	return errA == nil && errB == nil && os.SameFile(fa, fb)
+}
