@@ -62,9 +62,29 @@ func (d Date) VN() string {
 	return fmt.Sprintf("%02d/%02d/%04d", d.Day, d.Month, d.Year)
 }
 
-// In returns the instant at which d starts in loc.
+// In returns the instant at which d starts in loc: the first instant whose
+// local date is d.
 func (d Date) In(loc *time.Location) time.Time {
-	return time.Date(d.Year, d.Month, d.Day, 0, 0, 0, 0, loc)
+	t := time.Date(d.Year, d.Month, d.Day, 0, 0, 0, 0, loc)
+	// time.Date picks either side of a clock change, so where the change is
+	// at midnight it may miss the start of the day.
+	switch before := t.Add(-time.Nanosecond); {
+	case DateOf(t).Before(d):
+		// Clocks set forward at midnight (Havana, 10/06/1928): there is no
+		// 00:00, and time.Date went back into the day before. d starts
+		// when the clocks jump.
+		if _, end := t.ZoneBounds(); !end.IsZero() && DateOf(end) == d {
+			t = end
+		}
+	case DateOf(before) == d:
+		// Clocks set back at midnight (Ho Chi Minh City, 01/07/1955): the
+		// first hour happens twice, and time.Date picked the second.
+		_, off := before.Zone()
+		if s := time.Date(d.Year, d.Month, d.Day, 0, 0, 0, 0, time.FixedZone("", off)).In(loc); DateOf(s) == d {
+			t = s
+		}
+	}
+	return t
 }
 
 // At returns the instant of clock time tod on d in loc.
