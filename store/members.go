@@ -93,3 +93,26 @@ func (db *DB) SetReachable(ctx context.Context, user cchcbot.UserID, reachable b
 		return appendAudit(tx, cchcbot.AuditEntry{At: now, Actor: "system", Action: action, Subject: string(user), Detail: reason})
 	})
 }
+
+// ImportMembers binds many people to their units in one transaction, as
+// redeeming an invite binds one, with the same audit entry (m.UnitCode,
+// JoinedAt and InvitedBy as given). It is for bulk loads such as the
+// benchmarks' synthetic deployments; every unit must be in service, or
+// nothing is written.
+func (db *DB) ImportMembers(ctx context.Context, ms []cchcbot.Member) error {
+	return db.update(ctx, "import members", func(tx *bolt.Tx) error {
+		for _, m := range ms {
+			if !validKeyPart(string(m.User)) {
+				return cchcbot.Errorf(cchcbot.EINVALID, "Thiếu mã tài khoản của thành viên.")
+			}
+			if err := unitInService(tx, m.UnitCode); err != nil {
+				return err
+			}
+			inv := cchcbot.Invite{UnitCode: m.UnitCode, CreatedBy: m.InvitedBy}
+			if err := joinUnit(tx, m, inv, db.stamp(m.JoinedAt)); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}

@@ -20,15 +20,60 @@ import (
 // names must already be in the file store: a record is never committed
 // without its files, and a missing one is an internal error.
 func (db *DB) CreateSubmission(ctx context.Context, s *cchcbot.Submission) error {
+	next, err := db.prepareSubmission(s)
+	if err != nil {
+		return err
+	}
+	err = db.update(ctx, "create submission", func(tx *bolt.Tx) error { return insertSubmission(tx, &next) })
+	if err != nil {
+		return err
+	}
+	*s = next
+	return nil
+}
+
+// ImportSubmissions records many submissions in one transaction, each as
+// CreateSubmission records it (next version, id, indexes, audit), keeping
+// the State, Reason and review fields they carry. It is for bulk loads such
+// as the synthetic deployments of the benchmarks: one commit, two fsyncs,
+// for the whole batch.
+func (db *DB) ImportSubmissions(ctx context.Context, subs []*cchcbot.Submission) error {
+	next := make([]cchcbot.Submission, len(subs))
+	for i, s := range subs {
+		n, err := db.prepareSubmission(s)
+		if err != nil {
+			return err
+		}
+		next[i] = n
+	}
+	err := db.update(ctx, "import submissions", func(tx *bolt.Tx) error {
+		for i := range next {
+			if err := insertSubmission(tx, &next[i]); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	for i, s := range subs {
+		*s = next[i]
+	}
+	return nil
+}
+
+// prepareSubmission checks s and returns the copy to insert.
+func (db *DB) prepareSubmission(s *cchcbot.Submission) (cchcbot.Submission, error) {
 	if !validKeyPart(s.PeriodID) || !validKeyPart(s.UnitCode) {
-		return cchcbot.Errorf(cchcbot.EINVALID, "Hồ sơ thiếu kỳ báo cáo hoặc đơn vị nộp.")
+		return cchcbot.Submission{}, cchcbot.Errorf(cchcbot.EINVALID, "Hồ sơ thiếu kỳ báo cáo hoặc đơn vị nộp.")
 	}
 	// Checked before the transaction, to keep disk lookups out of the one
 	// writer's time; stored files are never deleted, so one seen here is
 	// there at the commit.
 	for _, f := range s.Files {
 		if !db.HasFile(f.SHA256) {
-			return fmt.Errorf("create submission: file %q (%.12s) is not in the file store", f.Name, f.SHA256)
+			return cchcbot.Submission{}, fmt.Errorf("create submission: file %q (%.12s) is not in the file store", f.Name, f.SHA256)
 		}
 	}
 	next := *s
@@ -37,36 +82,35 @@ func (db *DB) CreateSubmission(ctx context.Context, s *cchcbot.Submission) error
 	if next.State == "" {
 		next.State = cchcbot.StateSubmitted
 	}
-	err := db.update(ctx, "create submission", func(tx *bolt.Tx) error {
-		subs, byPU := tx.Bucket(bucketSubmissions), tx.Bucket(bucketSubByPU)
-		next.Version = 1
-		prefix := joinKey(next.PeriodID, next.UnitCode, "")
-		c := byPU.Cursor()
-		for k, _ := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, _ = c.Next() {
-			next.Version++
-		}
-		id, err := subs.NextSequence()
-		if err != nil {
-			return err
-		}
-		next.ID = id
-		if err := put(subs, be64(id), next); err != nil {
-			return err
-		}
-		if err := byPU.Put(subByPUKey(next.PeriodID, next.UnitCode, next.Version), be64(id)); err != nil {
-			return err
-		}
-		if err := tx.Bucket(bucketSubByUnit).Put(subByUnitKey(next.UnitCode, next.PeriodID, next.Version), be64(id)); err != nil {
-			return err
-		}
-		return appendAudit(tx, cchcbot.AuditEntry{At: next.SubmittedAt, Actor: string(next.SubmittedBy), Action: "submission.create",
-			Subject: next.PeriodID + " " + next.UnitCode, Detail: fmt.Sprintf("%s, lần nộp %d, %d tệp", next.ReceiptNo(), next.Version, len(next.Files))})
-	})
+	return next, nil
+}
+
+// insertSubmission gives next its version and id and writes it with its
+// indexes and audit entry.
+func insertSubmission(tx *bolt.Tx, next *cchcbot.Submission) error {
+	subs, byPU := tx.Bucket(bucketSubmissions), tx.Bucket(bucketSubByPU)
+	next.Version = 1
+	prefix := joinKey(next.PeriodID, next.UnitCode, "")
+	c := byPU.Cursor()
+	for k, _ := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, _ = c.Next() {
+		next.Version++
+	}
+	id, err := subs.NextSequence()
 	if err != nil {
 		return err
 	}
-	*s = next
-	return nil
+	next.ID = id
+	if err := put(subs, be64(id), next); err != nil {
+		return err
+	}
+	if err := byPU.Put(subByPUKey(next.PeriodID, next.UnitCode, next.Version), be64(id)); err != nil {
+		return err
+	}
+	if err := tx.Bucket(bucketSubByUnit).Put(subByUnitKey(next.UnitCode, next.PeriodID, next.Version), be64(id)); err != nil {
+		return err
+	}
+	return appendAudit(tx, cchcbot.AuditEntry{At: next.SubmittedAt, Actor: string(next.SubmittedBy), Action: "submission.create",
+		Subject: next.PeriodID + " " + next.UnitCode, Detail: fmt.Sprintf("%s, lần nộp %d, %d tệp", next.ReceiptNo(), next.Version, len(next.Files))})
 }
 
 // Submission returns one submission by id; ENOTFOUND if there is none.
