@@ -70,49 +70,72 @@ func (ps PeriodStatus) Pending() []UnitStatus {
 	return out
 }
 
+// ReminderCount is how many reminder messages of a period a unit was sent,
+// and how many of them its members acknowledged.
+type ReminderCount struct {
+	Sent, Acked int
+}
+
+// Add counts r's contribution (sent, and acknowledged) into c with the
+// given sign: +1 to count a record, -1 to take back its previous state.
+func (c *ReminderCount) Add(r Reminder, sign int) {
+	if r.State != ReminderSent {
+		return
+	}
+	c.Sent += sign
+	if r.Acked() {
+		c.Acked += sign
+	}
+}
+
+// CountReminders tallies a period's reminder log by unit.
+func CountReminders(periodID string, reminders []Reminder) map[string]ReminderCount {
+	out := map[string]ReminderCount{}
+	for _, r := range reminders {
+		if r.PeriodID != periodID || r.State != ReminderSent {
+			continue
+		}
+		c := out[r.UnitCode]
+		c.Add(r, 1)
+		out[r.UnitCode] = c
+	}
+	return out
+}
+
 // ComputeStatus builds the standing of a period from stored facts. Units
 // that do not owe the period's kind are left out; so are retired units,
 // unless they submitted.
 func ComputeStatus(k ReportKind, p Period, units []Unit, latest map[string]*Submission, members []Member, reminders []Reminder) PeriodStatus {
+	return ComputeStatusCounts(k, p, units, latest, members, CountReminders(p.ID, reminders))
+}
+
+// ComputeStatusCounts is ComputeStatus from reminder counts the store
+// keeps, so a period of a province's 100,000 reminders is not read back to
+// be counted.
+func ComputeStatusCounts(k ReportKind, p Period, units []Unit, latest map[string]*Submission, members []Member, counts map[string]ReminderCount) PeriodStatus {
 	ps := PeriodStatus{Period: p}
-	type tally struct{ members, reachable, sent, acked int }
-	by := map[string]*tally{}
-	get := func(code string) *tally {
-		t := by[code]
-		if t == nil {
-			t = &tally{}
-			by[code] = t
-		}
-		return t
-	}
+	type tally struct{ members, reachable int }
+	by := make(map[string]tally, len(units))
 	for _, m := range members {
-		t := get(m.UnitCode)
+		t := by[m.UnitCode]
 		t.members++
 		if !m.Unreachable {
 			t.reachable++
 		}
+		by[m.UnitCode] = t
 	}
-	for _, r := range reminders {
-		if r.PeriodID != p.ID || r.State != ReminderSent {
-			continue
-		}
-		t := get(r.UnitCode)
-		t.sent++
-		if r.Acked() {
-			t.acked++
-		}
-	}
+	ps.Units = make([]UnitStatus, 0, len(units))
 	for _, u := range units {
 		l := latest[u.Code]
 		owes := slices.Contains(k.Groups, u.Group) && (!u.Retired || l != nil)
 		if !owes {
 			continue
 		}
-		t := get(u.Code)
+		t, c := by[u.Code], counts[u.Code]
 		ps.Units = append(ps.Units, UnitStatus{
 			Unit: u, State: StateOf(l), Latest: l,
 			Members: t.members, Reachable: t.reachable,
-			RemindSent: t.sent, RemindAcked: t.acked,
+			RemindSent: c.Sent, RemindAcked: c.Acked,
 		})
 	}
 	SortUnitStatuses(ps.Units)

@@ -50,6 +50,7 @@ type Store interface {
 
 	// The reminder log, for acknowledgements and histories.
 	Reminders(ctx context.Context, periodID string) ([]cchcbot.Reminder, error)
+	ReminderCounts(ctx context.Context, periodID string) (map[string]cchcbot.ReminderCount, error)
 	RemindersFor(ctx context.Context, periodID, unitCode string) ([]cchcbot.Reminder, error)
 	AckReminder(ctx context.Context, periodID, unitCode, step string, member cchcbot.UserID, now time.Time) error
 

@@ -47,11 +47,11 @@ func (s *Service) periodStatus(ctx context.Context, p cchcbot.Period) (cchcbot.P
 	if err != nil {
 		return cchcbot.PeriodStatus{}, err
 	}
-	reminders, err := s.opts.Store.Reminders(ctx, p.ID)
+	counts, err := s.opts.Store.ReminderCounts(ctx, p.ID)
 	if err != nil {
 		return cchcbot.PeriodStatus{}, err
 	}
-	return cchcbot.ComputeStatus(k, p, units, latest, members, reminders), nil
+	return cchcbot.ComputeStatusCounts(k, p, units, latest, members, counts), nil
 }
 
 // statusPage renders one page of a period's status: the counts, then the

@@ -119,9 +119,9 @@ func (s *Scheduler) status(ctx context.Context, cal *cchcbot.Calendar, p cchcbot
 	if err != nil {
 		return cchcbot.PeriodStatus{}, err
 	}
-	reminders, err := s.Store.Reminders(ctx, p.ID)
+	counts, err := s.Store.ReminderCounts(ctx, p.ID)
 	if err != nil {
 		return cchcbot.PeriodStatus{}, err
 	}
-	return cchcbot.ComputeStatus(k, p, f.units, latest, members, reminders), nil
+	return cchcbot.ComputeStatusCounts(k, p, f.units, latest, members, counts), nil
 }

@@ -27,6 +27,7 @@ type Store interface {
 	LatestSubmissions(ctx context.Context, periodID string) (map[string]*cchcbot.Submission, error)
 
 	Reminders(ctx context.Context, periodID string) ([]cchcbot.Reminder, error)
+	ReminderCounts(ctx context.Context, periodID string) (map[string]cchcbot.ReminderCount, error)
 	BeginReminder(ctx context.Context, r cchcbot.Reminder) (bool, error)
 	FinishReminder(ctx context.Context, r cchcbot.Reminder) error
 	// MarkReminders writes many records in one transaction.

@@ -51,6 +51,8 @@ type DB struct {
 
 	// maxUpdates bounds the remembered chat update ids.
 	maxUpdates int
+
+	cache caches
 }
 
 var (

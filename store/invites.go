@@ -63,6 +63,7 @@ func (db *DB) RedeemInvite(ctx context.Context, hash string, m cchcbot.Member, n
 	now = db.stamp(now)
 	var inv cchcbot.Invite
 	err := db.update(ctx, "redeem invite", func(tx *bolt.Tx) error {
+		db.cache.members.changedBy(tx)
 		b := tx.Bucket(bucketInvites)
 		found, err := get(b, []byte(hash), &inv)
 		switch {

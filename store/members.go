@@ -28,6 +28,23 @@ func (db *DB) Member(ctx context.Context, user cchcbot.UserID) (cchcbot.Member, 
 // Members returns the members of a unit ("" for all), by unit then by
 // joining time.
 func (db *DB) Members(ctx context.Context, unitCode string) ([]cchcbot.Member, error) {
+	all, err := db.cache.memberList.get(&db.cache.members, func() ([]cchcbot.Member, error) { return db.loadMembers(ctx) })
+	if err != nil {
+		return nil, err
+	}
+	if unitCode == "" {
+		return slices.Clone(all), nil
+	}
+	var out []cchcbot.Member
+	for _, m := range all {
+		if m.UnitCode == unitCode {
+			out = append(out, m)
+		}
+	}
+	return out, nil
+}
+
+func (db *DB) loadMembers(ctx context.Context) ([]cchcbot.Member, error) {
 	var out []cchcbot.Member
 	err := db.view(ctx, "members", func(tx *bolt.Tx) error {
 		return tx.Bucket(bucketMembers).ForEach(func(k, v []byte) error {
@@ -35,9 +52,7 @@ func (db *DB) Members(ctx context.Context, unitCode string) ([]cchcbot.Member, e
 			if err := decode(k, v, &m); err != nil {
 				return err
 			}
-			if unitCode == "" || m.UnitCode == unitCode {
-				out = append(out, m)
-			}
+			out = append(out, m)
 			return nil
 		})
 	})
@@ -55,6 +70,7 @@ func (db *DB) Members(ctx context.Context, unitCode string) ([]cchcbot.Member, e
 func (db *DB) RemoveMember(ctx context.Context, user cchcbot.UserID, by string, now time.Time) error {
 	now = db.stamp(now)
 	return db.update(ctx, "remove member", func(tx *bolt.Tx) error {
+		db.cache.members.changedBy(tx)
 		b := tx.Bucket(bucketMembers)
 		var m cchcbot.Member
 		if found, err := get(b, []byte(user), &m); err != nil {
@@ -74,6 +90,7 @@ func (db *DB) RemoveMember(ctx context.Context, user cchcbot.UserID, by string, 
 func (db *DB) SetReachable(ctx context.Context, user cchcbot.UserID, reachable bool, reason string, now time.Time) error {
 	now = db.stamp(now)
 	return db.update(ctx, "set reachable", func(tx *bolt.Tx) error {
+		db.cache.members.changedBy(tx)
 		b := tx.Bucket(bucketMembers)
 		var m cchcbot.Member
 		if found, err := get(b, []byte(user), &m); err != nil {
@@ -101,6 +118,7 @@ func (db *DB) SetReachable(ctx context.Context, user cchcbot.UserID, reachable b
 // nothing is written.
 func (db *DB) ImportMembers(ctx context.Context, ms []cchcbot.Member) error {
 	return db.update(ctx, "import members", func(tx *bolt.Tx) error {
+		db.cache.members.changedBy(tx)
 		for _, m := range ms {
 			if !validKeyPart(string(m.User)) {
 				return cchcbot.Errorf(cchcbot.EINVALID, "Thiếu mã tài khoản của thành viên.")

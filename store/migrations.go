@@ -27,6 +27,7 @@ var migrations = [...]migration{
 	{"0001-create-buckets", createBuckets},
 	{"0002-unit-index-updates-order", unitIndexUpdatesOrder},
 	{"0003-reminders-in-flight-index", remindersInFlightIndex},
+	{"0004-reminder-counts", reminderCounts},
 }
 
 // SchemaVersion is the schema this code reads and writes: the number of
@@ -185,6 +186,39 @@ func (db *DB) cleanTemp() error {
 	for _, e := range entries {
 		if err := os.RemoveAll(filepath.Join(dir, e.Name())); err != nil {
 			return fmt.Errorf("clean temp files: %w", err)
+		}
+	}
+	return nil
+}
+
+// reminderCounts adds the per-(period, unit) tally of reminders sent and
+// acknowledged, which status pages read instead of a province's whole log,
+// and fills it from the log.
+func reminderCounts(tx *bolt.Tx) error {
+	if err := createIfMissing(tx, bucketRemCounts); err != nil {
+		return err
+	}
+	counts := map[string]*cchcbot.ReminderCount{}
+	if err := tx.Bucket(bucketReminders).ForEach(func(k, v []byte) error {
+		var r cchcbot.Reminder
+		if err := decode(k, v, &r); err != nil {
+			return err
+		}
+		key := string(joinKey(r.PeriodID, r.UnitCode))
+		c := counts[key]
+		if c == nil {
+			c = &cchcbot.ReminderCount{}
+			counts[key] = c
+		}
+		c.Add(r, 1)
+		return nil
+	}); err != nil {
+		return err
+	}
+	b := tx.Bucket(bucketRemCounts)
+	for k, c := range counts {
+		if err := b.Put([]byte(k), encodeCount(*c)); err != nil {
+			return err
 		}
 	}
 	return nil

@@ -100,6 +100,10 @@ func TestMigrationFromVersion1(t *testing.T) {
 	if err != nil || len(pending) != 1 || pending[0].Step != "due" {
 		t.Errorf("pending after migration = %+v, %v; want the one left sending", pending, err)
 	}
+	// The tally counts the one sent, not the one in flight.
+	if counts, err := db.ReminderCounts(ctx, "bao-cao-thang/2024-02"); err != nil || len(counts) != 1 || counts["xa-a"] != (cchcbot.ReminderCount{Sent: 1}) {
+		t.Errorf("reminder counts after migration = %v, %v; want xa-a sent 1", counts, err)
+	}
 	if last, err := db.LastUpdateID(ctx); err != nil || last != 0 {
 		t.Errorf("update bookkeeping after migration = %d, %v", last, err)
 	}
@@ -114,7 +118,7 @@ func TestMigrationFromVersion1(t *testing.T) {
 	if got := meta["schema_version"]; got != fmt.Sprint(store.SchemaVersion) {
 		t.Errorf("schema version = %q, want %d", got, store.SchemaVersion)
 	}
-	for _, name := range []string{"0002-unit-index-updates-order", "0003-reminders-in-flight-index"} {
+	for _, name := range []string{"0002-unit-index-updates-order", "0003-reminders-in-flight-index", "0004-reminder-counts"} {
 		if meta["migration/"+name] == "" {
 			t.Errorf("migration %s not recorded; meta = %v", name, meta)
 		}

@@ -3,6 +3,7 @@ package store
 import (
 	"bytes"
 	"context"
+	"encoding/binary"
 	"fmt"
 	"time"
 
@@ -68,8 +69,9 @@ func (db *DB) MarkReminders(ctx context.Context, rs []cchcbot.Reminder) error {
 			if err != nil {
 				return err
 			}
+			old := rec
 			if !found {
-				rec = r
+				rec, old = r, cchcbot.Reminder{}
 			}
 			rec.State, rec.SentAt, rec.Error, rec.MessageID = r.State, r.SentAt, r.Error, r.MessageID
 			if !r.PlannedAt.IsZero() {
@@ -80,6 +82,9 @@ func (db *DB) MarkReminders(ctx context.Context, rs []cchcbot.Reminder) error {
 				rec.UpdatedAt = now
 			}
 			if err := put(b, keys[i], rec); err != nil {
+				return err
+			}
+			if err := recount(tx, old, rec); err != nil {
 				return err
 			}
 			if rec.State == cchcbot.ReminderSending {
@@ -166,7 +171,54 @@ func (db *DB) AckReminder(ctx context.Context, periodID, unitCode, step string, 
 		if r.Acked() {
 			return errNoChange
 		}
+		old := r
 		r.AckedAt = now
-		return put(b, k, r)
+		if err := put(b, k, r); err != nil {
+			return err
+		}
+		return recount(tx, old, r)
 	})
+}
+
+// recount moves a record's contribution to its unit's tally from old to
+// now, in the transaction that rewrites it.
+func recount(tx *bolt.Tx, old, now cchcbot.Reminder) error {
+	var d cchcbot.ReminderCount
+	d.Add(old, -1)
+	d.Add(now, 1)
+	if d == (cchcbot.ReminderCount{}) {
+		return nil
+	}
+	b := tx.Bucket(bucketRemCounts)
+	k := joinKey(now.PeriodID, now.UnitCode)
+	c := decodeCount(b.Get(k))
+	c.Sent, c.Acked = c.Sent+d.Sent, c.Acked+d.Acked
+	return b.Put(k, encodeCount(c))
+}
+
+func encodeCount(c cchcbot.ReminderCount) []byte {
+	return append(be32(uint32(c.Sent)), be32(uint32(c.Acked))...)
+}
+
+func decodeCount(v []byte) cchcbot.ReminderCount {
+	if len(v) != 8 {
+		return cchcbot.ReminderCount{}
+	}
+	return cchcbot.ReminderCount{Sent: int(binary.BigEndian.Uint32(v)), Acked: int(binary.BigEndian.Uint32(v[4:]))}
+}
+
+// ReminderCounts returns, by unit, how many reminder messages of a period
+// were sent and acknowledged: the tally kept beside the log, one small
+// record per unit, so a status page never reads the log itself.
+func (db *DB) ReminderCounts(ctx context.Context, periodID string) (map[string]cchcbot.ReminderCount, error) {
+	out := map[string]cchcbot.ReminderCount{}
+	prefix := joinKey(periodID, "")
+	err := db.view(ctx, "reminder counts", func(tx *bolt.Tx) error {
+		c := tx.Bucket(bucketRemCounts).Cursor()
+		for k, v := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, v = c.Next() {
+			out[string(k[len(prefix):])] = decodeCount(v)
+		}
+		return nil
+	})
+	return out, err
 }

@@ -35,6 +35,7 @@ var (
 	bucketUpdates     = []byte("updates")           // be64 chat update id → be64 insertion number
 	bucketUpdateOrder = []byte("update_order")      // be64 insertion number → be64 update id; prunes the oldest
 	bucketState       = []byte("state")             // key → raw bytes: small state of the scheduler and the bot
+	bucketRemCounts   = []byte("reminder_counts")   // period \0 unit → be32 sent, be32 acked: the log's tally
 )
 
 // Keys of the meta bucket.

@@ -24,7 +24,10 @@ func (db *DB) CreateSubmission(ctx context.Context, s *cchcbot.Submission) error
 	if err != nil {
 		return err
 	}
-	err = db.update(ctx, "create submission", func(tx *bolt.Tx) error { return insertSubmission(tx, &next) })
+	err = db.update(ctx, "create submission", func(tx *bolt.Tx) error {
+		db.cache.submissions.changedBy(tx)
+		return insertSubmission(tx, &next)
+	})
 	if err != nil {
 		return err
 	}
@@ -47,6 +50,7 @@ func (db *DB) ImportSubmissions(ctx context.Context, subs []*cchcbot.Submission)
 		next[i] = n
 	}
 	err := db.update(ctx, "import submissions", func(tx *bolt.Tx) error {
+		db.cache.submissions.changedBy(tx)
 		for i := range next {
 			if err := insertSubmission(tx, &next[i]); err != nil {
 				return err
@@ -165,7 +169,10 @@ func (db *DB) Submissions(ctx context.Context, periodID, unitCode string) ([]*cc
 // SubmissionsForPeriod returns every version of every unit for a period,
 // by unit code then version.
 func (db *DB) SubmissionsForPeriod(ctx context.Context, periodID string) ([]*cchcbot.Submission, error) {
-	return db.scan(ctx, "period submissions", bucketSubByPU, joinKey(periodID, ""))
+	subs, err := db.cache.period(periodID).get(&db.cache.submissions, func() ([]*cchcbot.Submission, error) {
+		return db.scan(ctx, "period submissions", bucketSubByPU, joinKey(periodID, ""))
+	})
+	return copySubmissions(subs), err
 }
 
 // LatestSubmissions returns each unit's latest version for a period, by
@@ -241,6 +248,7 @@ func (db *DB) ReviewSubmission(ctx context.Context, id uint64, state cchcbot.Sub
 	now = db.stamp(now)
 	var out *cchcbot.Submission
 	err := db.update(ctx, "review submission", func(tx *bolt.Tx) error {
+		db.cache.submissions.changedBy(tx)
 		s, err := loadSubmission(tx, be64(id))
 		if err != nil {
 			return err

@@ -31,6 +31,8 @@ func (db *DB) SyncUnits(ctx context.Context, units []cchcbot.Unit, now time.Time
 	now = db.stamp(now)
 	var res cchcbot.SyncResult
 	err := db.update(ctx, "sync units", func(tx *bolt.Tx) error {
+		db.cache.units.changedBy(tx)
+		db.cache.members.changedBy(tx)
 		res = cchcbot.SyncResult{}
 		b := tx.Bucket(bucketUnits)
 		var log []cchcbot.AuditEntry
@@ -126,6 +128,11 @@ func unitChanges(old, u cchcbot.Unit) string {
 
 // Units returns every unit, retired ones too, in config order.
 func (db *DB) Units(ctx context.Context) ([]cchcbot.Unit, error) {
+	us, err := db.cache.unitList.get(&db.cache.units, func() ([]cchcbot.Unit, error) { return db.loadUnits(ctx) })
+	return slices.Clone(us), err
+}
+
+func (db *DB) loadUnits(ctx context.Context) ([]cchcbot.Unit, error) {
 	var out []cchcbot.Unit
 	err := db.view(ctx, "units", func(tx *bolt.Tx) error {
 		return tx.Bucket(bucketUnits).ForEach(func(k, v []byte) error {

@@ -41,31 +41,54 @@ func (db *DB) UpdateHandled(ctx context.Context, id int64) (bool, error) {
 // higher, in one transaction; the set keeps the most recently marked ids
 // and forgets the oldest beyond its bound.
 func (db *DB) MarkUpdateHandled(ctx context.Context, id int64) error {
+	return db.MarkUpdatesHandled(ctx, []int64{id})
+}
+
+// MarkUpdatesHandled marks several update ids, in order, as
+// MarkUpdateHandled does, in one transaction: one commit (two fsyncs) for
+// all of them, which is what lets the poller keep up with a burst.
+func (db *DB) MarkUpdatesHandled(ctx context.Context, ids []int64) error {
 	return db.update(ctx, "mark update handled", func(tx *bolt.Tx) error {
-		ups, order := tx.Bucket(bucketUpdates), tx.Bucket(bucketUpdateOrder)
-		key := be64(uint64(id))
-		if ups.Get(key) != nil {
+		changed := false
+		for _, id := range ids {
+			c, err := db.markUpdate(tx, id)
+			if err != nil {
+				return err
+			}
+			changed = changed || c
+		}
+		if !changed {
 			return errNoChange
 		}
-		n, err := order.NextSequence()
-		if err != nil {
-			return err
-		}
-		if err := ups.Put(key, be64(n)); err != nil {
-			return err
-		}
-		if err := order.Put(be64(n), key); err != nil {
-			return err
-		}
-		if err := db.forgetOldUpdates(ups, order, n); err != nil {
-			return err
-		}
-		meta := tx.Bucket(bucketMeta)
-		if v := meta.Get(keyLastUpdate); len(v) == 8 && int64(binary.BigEndian.Uint64(v)) >= id {
-			return nil
-		}
-		return meta.Put(keyLastUpdate, key)
+		return nil
 	})
+}
+
+// markUpdate marks one id in tx and reports whether it wrote anything.
+func (db *DB) markUpdate(tx *bolt.Tx, id int64) (bool, error) {
+	ups, order := tx.Bucket(bucketUpdates), tx.Bucket(bucketUpdateOrder)
+	key := be64(uint64(id))
+	if ups.Get(key) != nil {
+		return false, nil
+	}
+	n, err := order.NextSequence()
+	if err != nil {
+		return false, err
+	}
+	if err := ups.Put(key, be64(n)); err != nil {
+		return false, err
+	}
+	if err := order.Put(be64(n), key); err != nil {
+		return false, err
+	}
+	if err := db.forgetOldUpdates(ups, order, n); err != nil {
+		return false, err
+	}
+	meta := tx.Bucket(bucketMeta)
+	if v := meta.Get(keyLastUpdate); len(v) == 8 && int64(binary.BigEndian.Uint64(v)) >= id {
+		return true, nil
+	}
+	return true, meta.Put(keyLastUpdate, key)
 }
 
 // forgetOldUpdates drops the ids marked before the last maxUpdates (by

@@ -109,9 +109,9 @@ func loadStatus(ctx context.Context, env *Env, p cchcbot.Period) (cchcbot.Period
 	if err != nil {
 		return cchcbot.PeriodStatus{}, err
 	}
-	reminders, err := env.DB.Reminders(ctx, p.ID)
+	counts, err := env.DB.ReminderCounts(ctx, p.ID)
 	if err != nil {
 		return cchcbot.PeriodStatus{}, err
 	}
-	return cchcbot.ComputeStatus(k, p, units, latest, members, reminders), nil
+	return cchcbot.ComputeStatusCounts(k, p, units, latest, members, counts), nil
 }
