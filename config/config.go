@@ -26,9 +26,10 @@ import (
 // is never read from the file, so the file can be shared and versioned.
 const TokenEnv = "TELEGRAM_BOT_TOKEN"
 
-// MaxFileBytes bounds the configuration file: a real one is a few
-// kilobytes, and a runaway file should not be parsed at all.
-const MaxFileBytes = 1 << 20
+// MaxFileBytes bounds the configuration file: a district's is a few
+// kilobytes, a province's 10,000 units about 1.3 MB; a larger file is a
+// mistake (a database or a log passed as -config), not a configuration.
+const MaxFileBytes = 8 << 20
 
 // Config is a loaded, validated configuration: the settings as written,
 // with defaults applied, and converters to the root package's types.

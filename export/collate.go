@@ -1,6 +1,7 @@
 package export
 
 import (
+	"bytes"
 	"cmp"
 	"slices"
 	"sync"
@@ -32,21 +33,26 @@ func SortNamesVN(names []string) {
 }
 
 // SortUnits orders units as the exports list them: by group (departments,
-// public service units, communes), then by name in Vietnamese order.
+// public service units, communes), then by name in Vietnamese order. Each
+// name's collation key is computed once, not at every comparison.
 func SortUnits(us []cchcbot.Unit) {
 	c := collators.Get().(*collate.Collator)
 	defer collators.Put(c)
+	var buf collate.Buffer
+	keys := make(map[string][]byte, len(us))
+	for _, u := range us {
+		keys[u.Code] = slices.Clone(c.KeyFromString(&buf, u.Name))
+		buf.Reset()
+	}
 	slices.SortStableFunc(us, func(a, b cchcbot.Unit) int {
-		return cmp.Or(cmp.Compare(a.Group.Rank(), b.Group.Rank()),
-			c.CompareString(a.Name, b.Name), cmp.Compare(a.Code, b.Code))
+		return cmp.Or(cmp.Compare(a.Group.Rank(), b.Group.Rank()), bytes.Compare(keys[a.Code], keys[b.Code]), cmp.Compare(a.Code, b.Code))
 	})
 }
 
-func sortStatuses(us []cchcbot.UnitStatus) {
-	c := collators.Get().(*collate.Collator)
-	defer collators.Put(c)
+// sortStatuses orders statuses as units were ordered: rank holds each
+// unit's place in SortUnits' order.
+func sortStatuses(us []cchcbot.UnitStatus, rank map[string]int) {
 	slices.SortStableFunc(us, func(a, b cchcbot.UnitStatus) int {
-		return cmp.Or(cmp.Compare(a.Unit.Group.Rank(), b.Unit.Group.Rank()),
-			c.CompareString(a.Unit.Name, b.Unit.Name), cmp.Compare(a.Unit.Code, b.Unit.Code))
+		return cmp.Compare(rank[a.Unit.Code], rank[b.Unit.Code])
 	})
 }

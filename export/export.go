@@ -20,7 +20,7 @@ type Store interface {
 	Units(ctx context.Context) ([]cchcbot.Unit, error)
 	Members(ctx context.Context, unitCode string) ([]cchcbot.Member, error)
 	SubmissionsForPeriod(ctx context.Context, periodID string) ([]*cchcbot.Submission, error)
-	Reminders(ctx context.Context, periodID string) ([]cchcbot.Reminder, error)
+	ReminderCounts(ctx context.Context, periodID string) (map[string]cchcbot.ReminderCount, error)
 }
 
 // FileStore opens a stored file by its sha256, for the archive.
@@ -81,14 +81,14 @@ type PeriodData struct {
 	// Versions holds every submission of the period by unit code, oldest
 	// first.
 	Versions map[string][]*cchcbot.Submission
+
+	index map[string]int // unit code → place in Status.Units
 }
 
 // Unit returns u's standing in the period, and whether u owes it.
 func (pd *PeriodData) Unit(code string) (cchcbot.UnitStatus, bool) {
-	for _, us := range pd.Status.Units {
-		if us.Unit.Code == code {
-			return us, true
-		}
+	if i, ok := pd.index[code]; ok {
+		return pd.Status.Units[i], true
 	}
 	return cchcbot.UnitStatus{}, false
 }
@@ -119,6 +119,10 @@ func Load(ctx context.Context, st Store, cal *cchcbot.Calendar, office string, s
 		return nil, err
 	}
 	SortUnits(units)
+	rank := make(map[string]int, len(units))
+	for i, u := range units {
+		rank[u.Code] = i
+	}
 	members, err := st.Members(ctx, "")
 	if err != nil {
 		return nil, err
@@ -130,7 +134,7 @@ func Load(ctx context.Context, st Store, cal *cchcbot.Calendar, office string, s
 			if p.KindID != k.ID {
 				continue
 			}
-			pd, err := loadPeriod(ctx, st, k, p, units, members, now)
+			pd, err := loadPeriod(ctx, st, k, p, units, rank, members, now)
 			if err != nil {
 				return nil, err
 			}
@@ -152,12 +156,12 @@ func Load(ctx context.Context, st Store, cal *cchcbot.Calendar, office string, s
 	return d, nil
 }
 
-func loadPeriod(ctx context.Context, st Store, k cchcbot.ReportKind, p cchcbot.Period, units []cchcbot.Unit, members []cchcbot.Member, now time.Time) (PeriodData, error) {
+func loadPeriod(ctx context.Context, st Store, k cchcbot.ReportKind, p cchcbot.Period, units []cchcbot.Unit, rank map[string]int, members []cchcbot.Member, now time.Time) (PeriodData, error) {
 	subs, err := st.SubmissionsForPeriod(ctx, p.ID)
 	if err != nil {
 		return PeriodData{}, err
 	}
-	reminders, err := st.Reminders(ctx, p.ID)
+	counts, err := st.ReminderCounts(ctx, p.ID)
 	if err != nil {
 		return PeriodData{}, err
 	}
@@ -170,7 +174,11 @@ func loadPeriod(ctx context.Context, st Store, k cchcbot.ReportKind, p cchcbot.P
 		slices.SortFunc(vs, func(a, b *cchcbot.Submission) int { return cmp.Compare(a.Version, b.Version) })
 		latest[code] = vs[len(vs)-1]
 	}
-	ps := cchcbot.ComputeStatus(k, p, units, latest, members, reminders)
-	sortStatuses(ps.Units)
-	return PeriodData{Period: p, DeadlinePassed: now.After(p.Deadline), Status: ps, Versions: versions}, nil
+	ps := cchcbot.ComputeStatusCounts(k, p, units, latest, members, counts)
+	sortStatuses(ps.Units, rank)
+	index := make(map[string]int, len(ps.Units))
+	for i, us := range ps.Units {
+		index[us.Unit.Code] = i
+	}
+	return PeriodData{Period: p, DeadlinePassed: now.After(p.Deadline), Status: ps, Versions: versions, index: index}, nil
 }

@@ -179,7 +179,8 @@ func WriteWorkbook(w io.Writer, d *Data) error {
 	if err := writeSummarySheet(f, st, d); err != nil {
 		return fmt.Errorf("summary sheet: %w", err)
 	}
-	f.SetActiveSheet(0)
+	// No SetActiveSheet: the first sheet is active already, and touching a
+	// streamed sheet makes excelize parse it back into memory.
 	_, err = f.WriteTo(w)
 	return err
 }

@@ -39,12 +39,29 @@ type Deployment struct {
 func Prepare(cacheDir string, base []byte, n int) (*Deployment, error) {
 	dir := filepath.Join(cacheDir, fmt.Sprintf("synth-%d-units-v1", n))
 	d := &Deployment{Dir: dir, ConfigPath: filepath.Join(dir, "config.yaml"), Units: n}
+	if err := os.MkdirAll(cacheDir, 0o700); err != nil {
+		return nil, err
+	}
+	// Benchmarks of several packages may ask at once: one generates.
+	unlock, err := lock(dir + ".lock")
+	if err != nil {
+		return nil, err
+	}
+	defer unlock()
 	if raw, err := os.ReadFile(filepath.Join(dir, "stats.json")); err == nil {
 		if err := json.Unmarshal(raw, &d.Stats); err != nil {
 			return nil, err
 		}
-		d.Config, err = config.Load(d.ConfigPath)
-		return d, err
+		if d.Config, err = config.Load(d.ConfigPath); err != nil {
+			return nil, err
+		}
+		// Bring a deployment made by an older schema up to date once, so
+		// benchmarks may open it read-only.
+		db, err := store.Open(d.Config.DataDir, store.Options{LockTimeout: time.Minute, Now: func() time.Time { return End }})
+		if err != nil {
+			return nil, err
+		}
+		return d, db.Close()
 	} else if !errors.Is(err, os.ErrNotExist) {
 		return nil, err
 	}
@@ -98,4 +115,24 @@ func CacheDir() string {
 		return d
 	}
 	return filepath.Join(os.TempDir(), "cchcbot-bench")
+}
+
+// lock takes an exclusive lock file, waiting for another generator to
+// finish; a lock older than an hour is a crashed generator's and is taken.
+func lock(path string) (func(), error) {
+	for {
+		f, err := os.OpenFile(path, os.O_CREATE|os.O_EXCL|os.O_WRONLY, 0o600)
+		if err == nil {
+			f.Close()
+			return func() { os.Remove(path) }, nil
+		}
+		if !errors.Is(err, os.ErrExist) {
+			return nil, err
+		}
+		if fi, err := os.Stat(path); err == nil && time.Since(fi.ModTime()) > time.Hour {
+			os.Remove(path)
+			continue
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
 }
