@@ -17,7 +17,7 @@ import (
 func submitKey(nonce string) string { return "chat/submit/" + nonce }
 
 // confirm fetches and stores every file of the draft, then records the
-// submission, deletes the draft and sends the receipt. A failed fetch
+// submission, sends the receipt and deletes the draft. A failed fetch
 // records nothing and keeps the draft, so the member can press again.
 func (s *Service) confirm(ctx context.Context, w who, d cchcbot.Draft, answer func(string) error) error {
 	p, err := s.calendar().Period(d.PeriodID)
@@ -73,15 +73,19 @@ func (s *Service) confirm(ctx context.Context, w who, d cchcbot.Draft, answer fu
 			return err
 		}
 	}
+	// The receipt goes out before the draft is deleted: a crash in
+	// between leaves the draft, and the press Telegram delivers again
+	// finds the submission it made (recorded) and sends the receipt again,
+	// rather than a member with a stored report and no receipt.
+	s.opts.Logger.Info("submission recorded", "unit", w.unit.Code, "period", p.ID, "receipt", sub.ReceiptNo(), "version", sub.Version, "files", len(sub.Files))
+	if err := s.reply(ctx, w.user, receipt(s.calendar().Location, w.unit, p, sub)); err != nil {
+		return err
+	}
 	if err := s.opts.Store.DeleteDraft(ctx, w.user); err != nil {
 		return err
 	}
 	if err := s.opts.Store.PutState(ctx, submitKey(d.Nonce), nil); err != nil {
 		s.opts.Logger.Warn("clearing a submit marker failed", "err", err)
-	}
-	s.opts.Logger.Info("submission recorded", "unit", w.unit.Code, "period", p.ID, "receipt", sub.ReceiptNo(), "version", sub.Version, "files", len(sub.Files))
-	if err := s.reply(ctx, w.user, receipt(s.calendar().Location, w.unit, p, sub)); err != nil {
-		return err
 	}
 	return s.notifyNewSubmission(ctx, w.unit, p, sub)
 }
