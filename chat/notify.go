@@ -30,6 +30,26 @@ func (s *Service) notifyNewSubmission(ctx context.Context, u cchcbot.Unit, p cch
 		text += "\nNội dung: " + sub.Note
 	}
 	id := strconv.FormatUint(sub.ID, 10)
+	if s.opts.NoticesInBackground {
+		// The member has the receipt; the notice must not be cut off by
+		// the end of this update's handling.
+		ctx = context.WithoutCancel(ctx)
+		s.notices.Add(1)
+		go func() {
+			defer s.notices.Done()
+			s.sendNotices(ctx, admins, text, id)
+		}()
+		return nil
+	}
+	s.sendNotices(ctx, admins, text, id)
+	return nil
+}
+
+// Wait waits for the admin notices sent in the background: the caller
+// stops the channel first, so a notice still paced gives up at once.
+func (s *Service) Wait() { s.notices.Wait() }
+
+func (s *Service) sendNotices(ctx context.Context, admins []cchcbot.Admin, text, id string) {
 	for _, a := range admins {
 		buttons := []cchcbot.Button{
 			{Text: "✅ Tiếp nhận", Data: s.sign(a.User, cchcbot.ActionAccept, id)},
@@ -41,7 +61,6 @@ func (s *Service) notifyNewSubmission(ctx context.Context, u cchcbot.Unit, p cch
 			s.opts.Logger.Warn("admin notice not delivered", "admin", string(a.User), "err", err)
 		}
 	}
-	return nil
 }
 
 // NotifyAdmins sends text to every admin. A failed send to one admin is

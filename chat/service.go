@@ -82,6 +82,12 @@ type Options struct {
 	// AdminNotify is "each" (every new submission), "digest" (the
 	// scheduler's morning digest only) or "off". Default "each".
 	AdminNotify string
+	// NoticesInBackground sends the admins' "BÁO CÁO MỚI" notices after
+	// the member's receipt without holding the member's update: the admin
+	// chats are paced at one message a second each, and on a deadline day
+	// a handler that waited for them would let through one report a
+	// second. Wait drains them. Tests leave it off to see notices in order.
+	NoticesInBackground bool
 	// MaxFileSize bounds one file of a report. Default 20 MB.
 	MaxFileSize int64
 	// InviteLink turns an invite code into the link that opens the bot
@@ -105,6 +111,8 @@ type Service struct {
 	cal   *cchcbot.Calendar
 
 	limiter *attemptLimiter
+
+	notices sync.WaitGroup // background admin notices
 	// commands and uploads slow down one person's flood (userlimit.go).
 	commands, uploads *userLimiter
 }

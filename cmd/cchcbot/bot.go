@@ -54,7 +54,7 @@ func runBot(ctx context.Context, path string, env *Env, token string, logger *sl
 	svc = chat.New(chat.Options{
 		Store: db, Calendar: cfg.Calendar(), Channel: queue, Clock: clk, Signer: signer, Reminders: sched,
 		AdminNotify: cfg.Reminders.AdminNotify, MaxFileSize: cfg.Telegram.MaxFileSize, InviteLink: cfg.InviteLink,
-		Office: cfg.Office, Logger: logger,
+		Office: cfg.Office, Logger: logger, NoticesInBackground: true,
 	})
 
 	admins, err := db.Admins(ctx)
@@ -105,7 +105,7 @@ func runBot(ctx context.Context, path string, env *Env, token string, logger *sl
 	// The sends in flight may still record an unreachable member: let
 	// them return before the store closes, within their own budget.
 	closed := make(chan struct{})
-	go func() { queue.Close(); close(closed) }()
+	go func() { queue.Close(); svc.Wait(); close(closed) }()
 	select {
 	case <-closed:
 	case <-time.After(outboxGrace):
