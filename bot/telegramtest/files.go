@@ -1,6 +1,7 @@
 package telegramtest
 
 import (
+	"io"
 	"mime"
 	"net/http"
 	"path"
@@ -22,6 +23,8 @@ type file struct {
 	content              []byte
 	size                 int // declared size; may exceed len(content)
 	truncate, corrupt    bool
+	// open streams the content of an AddFileFrom file, held nowhere.
+	open func() io.Reader
 }
 
 // AddFile makes a file known to the server, as if a user had uploaded it,
@@ -62,6 +65,10 @@ func (s *Server) FileContent(fileID string) ([]byte, bool) {
 	f := s.files[fileID]
 	if f == nil {
 		return nil, false
+	}
+	if f.open != nil {
+		b, _ := io.ReadAll(io.LimitReader(f.open(), int64(f.size)))
+		return b, true
 	}
 	return slices.Clone(f.content), true
 }
@@ -120,10 +127,10 @@ func (s *Server) serveDownload(w http.ResponseWriter, r *http.Request, filePath 
 	s.mu.Lock()
 	f := s.filePath[filePath]
 	var content []byte
-	var truncate bool
+	var truncate, corrupt bool
 	if f != nil {
-		content, truncate = f.content, f.truncate
-		if f.corrupt {
+		content, truncate, corrupt = f.content, f.truncate, f.corrupt
+		if f.corrupt && f.open == nil {
 			content = slices.Clone(content)
 			for i := range content {
 				content[i] ^= 0xFF // every byte differs, the length does not
@@ -143,6 +150,10 @@ func (s *Server) serveDownload(w http.ResponseWriter, r *http.Request, filePath 
 		ct = "application/octet-stream"
 	}
 	w.Header().Set("Content-Type", ct)
+	if f.open != nil {
+		serveStream(w, r, f, truncate, corrupt)
+		return
+	}
 	w.Header().Set("Content-Length", strconv.Itoa(len(content)))
 	if r.Method == http.MethodHead {
 		return

@@ -402,7 +402,7 @@ func TestSameAnswerWithBotRunning(t *testing.T) {
 }
 
 // buildBinary builds cchcbot into a temp dir and returns its path.
-func buildBinary(t *testing.T) string {
+func buildBinary(t testing.TB) string {
 	t.Helper()
 	if testing.Short() {
 		t.Skip("builds the binary")
