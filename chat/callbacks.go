@@ -123,12 +123,23 @@ func (s *Service) draftButton(ctx context.Context, w who, d cchcbot.Draft, actio
 		answer("Đã hủy.")
 		return s.reply(ctx, w.user, "Đã hủy hồ sơ đang soạn. Chưa có báo cáo nào được nộp.")
 	case cchcbot.ActionPickPeriod:
+		if d.Stage != stagePick && d.PeriodID == f[1] {
+			// Applied already, but the next question may never have gone
+			// out (a restart between saving the draft and sending it):
+			// ask it again rather than strand the member.
+			answer("")
+			return s.prompt(ctx, w, d)
+		}
 		if d.Stage != stagePick {
 			return answer(staleButton)
 		}
 		answer("")
 		return s.pickPeriod(ctx, w, d, f[1])
 	case cchcbot.ActionSkip:
+		if d.Stage == stageConfirm {
+			answer("") // applied already: ask the question again, as above
+			return s.prompt(ctx, w, d)
+		}
 		if d.Stage != stageDocNo && d.Stage != stageNote {
 			return answer(staleButton)
 		}
