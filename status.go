@@ -106,24 +106,34 @@ func CountReminders(periodID string, reminders []Reminder) map[string]ReminderCo
 // that do not owe the period's kind are left out; so are retired units,
 // unless they submitted.
 func ComputeStatus(k ReportKind, p Period, units []Unit, latest map[string]*Submission, members []Member, reminders []Reminder) PeriodStatus {
-	return ComputeStatusCounts(k, p, units, latest, members, CountReminders(p.ID, reminders))
+	return ComputeStatusCounts(k, p, units, latest, CountMembers(members), CountReminders(p.ID, reminders))
 }
 
-// ComputeStatusCounts is ComputeStatus from reminder counts the store
-// keeps, so a period of a province's 100,000 reminders is not read back to
-// be counted.
-func ComputeStatusCounts(k ReportKind, p Period, units []Unit, latest map[string]*Submission, members []Member, counts map[string]ReminderCount) PeriodStatus {
-	ps := PeriodStatus{Period: p}
-	type tally struct{ members, reachable int }
-	by := make(map[string]tally, len(units))
+// MemberCount is how many members speak for a unit, and how many of them
+// the bot can still reach.
+type MemberCount struct {
+	Members, Reachable int
+}
+
+// CountMembers tallies members by unit.
+func CountMembers(members []Member) map[string]MemberCount {
+	by := map[string]MemberCount{}
 	for _, m := range members {
 		t := by[m.UnitCode]
-		t.members++
+		t.Members++
 		if !m.Unreachable {
-			t.reachable++
+			t.Reachable++
 		}
 		by[m.UnitCode] = t
 	}
+	return by
+}
+
+// ComputeStatusCounts is ComputeStatus from the tallies the store keeps,
+// so a status page of a province's 30,000 members and 100,000 reminders
+// reads neither back to count them.
+func ComputeStatusCounts(k ReportKind, p Period, units []Unit, latest map[string]*Submission, members map[string]MemberCount, counts map[string]ReminderCount) PeriodStatus {
+	ps := PeriodStatus{Period: p}
 	ps.Units = make([]UnitStatus, 0, len(units))
 	for _, u := range units {
 		l := latest[u.Code]
@@ -131,10 +141,10 @@ func ComputeStatusCounts(k ReportKind, p Period, units []Unit, latest map[string
 		if !owes {
 			continue
 		}
-		t, c := by[u.Code], counts[u.Code]
+		t, c := members[u.Code], counts[u.Code]
 		ps.Units = append(ps.Units, UnitStatus{
 			Unit: u, State: StateOf(l), Latest: l,
-			Members: t.members, Reachable: t.reachable,
+			Members: t.Members, Reachable: t.Reachable,
 			RemindSent: c.Sent, RemindAcked: c.Acked,
 		})
 	}

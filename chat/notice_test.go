@@ -39,7 +39,9 @@ func TestNoticesInBackground(t *testing.T) {
 		Office: "Phòng Nội vụ huyện Quỳ Hợp", Logger: slog.New(slog.NewTextHandler(h.logs, nil)), NoticesInBackground: true})
 
 	done := make(chan sent, 1)
-	go func() { done <- h.submit(chairLoc, "tháng 02/2024", file{Name: "bc.pdf", Body: []byte("%PDF-1.7 bc")}) }()
+	go func() {
+		done <- h.submit(chairLoc, "tháng 02/2024", file{Name: "bc.pdf", Body: []byte("%PDF-1.7 bc")})
+	}()
 	select {
 	case r := <-done:
 		wantText(t, r.Text, "BIÊN NHẬN")

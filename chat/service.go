@@ -22,6 +22,7 @@ type Store interface {
 	Unit(ctx context.Context, code string) (cchcbot.Unit, error)
 	Member(ctx context.Context, user cchcbot.UserID) (cchcbot.Member, error)
 	Members(ctx context.Context, unitCode string) ([]cchcbot.Member, error)
+	MemberCounts(ctx context.Context) (map[string]cchcbot.MemberCount, error)
 	RemoveMember(ctx context.Context, user cchcbot.UserID, by string, now time.Time) error
 	SetReachable(ctx context.Context, user cchcbot.UserID, reachable bool, reason string, now time.Time) error
 	Admin(ctx context.Context, user cchcbot.UserID) (cchcbot.Admin, error)

@@ -43,7 +43,7 @@ func (s *Service) periodStatus(ctx context.Context, p cchcbot.Period) (cchcbot.P
 	if err != nil {
 		return cchcbot.PeriodStatus{}, err
 	}
-	members, err := s.opts.Store.Members(ctx, "")
+	members, err := s.opts.Store.MemberCounts(ctx)
 	if err != nil {
 		return cchcbot.PeriodStatus{}, err
 	}

@@ -18,7 +18,7 @@ import (
 // Store is what the exports read.
 type Store interface {
 	Units(ctx context.Context) ([]cchcbot.Unit, error)
-	Members(ctx context.Context, unitCode string) ([]cchcbot.Member, error)
+	MemberCounts(ctx context.Context) (map[string]cchcbot.MemberCount, error)
 	SubmissionsForPeriod(ctx context.Context, periodID string) ([]*cchcbot.Submission, error)
 	ReminderCounts(ctx context.Context, periodID string) (map[string]cchcbot.ReminderCount, error)
 }
@@ -123,7 +123,7 @@ func Load(ctx context.Context, st Store, cal *cchcbot.Calendar, office string, s
 	for i, u := range units {
 		rank[u.Code] = i
 	}
-	members, err := st.Members(ctx, "")
+	members, err := st.MemberCounts(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -156,7 +156,7 @@ func Load(ctx context.Context, st Store, cal *cchcbot.Calendar, office string, s
 	return d, nil
 }
 
-func loadPeriod(ctx context.Context, st Store, k cchcbot.ReportKind, p cchcbot.Period, units []cchcbot.Unit, rank map[string]int, members []cchcbot.Member, now time.Time) (PeriodData, error) {
+func loadPeriod(ctx context.Context, st Store, k cchcbot.ReportKind, p cchcbot.Period, units []cchcbot.Unit, rank map[string]int, members map[string]cchcbot.MemberCount, now time.Time) (PeriodData, error) {
 	subs, err := st.SubmissionsForPeriod(ctx, p.ID)
 	if err != nil {
 		return PeriodData{}, err

@@ -115,7 +115,7 @@ func (s *Scheduler) status(ctx context.Context, cal *cchcbot.Calendar, p cchcbot
 	if err != nil {
 		return cchcbot.PeriodStatus{}, err
 	}
-	members, err := s.Store.Members(ctx, "")
+	members, err := s.Store.MemberCounts(ctx)
 	if err != nil {
 		return cchcbot.PeriodStatus{}, err
 	}

@@ -28,6 +28,7 @@ type Store interface {
 
 	Reminders(ctx context.Context, periodID string) ([]cchcbot.Reminder, error)
 	ReminderCounts(ctx context.Context, periodID string) (map[string]cchcbot.ReminderCount, error)
+	MemberCounts(ctx context.Context) (map[string]cchcbot.MemberCount, error)
 	BeginReminder(ctx context.Context, r cchcbot.Reminder) (bool, error)
 	FinishReminder(ctx context.Context, r cchcbot.Reminder) error
 	// MarkReminders writes many records in one transaction.

@@ -57,8 +57,9 @@ func (m *memo[T]) get(g *generation, load func() (T, error)) (T, error) {
 type caches struct {
 	units, members, submissions generation
 
-	unitList   memo[[]cchcbot.Unit]
-	memberList memo[[]cchcbot.Member]
+	unitList     memo[[]cchcbot.Unit]
+	memberList   memo[[]cchcbot.Member]
+	memberCounts memo[map[string]cchcbot.MemberCount]
 
 	mu      sync.Mutex
 	periods map[string]*memo[[]*cchcbot.Submission] // by period id

@@ -108,3 +108,22 @@ func TestReadCachesUnderConcurrentWrites(t *testing.T) {
 		t.Errorf("cached %d members, fresh read %d, want 50", len(cached), len(want))
 	}
 }
+
+func TestMemberCountsFollowWrites(t *testing.T) {
+	db := MustOpen(t)
+	seedUnits(t, db)
+	if err := db.ImportMembers(ctx, []cchcbot.Member{{User: "telegram:1", UnitCode: "xa-chau-loc"}, {User: "telegram:2", UnitCode: "xa-chau-loc"}}); err != nil {
+		t.Fatal(err)
+	}
+	if c, _ := db.MemberCounts(ctx); c["xa-chau-loc"] != (cchcbot.MemberCount{Members: 2, Reachable: 2}) {
+		t.Errorf("counts %v", c)
+	}
+	c, _ := db.MemberCounts(ctx)
+	c["xa-chau-loc"] = cchcbot.MemberCount{} // a caller's change
+	if err := db.SetReachable(ctx, "telegram:2", false, "blocked", t0); err != nil {
+		t.Fatal(err)
+	}
+	if c, _ := db.MemberCounts(ctx); c["xa-chau-loc"] != (cchcbot.MemberCount{Members: 2, Reachable: 1}) {
+		t.Errorf("counts after a block %v", c)
+	}
+}

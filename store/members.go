@@ -3,6 +3,7 @@ package store
 import (
 	"cmp"
 	"context"
+	"maps"
 	"slices"
 	"time"
 
@@ -133,4 +134,18 @@ func (db *DB) ImportMembers(ctx context.Context, ms []cchcbot.Member) error {
 		}
 		return nil
 	})
+}
+
+// MemberCounts returns, by unit, how many members it has and how many of
+// them the bot can reach: what status pages show, without copying every
+// member.
+func (db *DB) MemberCounts(ctx context.Context) (map[string]cchcbot.MemberCount, error) {
+	counts, err := db.cache.memberCounts.get(&db.cache.members, func() (map[string]cchcbot.MemberCount, error) {
+		all, err := db.cache.memberList.get(&db.cache.members, func() ([]cchcbot.Member, error) { return db.loadMembers(ctx) })
+		if err != nil {
+			return nil, err
+		}
+		return cchcbot.CountMembers(all), nil
+	})
+	return maps.Clone(counts), err
 }

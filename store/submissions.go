@@ -178,13 +178,19 @@ func (db *DB) SubmissionsForPeriod(ctx context.Context, periodID string) ([]*cch
 // LatestSubmissions returns each unit's latest version for a period, by
 // unit code; a unit that sent nothing is absent.
 func (db *DB) LatestSubmissions(ctx context.Context, periodID string) (map[string]*cchcbot.Submission, error) {
-	all, err := db.SubmissionsForPeriod(ctx, periodID)
+	all, err := db.cache.period(periodID).get(&db.cache.submissions, func() ([]*cchcbot.Submission, error) {
+		return db.scan(ctx, "period submissions", bucketSubByPU, joinKey(periodID, ""))
+	})
 	if err != nil {
 		return nil, err
 	}
 	latest := make(map[string]*cchcbot.Submission, len(all))
 	for _, s := range all { // versions ascend within a unit
 		latest[s.UnitCode] = s
+	}
+	for code, s := range latest { // the caller's own copies, as below
+		c := *s
+		latest[code] = &c
 	}
 	return latest, nil
 }

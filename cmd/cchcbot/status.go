@@ -105,7 +105,7 @@ func loadStatus(ctx context.Context, env *Env, p cchcbot.Period) (cchcbot.Period
 	if err != nil {
 		return cchcbot.PeriodStatus{}, err
 	}
-	members, err := env.DB.Members(ctx, "")
+	members, err := env.DB.MemberCounts(ctx)
 	if err != nil {
 		return cchcbot.PeriodStatus{}, err
 	}
