@@ -42,7 +42,7 @@ func (s *Service) exportXLSX(ctx context.Context, w who, cmd Command) error {
 		name = "tong-hop-cchc-" + strings.ReplaceAll(sel.PeriodID, "/", "-") + ".xlsx"
 	}
 	caption := fmt.Sprintf("Bảng tổng hợp tình hình nộp báo cáo CCHC %s (%d kỳ báo cáo), lập lúc %s.", d.Title, periods, timeVN(now, s.calendar().Location))
-	return s.sendBuilt(ctx, w, name, caption, "", func(out io.Writer) error { return export.WriteWorkbook(out, d) })
+	return s.sendBuilt(ctx, w, name, caption, "", func(out io.Writer) error { return export.WriteWorkbook(ctx, out, s.opts.Store, d) })
 }
 
 // archiveZIP is /luutru [period]: the period's report files in one zip.

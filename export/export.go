@@ -7,9 +7,12 @@ package export
 import (
 	"cmp"
 	"context"
+	"errors"
 	"io"
+	"runtime"
 	"slices"
 	"strconv"
+	"sync"
 	"time"
 
 	"cchcbot"
@@ -79,7 +82,10 @@ type PeriodData struct {
 	DeadlinePassed bool
 	Status         cchcbot.PeriodStatus // units in export order
 	// Versions holds every submission of the period by unit code, oldest
-	// first.
+	// first. A year's export leaves it nil, and each Latest holds only the
+	// version, time, lateness and state: at a province's 10,000 units a
+	// year's records would not fit the memory an export may take, so the
+	// detail sheet reads each period again as it writes it.
 	Versions map[string][]*cchcbot.Submission
 
 	index map[string]int // unit code → place in Status.Units
@@ -127,21 +133,39 @@ func Load(ctx context.Context, st Store, cal *cchcbot.Calendar, office string, s
 	if err != nil {
 		return nil, err
 	}
+	// Periods are read side by side: decoding a province's submissions is
+	// the export's main cost, and it is CPU, not disk.
+	loaded := make([]PeriodData, len(periods))
+	errs := make([]error, len(periods))
+	sem := make(chan struct{}, runtime.GOMAXPROCS(0))
+	var wg sync.WaitGroup
+	for i, p := range periods {
+		k, _ := cal.Kind(p.KindID)
+		wg.Add(1)
+		sem <- struct{}{}
+		go func() {
+			defer func() { <-sem; wg.Done() }()
+			loaded[i], errs[i] = loadPeriod(ctx, st, k, p, units, rank, members, now)
+			if errs[i] == nil && sel.PeriodID == "" {
+				loaded[i].trim()
+			}
+		}()
+	}
+	wg.Wait()
+	if err := errors.Join(errs...); err != nil {
+		return nil, err
+	}
 	for _, k := range cal.Kinds {
 		kd := KindData{Kind: k}
 		owing := map[string]bool{}
-		for _, p := range periods {
+		for i, p := range periods {
 			if p.KindID != k.ID {
 				continue
 			}
-			pd, err := loadPeriod(ctx, st, k, p, units, rank, members, now)
-			if err != nil {
-				return nil, err
-			}
-			for _, us := range pd.Status.Units {
+			for _, us := range loaded[i].Status.Units {
 				owing[us.Unit.Code] = true
 			}
-			kd.Periods = append(kd.Periods, pd)
+			kd.Periods = append(kd.Periods, loaded[i])
 		}
 		if len(kd.Periods) == 0 {
 			continue
@@ -165,13 +189,9 @@ func loadPeriod(ctx context.Context, st Store, k cchcbot.ReportKind, p cchcbot.P
 	if err != nil {
 		return PeriodData{}, err
 	}
-	versions := map[string][]*cchcbot.Submission{}
-	for _, s := range subs {
-		versions[s.UnitCode] = append(versions[s.UnitCode], s)
-	}
-	latest := map[string]*cchcbot.Submission{}
+	versions := byUnit(subs)
+	latest := make(map[string]*cchcbot.Submission, len(versions))
 	for code, vs := range versions {
-		slices.SortFunc(vs, func(a, b *cchcbot.Submission) int { return cmp.Compare(a.Version, b.Version) })
 		latest[code] = vs[len(vs)-1]
 	}
 	ps := cchcbot.ComputeStatusCounts(k, p, units, latest, members, counts)
@@ -181,4 +201,40 @@ func loadPeriod(ctx context.Context, st Store, k cchcbot.ReportKind, p cchcbot.P
 		index[us.Unit.Code] = i
 	}
 	return PeriodData{Period: p, DeadlinePassed: now.After(p.Deadline), Status: ps, Versions: versions, index: index}, nil
+}
+
+// trim drops what a year's export does not keep in memory (see Versions).
+func (pd *PeriodData) trim() {
+	pd.Versions = nil
+	for i := range pd.Status.Units {
+		if l := pd.Status.Units[i].Latest; l != nil {
+			pd.Status.Units[i].Latest = &cchcbot.Submission{ID: l.ID, PeriodID: l.PeriodID, UnitCode: l.UnitCode, Version: l.Version,
+				SubmittedAt: l.SubmittedAt, DaysLate: l.DaysLate, State: l.State}
+		}
+	}
+}
+
+// versions returns the period's submissions by unit, oldest first: from
+// memory when Load kept them, else read again from st.
+func (pd *PeriodData) versions(ctx context.Context, st Store) (map[string][]*cchcbot.Submission, error) {
+	if pd.Versions != nil {
+		return pd.Versions, nil
+	}
+	subs, err := st.SubmissionsForPeriod(ctx, pd.Period.ID)
+	if err != nil {
+		return nil, err
+	}
+	return byUnit(subs), nil
+}
+
+// byUnit groups submissions by unit, versions ascending.
+func byUnit(subs []*cchcbot.Submission) map[string][]*cchcbot.Submission {
+	versions := map[string][]*cchcbot.Submission{}
+	for _, s := range subs {
+		versions[s.UnitCode] = append(versions[s.UnitCode], s)
+	}
+	for _, vs := range versions {
+		slices.SortFunc(vs, func(a, b *cchcbot.Submission) int { return cmp.Compare(a.Version, b.Version) })
+	}
+	return versions
 }

@@ -48,10 +48,10 @@ func TestCollationIsVietnamese(t *testing.T) {
 	}
 }
 
-func openWorkbook(t *testing.T, d *export.Data) *excelize.File {
+func openWorkbook(t *testing.T, f *fixture, d *export.Data) *excelize.File {
 	t.Helper()
 	var buf bytes.Buffer
-	if err := export.WriteWorkbook(&buf, d); err != nil {
+	if err := export.WriteWorkbook(ctx, &buf, f.db, d); err != nil {
 		t.Fatal(err)
 	}
 	x, err := excelize.OpenReader(&buf)
@@ -108,7 +108,7 @@ func cellAt(col string, row int) string { return col + strconv.Itoa(row) }
 
 func TestWorkbookYear(t *testing.T) {
 	f := seed(t)
-	x := openWorkbook(t, load(t, f, export.Selection{Year: 2024}))
+	x := openWorkbook(t, f, load(t, f, export.Selection{Year: 2024}))
 
 	monthly := "TH - Báo cáo CCHC"
 	plan := export.StatusSheetName("Kế hoạch khắc phục tồn tại, hạn chế CCHC năm 2023")
@@ -191,7 +191,7 @@ func TestWorkbookYear(t *testing.T) {
 
 func TestWorkbookDetail(t *testing.T) {
 	f := seed(t)
-	x := openWorkbook(t, load(t, f, export.Selection{Year: 2024}))
+	x := openWorkbook(t, f, load(t, f, export.Selection{Year: 2024}))
 	s := export.DetailSheet
 	head, _ := x.GetRows(s)
 	if !slices.Equal(head[4], export.DetailColumns) {
@@ -257,7 +257,7 @@ func TestWorkbookDetail(t *testing.T) {
 
 func TestWorkbookSummary(t *testing.T) {
 	f := seed(t)
-	x := openWorkbook(t, load(t, f, export.Selection{Year: 2024}))
+	x := openWorkbook(t, f, load(t, f, export.Selection{Year: 2024}))
 	s := export.SummarySheet
 	rows, _ := x.GetRows(s)
 	if !slices.Equal(rows[4], export.SummaryColumns) {
@@ -284,7 +284,7 @@ func TestWorkbookSummary(t *testing.T) {
 
 func TestWorkbookOnePeriod(t *testing.T) {
 	f := seed(t)
-	x := openWorkbook(t, load(t, f, export.Selection{PeriodID: feb2024}))
+	x := openWorkbook(t, f, load(t, f, export.Selection{PeriodID: feb2024}))
 	if want := []string{"TH - Báo cáo CCHC", export.DetailSheet, export.SummarySheet}; !slices.Equal(x.GetSheetList(), want) {
 		t.Fatalf("sheets %q, want %q", x.GetSheetList(), want)
 	}

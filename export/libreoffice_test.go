@@ -38,7 +38,7 @@ func TestLibreOfficeOpensTheWorkbook(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := export.WriteWorkbook(out, load(t, f, export.Selection{Year: 2024})); err != nil {
+	if err := export.WriteWorkbook(context.Background(), out, f.db, load(t, f, export.Selection{Year: 2024})); err != nil {
 		t.Fatal(err)
 	}
 	out.Close()

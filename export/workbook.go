@@ -1,6 +1,7 @@
 package export
 
 import (
+	"context"
 	"fmt"
 	"io"
 	"strings"
@@ -139,12 +140,12 @@ func newStyles(f *excelize.File) (*styles, error) {
 // kind, the detail of every version, and the per-unit summary the yearly
 // CCHC scoring uses. Rows are streamed, so a province-sized year stays
 // small in memory.
-func WriteWorkbook(w io.Writer, d *Data) error {
+func WriteWorkbook(ctx context.Context, w io.Writer, st Store, d *Data) error {
 	f := excelize.NewFile()
 	defer f.Close()
 	f.SetAppProps(&excelize.AppProperties{Application: "cchcbot"})
 	f.SetDocProps(&excelize.DocProperties{Title: "Tình hình nộp báo cáo CCHC " + d.Title, Creator: d.Office})
-	st, err := newStyles(f)
+	sty, err := newStyles(f)
 	if err != nil {
 		return err
 	}
@@ -159,7 +160,7 @@ func WriteWorkbook(w io.Writer, d *Data) error {
 		} else if _, err := f.NewSheet(name); err != nil {
 			return err
 		}
-		if err := writeStatusSheet(f, st, d, &d.Kinds[i], name); err != nil {
+		if err := writeStatusSheet(f, sty, d, &d.Kinds[i], name); err != nil {
 			return fmt.Errorf("status sheet %q: %w", name, err)
 		}
 	}
@@ -173,10 +174,10 @@ func WriteWorkbook(w io.Writer, d *Data) error {
 			return err
 		}
 	}
-	if err := writeDetailSheet(f, st, d); err != nil {
+	if err := writeDetailSheet(ctx, f, sty, st, d); err != nil {
 		return fmt.Errorf("detail sheet: %w", err)
 	}
-	if err := writeSummarySheet(f, st, d); err != nil {
+	if err := writeSummarySheet(f, sty, d); err != nil {
 		return fmt.Errorf("summary sheet: %w", err)
 	}
 	// No SetActiveSheet: the first sheet is active already, and touching a
@@ -347,7 +348,7 @@ var DetailColumns = []string{
 	"Lý do trả lại", "Người xử lý", "Thời điểm xử lý",
 }
 
-func writeDetailSheet(f *excelize.File, st *styles, d *Data) error {
+func writeDetailSheet(ctx context.Context, f *excelize.File, st *styles, store Store, d *Data) error {
 	sw, err := f.NewStreamWriter(DetailSheet)
 	if err != nil {
 		return err
@@ -374,8 +375,12 @@ func writeDetailSheet(f *excelize.File, st *styles, d *Data) error {
 	for _, kd := range d.Kinds {
 		for i := range kd.Periods {
 			pd := &kd.Periods[i]
+			versions, err := pd.versions(ctx, store)
+			if err != nil {
+				return err
+			}
 			for _, us := range pd.Status.Units {
-				vs := pd.Versions[us.Unit.Code]
+				vs := versions[us.Unit.Code]
 				base := []any{
 					excelize.Cell{StyleID: st.text, Value: kd.Kind.Title},
 					excelize.Cell{StyleID: st.text, Value: strings.ReplaceAll(PeriodHeading(kd.Kind, pd.Period), "\n", ", ")},

@@ -65,9 +65,10 @@ type caches struct {
 	periods map[string]*memo[[]*cchcbot.Submission] // by period id
 }
 
-// maxCachedPeriods bounds the periods whose submissions are kept: the
-// current ones and a year's export are what is asked for again.
-const maxCachedPeriods = 48
+// maxCachedPeriods bounds the periods whose submissions are kept: the open
+// ones and the last closed ones are what status pages ask for again; at a
+// province's 10,000 units each costs a few megabytes.
+const maxCachedPeriods = 6
 
 func (c *caches) period(id string) *memo[[]*cchcbot.Submission] {
 	c.mu.Lock()

@@ -131,7 +131,7 @@ func exportHandler(ctx context.Context, env *Env, args []string, stdout io.Write
 	if err != nil {
 		return err
 	}
-	n, err := writeFileAtomic(*out, func(w io.Writer) error { return export.WriteWorkbook(w, d) })
+	n, err := writeFileAtomic(*out, func(w io.Writer) error { return export.WriteWorkbook(ctx, w, env.DB, d) })
 	if err != nil {
 		return err
 	}
