@@ -372,13 +372,40 @@ func writeDetailSheet(ctx context.Context, f *excelize.File, st *styles, store S
 		return err
 	}
 	row := headerRow + 1
+	// The next period's versions are read while this one's rows are
+	// written: decoding and writing each take a core.
+	type fetched struct {
+		versions map[string][]*cchcbot.Submission
+		err      error
+	}
+	var all []*PeriodData
+	for _, kd := range d.Kinds {
+		for i := range kd.Periods {
+			all = append(all, &kd.Periods[i])
+		}
+	}
+	next := make(chan fetched, 1)
+	fctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	go func() {
+		defer close(next)
+		for _, pd := range all {
+			v, err := pd.versions(fctx, store)
+			select {
+			case next <- fetched{v, err}:
+			case <-fctx.Done():
+				return
+			}
+		}
+	}()
 	for _, kd := range d.Kinds {
 		for i := range kd.Periods {
 			pd := &kd.Periods[i]
-			versions, err := pd.versions(ctx, store)
-			if err != nil {
-				return err
+			f := <-next
+			if f.err != nil {
+				return f.err
 			}
+			versions := f.versions
 			for _, us := range pd.Status.Units {
 				vs := versions[us.Unit.Code]
 				base := []any{
