@@ -58,6 +58,12 @@ type Submission struct {
 	SubmittedAt   time.Time
 	DaysLate      int // 0 when on time
 
+	// Key, when set, makes recording the submission idempotent: a second
+	// CreateSubmission with the same key returns the first version instead
+	// of making another. The chat uses the draft's nonce, so a confirm
+	// delivered again after a crash finds the version it made.
+	Key string
+
 	State      SubmissionState
 	Reason     string // why it was returned
 	ReviewedBy UserID

@@ -10,11 +10,17 @@ import (
 	"cchcbot"
 )
 
-// submitKey holds, while a draft's submission is being recorded, how many
-// versions the unit had before it. If the process dies between recording
-// the submission and deleting the draft, the confirm delivered again finds
-// the version it made instead of making a second one.
+// submitKey is where versions before 2026-12 kept, while a draft's
+// submission was being recorded, how many versions the unit had before it.
+// Submissions now carry the draft's nonce as their Key, recorded in the
+// same commit; the marker is only read, for a draft confirmed by the old
+// version just before an upgrade.
 func submitKey(nonce string) string { return "chat/submit/" + nonce }
+
+// recordKey is a draft's Submission.Key: the person and the draft's nonce.
+// Nonces are 32 random bits, unique enough among one person's drafts but
+// not among a province's.
+func recordKey(d cchcbot.Draft) string { return string(d.User) + "/" + d.Nonce }
 
 // confirm fetches and stores every file of the draft, then records the
 // submission, sends the receipt and deletes the draft. A failed fetch
@@ -58,16 +64,12 @@ func (s *Service) confirm(ctx context.Context, w who, d cchcbot.Draft, answer fu
 			}
 			files[i] = stored
 		}
-		before, err := s.opts.Store.Submissions(ctx, p.ID, w.unit.Code)
-		if err != nil {
-			return err
-		}
-		if err := s.opts.Store.PutState(ctx, submitKey(d.Nonce), []byte(strconv.Itoa(len(before)))); err != nil {
-			return err
-		}
+		// The draft's nonce as the Key makes the record idempotent in its
+		// own commit: a confirm delivered again after a crash gets the
+		// version this one made.
 		sub = &cchcbot.Submission{
 			PeriodID: p.ID, UnitCode: w.unit.Code, Files: files, Note: d.Note, DocNumber: d.DocNumber, DocDate: d.DocDate,
-			SubmittedBy: w.user, SubmitterName: w.name, SubmittedAt: now, DaysLate: p.DaysLate(now),
+			SubmittedBy: w.user, SubmitterName: w.name, SubmittedAt: now, DaysLate: p.DaysLate(now), Key: recordKey(d),
 		}
 		if err := s.opts.Store.CreateSubmission(ctx, sub); err != nil {
 			return err
@@ -84,8 +86,10 @@ func (s *Service) confirm(ctx context.Context, w who, d cchcbot.Draft, answer fu
 	if err := s.opts.Store.DeleteDraft(ctx, w.user); err != nil {
 		return err
 	}
-	if err := s.opts.Store.PutState(ctx, submitKey(d.Nonce), nil); err != nil {
-		s.opts.Logger.Warn("clearing a submit marker failed", "err", err)
+	if mark, err := s.opts.Store.GetState(ctx, submitKey(d.Nonce)); err == nil && len(mark) > 0 {
+		if err := s.opts.Store.PutState(ctx, submitKey(d.Nonce), nil); err != nil {
+			s.opts.Logger.Warn("clearing a submit marker failed", "err", err)
+		}
 	}
 	return s.notifyNewSubmission(ctx, w.unit, p, sub)
 }
@@ -93,6 +97,14 @@ func (s *Service) confirm(ctx context.Context, w who, d cchcbot.Draft, answer fu
 // recorded returns the submission an earlier run made from this draft
 // before it could delete it, nil if there is none.
 func (s *Service) recorded(ctx context.Context, w who, p cchcbot.Period, d cchcbot.Draft) (*cchcbot.Submission, error) {
+	if d.Nonce != "" {
+		sub, err := s.opts.Store.SubmissionByKey(ctx, recordKey(d))
+		if err == nil {
+			return sub, nil
+		} else if cchcbot.ErrorCode(err) != cchcbot.ENOTFOUND {
+			return nil, err
+		}
+	}
 	mark, err := s.opts.Store.GetState(ctx, submitKey(d.Nonce))
 	if err != nil || len(mark) == 0 {
 		return nil, err

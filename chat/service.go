@@ -36,6 +36,7 @@ type Store interface {
 	// Submissions and their files.
 	CreateSubmission(ctx context.Context, s *cchcbot.Submission) error
 	Submission(ctx context.Context, id uint64) (*cchcbot.Submission, error)
+	SubmissionByKey(ctx context.Context, key string) (*cchcbot.Submission, error)
 	Submissions(ctx context.Context, periodID, unitCode string) ([]*cchcbot.Submission, error)
 	LatestSubmissions(ctx context.Context, periodID string) (map[string]*cchcbot.Submission, error)
 	SubmissionsForPeriod(ctx context.Context, periodID string) ([]*cchcbot.Submission, error)

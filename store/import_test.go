@@ -68,3 +68,33 @@ func TestImportMembers(t *testing.T) {
 		t.Errorf("a refused batch left member 3 (%v)", err)
 	}
 }
+
+func TestCreateSubmissionWithKeyIsIdempotent(t *testing.T) {
+	db := MustOpen(t)
+	seedUnits(t, db)
+	f := putFile(t, db, "%PDF key")
+	first := &cchcbot.Submission{PeriodID: "bao-cao-thang/2024-02", UnitCode: "xa-chau-loc", Files: []cchcbot.File{f}, Key: "telegram:1/abcd"}
+	if err := db.CreateSubmission(ctx, first); err != nil {
+		t.Fatal(err)
+	}
+	again := &cchcbot.Submission{PeriodID: "bao-cao-thang/2024-02", UnitCode: "xa-chau-loc", Files: []cchcbot.File{f}, Key: "telegram:1/abcd", Note: "again"}
+	if err := db.CreateSubmission(ctx, again); err != nil {
+		t.Fatal(err)
+	}
+	if again.ID != first.ID || again.Version != 1 || again.Note != "" {
+		t.Errorf("the same key made %+v, want the first version back", again)
+	}
+	if vs, _ := db.Submissions(ctx, "bao-cao-thang/2024-02", "xa-chau-loc"); len(vs) != 1 {
+		t.Errorf("%d versions after a repeated key, want 1", len(vs))
+	}
+	if s, err := db.SubmissionByKey(ctx, "telegram:1/abcd"); err != nil || s.ID != first.ID {
+		t.Errorf("by key: %+v, %v", s, err)
+	}
+	if _, err := db.SubmissionByKey(ctx, "telegram:2/abcd"); cchcbot.ErrorCode(err) != cchcbot.ENOTFOUND {
+		t.Errorf("an unknown key: %v", err)
+	}
+	other := &cchcbot.Submission{PeriodID: "bao-cao-thang/2024-02", UnitCode: "xa-chau-loc", Files: []cchcbot.File{f}, Key: "telegram:1/ef01"}
+	if err := db.CreateSubmission(ctx, other); err != nil || other.Version != 2 {
+		t.Errorf("another key: version %d, %v", other.Version, err)
+	}
+}

@@ -28,6 +28,7 @@ var migrations = [...]migration{
 	{"0002-unit-index-updates-order", unitIndexUpdatesOrder},
 	{"0003-reminders-in-flight-index", remindersInFlightIndex},
 	{"0004-reminder-counts", reminderCounts},
+	{"0005-submission-keys", submissionKeys},
 }
 
 // SchemaVersion is the schema this code reads and writes: the number of
@@ -222,4 +223,10 @@ func reminderCounts(tx *bolt.Tx) error {
 		}
 	}
 	return nil
+}
+
+// submissionKeys adds the index that makes recording a submission with a
+// Key idempotent. Submissions before it carry no key.
+func submissionKeys(tx *bolt.Tx) error {
+	return createIfMissing(tx, bucketSubByKey)
 }

@@ -36,6 +36,7 @@ var (
 	bucketUpdateOrder = []byte("update_order")      // be64 insertion number → be64 update id; prunes the oldest
 	bucketState       = []byte("state")             // key → raw bytes: small state of the scheduler and the bot
 	bucketRemCounts   = []byte("reminder_counts")   // period \0 unit → be32 sent, be32 acked: the log's tally
+	bucketSubByKey    = []byte("sub_by_key")        // Submission.Key → be64 id: idempotent recording
 )
 
 // Keys of the meta bucket.

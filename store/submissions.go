@@ -18,13 +18,25 @@ import (
 // and sets s.ID (from the submissions bucket's sequence), s.Version, and,
 // where empty, s.SubmittedAt (now) and s.State (submitted). Every file it
 // names must already be in the file store: a record is never committed
-// without its files, and a missing one is an internal error.
+// without its files, and a missing one is an internal error. When s.Key
+// names a submission already recorded, *s becomes that one and nothing is
+// written.
 func (db *DB) CreateSubmission(ctx context.Context, s *cchcbot.Submission) error {
 	next, err := db.prepareSubmission(s)
 	if err != nil {
 		return err
 	}
 	err = db.update(ctx, "create submission", func(tx *bolt.Tx) error {
+		if next.Key != "" {
+			if id := tx.Bucket(bucketSubByKey).Get([]byte(next.Key)); id != nil {
+				old, err := loadSubmission(tx, id)
+				if err != nil {
+					return err
+				}
+				next = *old
+				return errNoChange
+			}
+		}
 		db.cache.submissions.changedBy(tx)
 		return insertSubmission(tx, &next)
 	})
@@ -112,6 +124,11 @@ func insertSubmission(tx *bolt.Tx, next *cchcbot.Submission) error {
 	}
 	if err := tx.Bucket(bucketSubByUnit).Put(subByUnitKey(next.UnitCode, next.PeriodID, next.Version), be64(id)); err != nil {
 		return err
+	}
+	if next.Key != "" {
+		if err := tx.Bucket(bucketSubByKey).Put([]byte(next.Key), be64(id)); err != nil {
+			return err
+		}
 	}
 	return appendAudit(tx, cchcbot.AuditEntry{At: next.SubmittedAt, Actor: string(next.SubmittedBy), Action: "submission.create",
 		Subject: next.PeriodID + " " + next.UnitCode, Detail: fmt.Sprintf("%s, lần nộp %d, %d tệp", next.ReceiptNo(), next.Version, len(next.Files))})
@@ -285,4 +302,19 @@ func (db *DB) ReviewSubmission(ctx context.Context, id uint64, state cchcbot.Sub
 		return nil, err
 	}
 	return out, nil
+}
+
+// SubmissionByKey returns the submission recorded with Key key; ENOTFOUND
+// if there is none.
+func (db *DB) SubmissionByKey(ctx context.Context, key string) (*cchcbot.Submission, error) {
+	var s *cchcbot.Submission
+	err := db.view(ctx, "submission by key", func(tx *bolt.Tx) (err error) {
+		id := tx.Bucket(bucketSubByKey).Get([]byte(key))
+		if id == nil {
+			return cchcbot.Errorf(cchcbot.ENOTFOUND, "Không có báo cáo nào được ghi với mã này.")
+		}
+		s, err = loadSubmission(tx, id)
+		return err
+	})
+	return s, err
 }
