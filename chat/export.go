@@ -48,18 +48,11 @@ func (s *Service) exportXLSX(ctx context.Context, w who, cmd Command) error {
 // archiveZIP is /luutru [period]: the period's report files in one zip.
 func (s *Service) archiveZIP(ctx context.Context, w who, cmd Command) error {
 	now := s.now()
-	p, err := s.calendar().ResolvePeriod(cmd.Arg, now)
-	if err != nil {
-		return s.reply(ctx, w.user, cchcbot.ErrorMessage(err)+"\nCú pháp: /luutru [kỳ báo cáo], ví dụ: /luutru 02/2024.")
-	}
-	if now.Before(p.Opens) {
-		return s.reply(ctx, w.user, notOpenYet(p, s.calendar().Location))
-	}
-	d, err := export.Load(ctx, s.opts.Store, s.calendar(), s.opts.Office, export.Selection{PeriodID: p.ID}, now)
-	if err != nil {
+	pd, _, ok, err := s.loadPeriod(ctx, w, cmd, "luutru", now)
+	if !ok || err != nil {
 		return err
 	}
-	pd := &d.Kinds[0].Periods[0]
+	p := pd.Period
 	entries := export.ArchiveFiles(pd)
 	files, units := 0, map[string]bool{}
 	for _, e := range entries {
@@ -86,6 +79,24 @@ func (s *Service) archiveZIP(ctx context.Context, w who, cmd Command) error {
 	})
 }
 
+// loadPeriod gathers the record of the period cmd names for the /name
+// command; when the period is unknown or not open yet it answers the person
+// itself and reports false.
+func (s *Service) loadPeriod(ctx context.Context, w who, cmd Command, name string, now time.Time) (*export.PeriodData, *export.Data, bool, error) {
+	p, err := s.calendar().ResolvePeriod(cmd.Arg, now)
+	if err != nil {
+		return nil, nil, false, s.reply(ctx, w.user, fmt.Sprintf("%s\nCú pháp: /%s [kỳ báo cáo], ví dụ: /%s 02/2024.", cchcbot.ErrorMessage(err), name, name))
+	}
+	if now.Before(p.Opens) {
+		return nil, nil, false, s.reply(ctx, w.user, notOpenYet(p, s.calendar().Location))
+	}
+	d, err := export.Load(ctx, s.opts.Store, s.calendar(), s.opts.Office, export.Selection{PeriodID: p.ID}, now)
+	if err != nil {
+		return nil, nil, false, err
+	}
+	return &d.Kinds[0].Periods[0], d, true, nil
+}
+
 func notOpenYet(p cchcbot.Period, loc *time.Location) string {
 	return fmt.Sprintf("%s chưa bắt đầu nhận báo cáo (nhận từ %s, hạn nộp %s): chưa có gì để tổng hợp.", p.Label, cchcbot.DateOf(p.Opens.In(loc)).VN(), p.Due.VN())
 }
@@ -97,19 +108,11 @@ func tooBigForChat(label string, size int64, cli string) string {
 
 // summaryText is /tonghop [period]: the text for the district's report.
 func (s *Service) summaryText(ctx context.Context, w who, cmd Command) error {
-	now := s.now()
-	p, err := s.calendar().ResolvePeriod(cmd.Arg, now)
-	if err != nil {
-		return s.reply(ctx, w.user, cchcbot.ErrorMessage(err)+"\nCú pháp: /tonghop [kỳ báo cáo], ví dụ: /tonghop 02/2024.")
-	}
-	if now.Before(p.Opens) {
-		return s.reply(ctx, w.user, notOpenYet(p, s.calendar().Location))
-	}
-	d, err := export.Load(ctx, s.opts.Store, s.calendar(), s.opts.Office, export.Selection{PeriodID: p.ID}, now)
-	if err != nil {
+	pd, d, ok, err := s.loadPeriod(ctx, w, cmd, "tonghop", s.now())
+	if !ok || err != nil {
 		return err
 	}
-	return s.reply(ctx, w.user, export.Summary(d, &d.Kinds[0].Periods[0]))
+	return s.reply(ctx, w.user, export.Summary(d, pd))
 }
 
 // sendBuilt writes a file with build into a temporary file and sends it

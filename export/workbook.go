@@ -241,6 +241,18 @@ func cell(col, row int) string {
 	return name
 }
 
+// groupRow writes a unit group's heading across cols columns.
+func groupRow(sw *excelize.StreamWriter, st *styles, row, cols int, g cchcbot.UnitGroup) error {
+	values := []any{excelize.Cell{StyleID: st.group, Value: g.Label()}}
+	for range cols - 1 {
+		values = append(values, excelize.Cell{StyleID: st.group})
+	}
+	if err := sw.SetRow(cell(1, row), values); err != nil {
+		return err
+	}
+	return sw.MergeCell(cell(1, row), cell(cols, row))
+}
+
 func header(st *styles, titles ...string) []any {
 	out := make([]any, len(titles))
 	for i, t := range titles {
@@ -311,14 +323,7 @@ func writeStatusSheet(f *excelize.File, st *styles, d *Data, kd *KindData, sheet
 	for _, u := range kd.Units {
 		if u.Group != group {
 			group = u.Group
-			values := []any{excelize.Cell{StyleID: st.group, Value: group.Label()}}
-			for range cols - 1 {
-				values = append(values, excelize.Cell{StyleID: st.group})
-			}
-			if err := sw.SetRow(cell(1, row), values); err != nil {
-				return err
-			}
-			if err := sw.MergeCell(cell(1, row), cell(cols, row)); err != nil {
+			if err := groupRow(sw, st, row, cols, group); err != nil {
 				return err
 			}
 			row++
@@ -595,14 +600,7 @@ func writeSummarySheet(f *excelize.File, st *styles, d *Data) error {
 	for _, t := range Tally(d) {
 		if t.Unit.Group != group {
 			group = t.Unit.Group
-			values := []any{excelize.Cell{StyleID: st.group, Value: group.Label()}}
-			for range len(SummaryColumns) - 1 {
-				values = append(values, excelize.Cell{StyleID: st.group})
-			}
-			if err := sw.SetRow(cell(1, row), values); err != nil {
-				return err
-			}
-			if err := sw.MergeCell(cell(1, row), cell(len(SummaryColumns), row)); err != nil {
+			if err := groupRow(sw, st, row, len(SummaryColumns), group); err != nil {
 				return err
 			}
 			row++
