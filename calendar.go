@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"slices"
 	"strconv"
+	"sync"
 	"time"
 )
 
@@ -35,6 +36,25 @@ type Calendar struct {
 	// ShiftDeadlines moves a deadline that falls on a non-working day to
 	// the end of the next working day (Civil Code 2015, Art. 148).
 	ShiftDeadlines bool
+
+	// memo keeps the periods already derived, by kind and nominal due
+	// date: every status and every reminder sweep asks for the same
+	// months again, and deriving one walks the working-day calendar. The
+	// fields above never change once the calendar is in use (a config
+	// reload makes a new one), so a derived period stays right.
+	memo sync.Map // periodKey → Period
+}
+
+// Clone returns a calendar with the same rules and none of the periods
+// derived so far, to change before use. A calendar must not be copied
+// (go vet says so): the copy would keep periods derived under the old rules.
+func (c *Calendar) Clone() *Calendar {
+	return &Calendar{Location: c.Location, Work: c.Work, Kinds: slices.Clone(c.Kinds), Reminders: c.Reminders, ShiftDeadlines: c.ShiftDeadlines}
+}
+
+type periodKey struct {
+	kind string
+	due  Date
 }
 
 // Kind returns the report kind with the given id.
@@ -197,6 +217,17 @@ func (c *Calendar) QuietUntil(t time.Time) time.Time {
 }
 
 func (c *Calendar) period(k ReportKind, nominal Date) Period {
+	key := periodKey{k.ID, nominal}
+	if p, ok := c.memo.Load(key); ok {
+		return p.(Period)
+	}
+	p := c.derive(k, nominal)
+	c.memo.Store(key, p)
+	return p
+}
+
+// derive computes the period of kind k due on nominal.
+func (c *Calendar) derive(k ReportKind, nominal Date) Period {
 	due := nominal
 	if c.ShiftDeadlines {
 		due = c.Work.NextWorkingDay(nominal)

@@ -2,6 +2,7 @@ package cchcbot_test
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -299,5 +300,27 @@ overdue-3 2024-05-20 08:00 Mon
 				t.Errorf("plan:\n%s\nwant:\n%s", got, tc.want)
 			}
 		})
+	}
+}
+
+// Derived periods are kept, and a clone derives its own under its rules.
+func TestCalendarMemoAndClone(t *testing.T) {
+	cal := testCalendar()
+	first := cal.Periods(cchcbot.D(2024, 1, 1), cchcbot.D(2024, 12, 31))
+	again := cal.Periods(cchcbot.D(2024, 1, 1), cchcbot.D(2024, 12, 31))
+	if len(first) == 0 || !slices.EqualFunc(first, again, func(a, b cchcbot.Period) bool { return a == b }) {
+		t.Fatal("the same question gave different periods")
+	}
+	changed := cal.Clone()
+	changed.Work.Holidays = map[cchcbot.Date]string{cchcbot.D(2024, 3, 12): "nghỉ đột xuất"}
+	p, err := changed.Period("bao-cao-thang/2024-03")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p.Due != cchcbot.D(2024, 3, 13) {
+		t.Errorf("after a holiday on 12/03 the clone's deadline is %s, want 13/03/2024", p.Due.VN())
+	}
+	if q, _ := cal.Period("bao-cao-thang/2024-03"); q.Due != cchcbot.D(2024, 3, 12) {
+		t.Errorf("the original moved to %s", q.Due.VN())
 	}
 }

@@ -209,17 +209,17 @@ func TestReloadResendsNothing(t *testing.T) {
 	}
 	// Staff declare 05/03 a holiday and reload: before-7 moves back to
 	// Monday 04/03, already past, and must not go out again.
-	changed := *f.cal
+	changed := f.cal.Clone()
 	changed.Work.Holidays = map[cchcbot.Date]string{cchcbot.D(2024, 3, 5): "nghỉ đột xuất"}
 	for d, name := range f.cal.Work.Holidays {
 		changed.Work.Holidays[d] = name
 	}
-	s.SetCalendar(&changed)
+	s.SetCalendar(changed)
 	f.runAt(t, s, at("2024-03-05 08:30"))
 	f.runAt(t, s, at("2024-03-06 08:00"))
 	f.reopen(t)
 	s2 := f.scheduler() // and a restart with the new calendar
-	s2.SetCalendar(&changed)
+	s2.SetCalendar(changed)
 	f.runAt(t, s2, at("2024-03-06 09:00"))
 	if n := len(f.ch.all()); n != 5 {
 		t.Errorf("%d reminders after the reload, want still 5", n)
@@ -247,10 +247,10 @@ func TestStartStop(t *testing.T) {
 	if n := len(f.ch.to(member(0), march)); n != 1 {
 		t.Errorf("%d March reminders after the start-up sweep, want 1", n)
 	}
-	bad := *f.cal
+	bad := f.cal.Clone()
 	bad.Reminders.DigestTime = cchcbot.TimeOfDay{Hour: 25}
 	s2 := f.scheduler()
-	s2.SetCalendar(&bad)
+	s2.SetCalendar(bad)
 	if err := s2.Start(ctx); err == nil || !strings.Contains(err.Error(), "cron spec") {
 		t.Errorf("Start with digest time 25:00: err = %v", err)
 	}
