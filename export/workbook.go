@@ -1,6 +1,8 @@
 package export
 
 import (
+	"archive/zip"
+	"compress/flate"
 	"context"
 	"fmt"
 	"io"
@@ -143,6 +145,17 @@ func newStyles(f *excelize.File) (*styles, error) {
 func WriteWorkbook(ctx context.Context, w io.Writer, st Store, d *Data) error {
 	f := excelize.NewFile()
 	defer f.Close()
+	// The fastest deflate: excelize compresses the whole file on one core
+	// at the end, and at a province's 10,000 units the default level took
+	// 1.4 s of a 5 s export; the fastest saves most of it for a file a
+	// third larger (23 MB instead of 17).
+	f.SetZipWriter(func(w io.Writer) excelize.ZipWriter {
+		zw := zip.NewWriter(w)
+		zw.RegisterCompressor(zip.Deflate, func(out io.Writer) (io.WriteCloser, error) {
+			return flate.NewWriter(out, flate.BestSpeed)
+		})
+		return zw
+	})
 	f.SetAppProps(&excelize.AppProperties{Application: "cchcbot"})
 	f.SetDocProps(&excelize.DocProperties{Title: "Tình hình nộp báo cáo CCHC " + d.Title, Creator: d.Office})
 	sty, err := newStyles(f)
