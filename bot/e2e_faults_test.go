@@ -5,7 +5,6 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"io"
-	"log/slog"
 	"net/http"
 	"strconv"
 	"strings"
@@ -14,13 +13,7 @@ import (
 	"time"
 
 	"cchcbot"
-	"cchcbot/bot"
 	"cchcbot/bot/telegramtest"
-	"cchcbot/chat"
-	"cchcbot/config"
-	"cchcbot/outbox"
-	"cchcbot/scheduler"
-	"cchcbot/store"
 )
 
 // Fault injection end to end: the fake Bot API misbehaves (429 storms,
@@ -34,77 +27,24 @@ import (
 // It must stay above the 1 s long poll.
 const faultAPITimeout = 2 * time.Second
 
-// faultE2E is the e2e harness of e2e_test.go with what fault tests need
-// on top: the poller's failed polls counted (through its Backoff, kept
-// short), its handled/duplicate counters, the queue's stats and a short
-// API timeout.
+// faultE2E is the e2e harness of e2e_test.go with the poller's failed
+// polls counted (through its Backoff, kept short) and a short API timeout.
 type faultE2E struct {
 	*e2e
-	q         *outbox.Queue
-	poller    *bot.Poller
 	pollFails atomic.Int64
 }
 
 func newFaultE2E(t *testing.T) *faultE2E {
 	t.Helper()
-	cfg, err := config.Load("../config.example.yaml")
-	if err != nil {
-		t.Fatal(err)
-	}
-	h := &e2e{t: t, srv: telegramtest.New(t, token), dir: t.TempDir(), cal: cfg.Calendar(),
-		now: &movingClock{t: vn("2024-02-06 09:00")}, logs: &syncBuffer{}, units: cfg.UnitList()}
-	f := &faultE2E{e2e: h}
-	f.start()
-	if _, err := h.db.SyncUnits(context.Background(), h.units, h.now.Now()); err != nil {
-		t.Fatal(err)
-	}
-	h.db.SyncAdmins(context.Background(), []cchcbot.Admin{{User: cchcbot.TelegramUser(admin.ID), Name: "Nội vụ"}}, h.now.Now())
-	t.Cleanup(func() {
-		h.stop()
-		if strings.Contains(h.logs.String(), "TEST-token") {
-			t.Error("the logs hold the token")
+	f := &faultE2E{}
+	f.e2e = launchE2E(t, vn("2024-02-06 09:00"), 0, func(h *e2e) {
+		h.apiTimeout = faultAPITimeout
+		h.pollBackoff = func(int) time.Duration {
+			f.pollFails.Add(1)
+			return 20 * time.Millisecond
 		}
 	})
 	return f
-}
-
-// start is e2e.start with the poller and queue kept, failed polls counted
-// and the API timeout shortened.
-func (f *faultE2E) start() {
-	h := f.e2e
-	db, err := store.Open(h.dir, store.Options{Now: h.now.Now})
-	if err != nil {
-		h.t.Fatal(err)
-	}
-	h.db = db
-	ctx, cancel := context.WithCancel(context.Background())
-	logger := slog.New(slog.NewTextHandler(h.logs, nil))
-	tg, err := bot.New(ctx, bot.Config{Token: token, APIEndpoint: h.srv.APIEndpoint(), FileEndpoint: h.srv.FileEndpoint(), PollTimeout: time.Second, Logger: logger})
-	if err != nil {
-		h.t.Fatal(err)
-	}
-	bot.SetAPITimeout(tg, faultAPITimeout)
-	key, _ := db.Secret(ctx, "callback", 32)
-	var svc *chat.Service
-	f.q = outbox.New(ctx, tg, outbox.Options{GlobalPerSecond: 1000, PerChatPerSecond: 1000, Logger: logger,
-		Backoff: func(int) time.Duration { return 50 * time.Millisecond },
-		OnUnreachable: func(ctx context.Context, to cchcbot.UserID, err error) {
-			svc.MemberUnreachable(ctx, to, cchcbot.ErrorMessage(err))
-		}})
-	h.sched = scheduler.New(h.cal, db, f.q, h.now, cchcbot.CallbackSigner{Key: key}, "Phòng Nội vụ huyện Quỳ Hợp", logger)
-	svc = chat.New(chat.Options{Store: db, Calendar: h.cal, Channel: f.q, Clock: h.now, Signer: cchcbot.CallbackSigner{Key: key}, Reminders: h.sched,
-		InviteLink: func(c string) string { return "https://t.me/" + telegramtest.BotUsername + "?start=" + c },
-		Office:     "Phòng Nội vụ huyện Quỳ Hợp", Logger: logger})
-	f.poller = bot.NewPoller(tg, db, svc, bot.PollerOptions{Backoff: func(int) time.Duration {
-		f.pollFails.Add(1)
-		return 20 * time.Millisecond
-	}})
-	done := make(chan struct{})
-	go func() {
-		f.poller.Run(ctx)
-		close(done)
-	}()
-	h.stop = func() { cancel(); <-done; db.Close() }
 }
 
 // count returns how many messages to u contain want.
@@ -235,7 +175,7 @@ func TestE2EFaults(t *testing.T) {
 		if injected != storm {
 			t.Errorf("%d 429s answered, want all %d", injected, storm)
 		}
-		if got := h.q.Stats().RateLimited; got != storm {
+		if got := h.queue.Stats().RateLimited; got != storm {
 			t.Errorf("the queue saw %d 429s, want %d", got, storm)
 		}
 		lost, dupes := 0, 0
@@ -272,7 +212,7 @@ func TestE2EFaults(t *testing.T) {
 		text := strings.Repeat("Dòng số liệu báo cáo CCHC của đơn vị, đủ dài để phải tách.\n", 100)
 		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 		defer cancel()
-		if _, err := h.q.Send(ctx, cchcbot.OutMessage{To: cchcbot.TelegramUser(chairLoc.ID), Text: text}); err != nil {
+		if _, err := h.queue.Send(ctx, cchcbot.OutMessage{To: cchcbot.TelegramUser(chairLoc.ID), Text: text}); err != nil {
 			t.Fatal(err)
 		}
 		msgs := h.srv.Messages(chairLoc.ID)
@@ -297,13 +237,13 @@ func TestE2EFaults(t *testing.T) {
 			status int
 		}{{"500/sendMessage", http.StatusInternalServerError}, {"502-html/sendMessage", http.StatusBadGateway}} {
 			const n = 4 // below outbox's 5 retries
-			reqs, msgs, retried := h.srv.Requests("sendMessage"), h.srv.TotalMessages(), h.q.Stats().Retried
+			reqs, msgs, retried := h.srv.Requests("sendMessage"), h.srv.TotalMessages(), h.queue.Stats().Retried
 			was := h.count(chairLoc, "TÌNH HÌNH NỘP BÁO CÁO")
 			h.srv.FailNext("sendMessage", n, c.status)
 			h.say(chairLoc, "/trangthai", "TÌNH HÌNH NỘP BÁO CÁO")
 			injected := h.srv.Requests("sendMessage") - reqs - (h.srv.TotalMessages() - msgs)
-			if injected != n || h.q.Stats().Retried-retried != n {
-				t.Errorf("%s: %d failed sends, %d retries; want %d", c.kind, injected, h.q.Stats().Retried-retried, n)
+			if injected != n || h.queue.Stats().Retried-retried != n {
+				t.Errorf("%s: %d failed sends, %d retries; want %d", c.kind, injected, h.queue.Stats().Retried-retried, n)
 			}
 			got := h.count(chairLoc, "TÌNH HÌNH NỘP BÁO CÁO") - was
 			summary(t, c.kind, injected, max(0, 1-got), max(0, got-1))

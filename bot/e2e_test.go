@@ -39,6 +39,14 @@ type e2e struct {
 	codes codeList // invite codes issued during the test
 	stop  func()
 	sched *scheduler.Scheduler
+
+	// Set by start, for tests that look inside.
+	queue  *outbox.Queue
+	poller *bot.Poller
+
+	// Tuning for fault tests; zero values keep production's.
+	apiTimeout  time.Duration           // the Bot API client's timeout
+	pollBackoff func(int) time.Duration // the poller's wait after a failed poll
 }
 
 type movingClock struct {
@@ -76,15 +84,26 @@ var admin = telegramtest.User{ID: 9001, FirstName: "Trần", LastName: "Thị N�
 // newE2E starts the bot on a 50-unit district.
 func newE2E(t *testing.T) *e2e {
 	t.Helper()
+	return launchE2E(t, vn("2024-02-01 09:00"), 50, nil)
+}
+
+// launchE2E starts the bot at now on the example config's units, padded to
+// units; tune, if set, adjusts the harness before the start. Its clean-up
+// stops the bot and greps every log line for the token and invite codes.
+func launchE2E(t *testing.T, now time.Time, units int, tune func(*e2e)) *e2e {
+	t.Helper()
 	cfg, err := config.Load("../config.example.yaml")
 	if err != nil {
 		t.Fatal(err)
 	}
 	h := &e2e{t: t, srv: telegramtest.New(t, token), dir: t.TempDir(), cal: cfg.Calendar(),
-		now: &movingClock{t: vn("2024-02-01 09:00")}, logs: &syncBuffer{}}
+		now: &movingClock{t: now}, logs: &syncBuffer{}}
 	h.units = cfg.UnitList()
-	for i := len(h.units); i < 50; i++ {
+	for i := len(h.units); i < units; i++ {
 		h.units = append(h.units, cchcbot.Unit{Code: fmt.Sprintf("don-vi-%02d", i), Name: fmt.Sprintf("Trường học số %02d", i), Group: cchcbot.GroupServiceUnit, HeadTitle: "Hiệu trưởng", Order: i + 1})
+	}
+	if tune != nil {
+		tune(h)
 	}
 	h.start()
 	if _, err := h.db.SyncUnits(context.Background(), h.units, h.now.Now()); err != nil {
@@ -117,6 +136,9 @@ func (h *e2e) start() {
 	if err != nil {
 		h.t.Fatal(err)
 	}
+	if h.apiTimeout > 0 {
+		bot.SetAPITimeout(tg, h.apiTimeout)
+	}
 	key, _ := db.Secret(ctx, "callback", 32)
 	var svc *chat.Service
 	q := outbox.New(ctx, tg, outbox.Options{GlobalPerSecond: 1000, PerChatPerSecond: 1000, Logger: logger,
@@ -128,9 +150,11 @@ func (h *e2e) start() {
 	svc = chat.New(chat.Options{Store: db, Calendar: h.cal, Channel: q, Clock: h.now, Signer: cchcbot.CallbackSigner{Key: key}, Reminders: h.sched,
 		InviteLink: func(c string) string { return "https://t.me/" + telegramtest.BotUsername + "?start=" + c },
 		Office:     "Phòng Nội vụ huyện Quỳ Hợp", Logger: logger})
+	h.queue = q
+	h.poller = bot.NewPoller(tg, db, svc, bot.PollerOptions{Backoff: h.pollBackoff})
 	done := make(chan struct{})
 	go func() {
-		bot.NewPoller(tg, db, svc, bot.PollerOptions{}).Run(ctx)
+		h.poller.Run(ctx)
 		close(done)
 	}()
 	h.stop = func() { cancel(); <-done; db.Close() }
