@@ -51,7 +51,8 @@ func (db *DB) CreateSubmission(ctx context.Context, s *cchcbot.Submission) error
 // CreateSubmission records it (next version, id, indexes, audit), keeping
 // the State, Reason and review fields they carry. It is for bulk loads such
 // as the synthetic deployments of the benchmarks: one commit, two fsyncs,
-// for the whole batch.
+// for the whole batch. A Key is indexed but not checked: a bulk load is
+// not retried the way a confirm delivered again is.
 func (db *DB) ImportSubmissions(ctx context.Context, subs []*cchcbot.Submission) error {
 	next := make([]cchcbot.Submission, len(subs))
 	for i, s := range subs {

@@ -39,7 +39,7 @@ Options:
 
 // Run restores the backup.
 func (c *RestoreCommand) Run(ctx context.Context, args []string) error {
-	path, rest, err := splitConfig(args)
+	_, rest, cfg, clk, err := setup(args)
 	if err != nil {
 		return err
 	}
@@ -49,14 +49,6 @@ func (c *RestoreCommand) Run(ctx context.Context, args []string) error {
 	}
 	if len(pos) != 1 {
 		return usageError("usage: cchcbot restore [-config FILE] BACKUP")
-	}
-	cfg, err := loadConfig(path)
-	if err != nil {
-		return err
-	}
-	clk, err := clock()
-	if err != nil {
-		return err
 	}
 	src := pos[0]
 	if fi, err := os.Stat(src); err != nil {
