@@ -179,6 +179,10 @@ func TestErrorClassification(t *testing.T) {
 	if err := send(); err != nil {
 		t.Errorf("after unblock: %v", err)
 	}
+	srv.ChatNotFound(alice.ID) // an account deleted, or never started the bot
+	if err := send(); cchcbot.ErrorCode(err) != cchcbot.EUNREACHABLE {
+		t.Errorf("400 chat not found err = %v, want EUNREACHABLE", err)
+	}
 }
 
 func TestTokenNeverLeaks(t *testing.T) {
