@@ -23,6 +23,18 @@ type Incoming struct {
 	Callback *CallbackPress // a button press; nil otherwise
 }
 
+// Inbound is an event accepted from a chat network into the store before
+// it is handled: a restart handles what was accepted and not finished, and
+// a redelivered event (same Key) is accepted only once.
+type Inbound struct {
+	Seq        uint64 // arrival order, assigned by the store
+	Key        string // the network's identity of the event: "telegram:8123"
+	ReceivedAt time.Time
+	// In is the event; nil for one the bot ignores, whose Key is only
+	// remembered so that a redelivery is recognised.
+	In *Incoming
+}
+
 // IncomingFile is a file a person sent, not yet downloaded.
 type IncomingFile struct {
 	ChannelFileID string

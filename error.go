@@ -17,6 +17,7 @@ const (
 	ETOOLARGE     = "too_large"    // a file or message over a limit
 	EUNREACHABLE  = "unreachable"  // the recipient blocked the bot or is gone
 	ELOCKED       = "locked"       // another process holds the store
+	EFULL         = "full"         // the server's disk is full: nothing was recorded
 )
 
 // Error is a domain error: a code for programs and a message for people.

@@ -38,13 +38,15 @@ const DueStepName = "due"
 // ReminderState is where one reminder message stands in the log.
 type ReminderState string
 
-// The states of a reminder message. "sending" is written before the send
-// and "sent" after, so a crash leaves at most one message in doubt.
+// The states of a reminder message. "sending" is written in the same
+// commit that puts the message in the outbox, and the outcome in the same
+// commit that takes it out, so the log and the outbox never disagree.
 const (
-	ReminderSending ReminderState = "sending"
+	ReminderSending ReminderState = "sending" // queued in the outbox
 	ReminderSent    ReminderState = "sent"
-	ReminderFailed  ReminderState = "failed"  // gave up: unreachable or bounded retries spent
+	ReminderFailed  ReminderState = "failed"  // refused for good: the member is unreachable
 	ReminderSkipped ReminderState = "skipped" // superseded by a later step after downtime
+	ReminderExpired ReminderState = "expired" // its next step came before the network took it
 )
 
 // Reminder is the log record of one reminder to one member: (period, unit,

@@ -54,16 +54,18 @@ type SubmissionService interface {
 	UnitSubmissions(ctx context.Context, unitCode string) ([]*Submission, error)
 	// ReviewSubmission accepts or returns the latest version of a
 	// submission's (period, unit); reviewing an older version is ECONFLICT.
-	ReviewSubmission(ctx context.Context, id uint64, state SubmissionState, reason string, by UserID, now time.Time) (*Submission, error)
+	// The messages out returns (the unit's members told) are queued in the
+	// same commit; out may be nil.
+	ReviewSubmission(ctx context.Context, id uint64, state SubmissionState, reason string, by UserID, now time.Time, out func(*Submission) []*Outgoing) (*Submission, error)
 }
 
 // ReminderLog records each reminder message so that none is sent twice.
 type ReminderLog interface {
-	// BeginReminder records r as "sending" unless a record with its
-	// identity exists; it reports whether the caller should send it.
-	BeginReminder(ctx context.Context, r Reminder) (bool, error)
-	// FinishReminder records the outcome of a send begun by BeginReminder.
-	FinishReminder(ctx context.Context, r Reminder) error
+	// QueueReminders records each rs[i] as "sending" and queues msgs[i],
+	// which delivers it, in one commit; a record whose identity is already
+	// in the log is skipped with its message. It returns how many were
+	// queued. The outcome is recorded when the message leaves the outbox.
+	QueueReminders(ctx context.Context, rs []Reminder, msgs []*Outgoing) (int, error)
 	Reminders(ctx context.Context, periodID string) ([]Reminder, error)
 	// AckReminder records that the member pressed "Đã nhận".
 	AckReminder(ctx context.Context, periodID, unitCode, step string, member UserID, now time.Time) error
