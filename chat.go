@@ -90,6 +90,7 @@ type OutDocument struct {
 	ChannelFileID string
 	Name          string
 	Open          func() (io.ReadCloser, error) // used when ChannelFileID is empty
+	Size          int64                         // bytes Open yields, if known: bounds the upload's time
 	Caption       string
 	Priority      Priority
 }
