@@ -20,19 +20,14 @@ func BenchmarkCreateSubmission(b *testing.B) {
 	}
 }
 
-// BenchmarkBeginFinishReminder measures one reminder's bookkeeping: two
-// commits, one before and one after the send.
-func BenchmarkBeginFinishReminder(b *testing.B) {
+// BenchmarkQueueFinishReminder measures one reminder's bookkeeping: two
+// commits, one queueing it with its message and one recording the outcome.
+func BenchmarkQueueFinishReminder(b *testing.B) {
 	db := MustOpen(b)
 	for i := 0; b.Loop(); i++ {
 		r := cchcbot.Reminder{PeriodID: "p/1", UnitCode: fmt.Sprintf("u%d", i), Step: "before-7", Member: cchcbot.TelegramUser(int64(i))}
-		if _, err := db.BeginReminder(ctx, r); err != nil {
-			b.Fatal(err)
-		}
-		r.State = cchcbot.ReminderSent
-		if err := db.FinishReminder(ctx, r); err != nil {
-			b.Fatal(err)
-		}
+		msgs, _ := queueReminders(b, db, r)
+		finish(b, db, cchcbot.Delivered, t0, msgs...)
 	}
 }
 

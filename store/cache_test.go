@@ -62,7 +62,7 @@ func TestReadCachesFollowWrites(t *testing.T) {
 		t.Fatalf("submissions %+v", subs)
 	}
 	subs[0].State = cchcbot.StateAccepted // a caller's change
-	if _, err := db.ReviewSubmission(ctx, s.ID, cchcbot.StateReturned, "Thiếu chữ ký", "telegram:9", t0); err != nil {
+	if _, err := db.ReviewSubmission(ctx, s.ID, cchcbot.StateReturned, "Thiếu chữ ký", "telegram:9", t0, nil); err != nil {
 		t.Fatal(err)
 	}
 	if latest, _ := db.LatestSubmissions(ctx, p); latest["xa-chau-loc"].State != cchcbot.StateReturned {

@@ -13,8 +13,11 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
+	"sync"
+	"syscall"
 	"time"
 
 	bolt "go.etcd.io/bbolt"
@@ -40,7 +43,15 @@ type Options struct {
 	ReadOnly bool
 	// Now stamps records whose caller gave no time. Default time.Now.
 	Now func() time.Time
+	// SeenTTL is how long the key of an accepted chat event is remembered,
+	// so that a redelivery is recognised. Default DefaultSeenTTL. It must
+	// outlast the network's redelivery (Telegram keeps an unconfirmed
+	// update 24 hours) yet end: Telegram may reuse ids after a week idle.
+	SeenTTL time.Duration
 }
+
+// DefaultSeenTTL is Options.SeenTTL when zero: twice Telegram's 24 hours.
+const DefaultSeenTTL = 48 * time.Hour
 
 // DB is the store: a bbolt file and a directory of report files. It is safe
 // for concurrent use; bbolt lets one writer and many readers run at once.
@@ -49,8 +60,20 @@ type DB struct {
 	dir  string
 	now  func() time.Time
 
-	// maxUpdates bounds the remembered chat update ids.
-	maxUpdates int
+	// seenTTL and maxSeen bound the remembered keys of chat events, by
+	// age and by count.
+	seenTTL time.Duration
+	maxSeen int
+
+	// queued is signalled after every commit that queued messages.
+	queued chan struct{}
+
+	// fileMu orders PutFile's rename against CollectOrphanFiles' removal,
+	// so that a file put again is never removed under it.
+	fileMu sync.Mutex
+	// wrapTemp, when set (by tests), wraps the writer of an upload's
+	// temp file.
+	wrapTemp func(io.Writer) io.Writer
 
 	cache caches
 }
@@ -63,6 +86,7 @@ var (
 	_ cchcbot.FileStore         = (*DB)(nil)
 	_ cchcbot.DraftService      = (*DB)(nil)
 	_ cchcbot.AuditLog          = (*DB)(nil)
+	_ cchcbot.Outbox            = (*DB)(nil)
 )
 
 // Open opens the store in dir, creating it if needed, and brings its schema
@@ -75,6 +99,9 @@ func Open(dir string, opts Options) (*DB, error) {
 	}
 	if opts.Now == nil {
 		opts.Now = time.Now
+	}
+	if opts.SeenTTL <= 0 {
+		opts.SeenTTL = DefaultSeenTTL
 	}
 	path := filepath.Join(dir, FileName)
 	if !opts.ReadOnly {
@@ -97,7 +124,7 @@ func Open(dir string, opts Options) (*DB, error) {
 		return nil, fmt.Errorf("open %s: %w", path, err)
 	}
 
-	db := &DB{bolt: b, dir: dir, now: opts.Now, maxUpdates: defaultMaxUpdates}
+	db := &DB{bolt: b, dir: dir, now: opts.Now, seenTTL: opts.SeenTTL, maxSeen: defaultMaxSeen, queued: make(chan struct{}, 1)}
 	if opts.ReadOnly {
 		err = db.checkVersion()
 	} else if err = os.Chmod(path, 0o600); err != nil {
@@ -138,10 +165,19 @@ func (db *DB) update(ctx context.Context, op string, fn func(tx *bolt.Tx) error)
 		return fmt.Errorf("store: %s: %w", op, err)
 	}
 	err := db.bolt.Update(fn)
-	if errors.Is(err, errNoChange) {
+	switch {
+	case errors.Is(err, errNoChange):
 		return nil
+	case errors.Is(err, syscall.ENOSPC):
+		return errFull() // rolled back: nothing of it was recorded
 	}
 	return wrap(op, err)
+}
+
+// errFull is what a person is told when the disk is full. It wraps
+// nothing, so that no path reaches a chat.
+func errFull() error {
+	return cchcbot.Errorf(cchcbot.EFULL, "Máy chủ đã hết dung lượng lưu trữ nên chưa ghi nhận được. Báo cáo CHƯA được nộp; xin thử lại sau ít phút hoặc báo phòng Nội vụ.")
 }
 
 // view runs fn in a read transaction; fn must not linger, since a long

@@ -1,5 +1,18 @@
 package store
 
-// SetMaxHandledUpdates lowers the bound of remembered chat update ids, so
-// that a test sees pruning without ten thousand commits.
-func (db *DB) SetMaxHandledUpdates(n int) { db.maxUpdates = n }
+import "io"
+
+// SetMaxSeen lowers the bound of remembered chat event keys, so that a
+// test sees pruning without a hundred thousand events.
+func (db *DB) SetMaxSeen(n int) { db.maxSeen = n }
+
+// WrapUploads makes every upload write through wrap, so that a test can
+// fail the disk under PutFile.
+func (db *DB) WrapUploads(wrap func(io.Writer) io.Writer) { db.wrapTemp = wrap }
+
+// PageWrites returns how many page writes the file's commits made: it
+// stays put across a call that commits nothing.
+func (db *DB) PageWrites() int64 {
+	s := db.bolt.Stats()
+	return s.TxStats.GetWrite()
+}

@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"syscall"
 
 	"cchcbot"
 )
@@ -25,46 +26,62 @@ const (
 // to a temp file while hashing, fsynced, renamed to its content address and
 // the directory fsynced. Only then may a record name the hash. At most
 // limit bytes are taken: a longer stream is ETOOLARGE and leaves nothing.
-// Identical content is stored once.
+// Identical content is stored once. A full disk is EFULL, and leaves
+// nothing either.
 func (db *DB) PutFile(ctx context.Context, r io.Reader, limit int64) (string, int64, error) {
 	tmp, err := os.CreateTemp(filepath.Join(db.dir, filesDir, tmpDir), "up-*") // mode 0600
 	if err != nil {
-		return "", 0, fmt.Errorf("store file: %w", err)
+		return "", 0, fileError("store file", err)
 	}
 	defer os.Remove(tmp.Name()) // fails harmlessly after the rename
 	defer tmp.Close()
 
+	var w io.Writer = tmp
+	if db.wrapTemp != nil {
+		w = db.wrapTemp(w)
+	}
 	h := sha256.New()
-	n, err := io.Copy(io.MultiWriter(tmp, h), io.LimitReader(ctxReader{ctx, r}, limit+1))
+	n, err := io.Copy(io.MultiWriter(w, h), io.LimitReader(ctxReader{ctx, r}, limit+1))
 	if err != nil {
-		return "", 0, fmt.Errorf("store file: receive: %w", err)
+		return "", 0, fileError("store file: receive", err)
 	}
 	if n > limit {
 		return "", 0, cchcbot.Errorf(cchcbot.ETOOLARGE,
 			"Tệp vượt quá dung lượng cho phép (%s). Xin vui lòng gửi tệp nhỏ hơn, hoặc nén hay chia nhỏ tệp rồi gửi lại.", formatSize(limit))
 	}
 	if err := tmp.Sync(); err != nil {
-		return "", 0, fmt.Errorf("store file: sync: %w", err)
+		return "", 0, fileError("store file: sync", err)
 	}
 	if err := tmp.Close(); err != nil {
-		return "", 0, fmt.Errorf("store file: close: %w", err)
+		return "", 0, fileError("store file: close", err)
 	}
 
 	sum := hex.EncodeToString(h.Sum(nil))
 	dst := db.blobPath(sum)
+	db.fileMu.Lock()
+	defer db.fileMu.Unlock()
 	if err := db.makeBlobDir(filepath.Dir(dst)); err != nil {
-		return "", 0, fmt.Errorf("store file: %w", err)
+		return "", 0, fileError("store file", err)
 	}
-	if _, err := os.Stat(dst); err == nil {
-		return sum, n, nil // the same content is already stored
-	}
+	// Renamed even over the same content already stored: the blob's
+	// modification time is then this upload's, so CollectOrphanFiles,
+	// which takes only old files, leaves it for the record about to name
+	// it.
 	if err := os.Rename(tmp.Name(), dst); err != nil {
-		return "", 0, fmt.Errorf("store file: %w", err)
+		return "", 0, fileError("store file", err)
 	}
 	if err := syncDir(filepath.Dir(dst)); err != nil {
-		return "", 0, fmt.Errorf("store file: %w", err)
+		return "", 0, fileError("store file", err)
 	}
 	return sum, n, nil
+}
+
+// fileError is EFULL for a full disk, else err wrapped with op.
+func fileError(op string, err error) error {
+	if errors.Is(err, syscall.ENOSPC) {
+		return errFull()
+	}
+	return fmt.Errorf("%s: %w", op, err)
 }
 
 // makeBlobDir creates a files/<aa> directory, and fsyncs its parent when

@@ -112,6 +112,47 @@ func (db *DB) SetReachable(ctx context.Context, user cchcbot.UserID, reachable b
 	})
 }
 
+// MarkUnreachable records that messages to user no longer get through,
+// and queues the messages out makes from the member (the admins' alert),
+// in one transaction that first checks the member is still reachable: of
+// two refusals racing, one changes the record and alerts, the other finds
+// it done. changed is false, and nothing is written, when user is already
+// unreachable or is no member. out runs inside the write transaction and
+// may be nil. SetReachable clears the mark.
+func (db *DB) MarkUnreachable(ctx context.Context, user cchcbot.UserID, reason string, now time.Time,
+	out func(cchcbot.Member) []*cchcbot.Outgoing) (changed bool, err error) {
+	now = db.stamp(now)
+	var done []queued
+	err = db.update(ctx, "mark unreachable", func(tx *bolt.Tx) error {
+		b := tx.Bucket(bucketMembers)
+		var m cchcbot.Member
+		if found, err := get(b, []byte(user), &m); err != nil {
+			return err
+		} else if !found || m.Unreachable {
+			return errNoChange
+		}
+		db.cache.members.changedBy(tx)
+		m.Unreachable, m.UnreachableAt, m.UnreachableReason = true, now, reason
+		if err := put(b, []byte(user), m); err != nil {
+			return err
+		}
+		if err := appendAudit(tx, cchcbot.AuditEntry{At: now, Actor: "system", Action: "member.unreachable", Subject: string(user), Detail: reason}); err != nil {
+			return err
+		}
+		changed = true
+		if out == nil {
+			return nil
+		}
+		done, err = db.enqueue(tx, now, out(m))
+		return err
+	})
+	if err != nil {
+		return false, err
+	}
+	settle(done)
+	return changed, nil
+}
+
 // ImportMembers binds many people to their units in one transaction, as
 // redeeming an invite binds one, with the same audit entry (m.UnitCode,
 // JoinedAt and InvitedBy as given). It is for bulk loads such as the

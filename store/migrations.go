@@ -18,7 +18,7 @@ import (
 // mid-way leaves the previous version, and the next Open runs it again.
 type migration struct {
 	name string
-	fn   func(tx *bolt.Tx) error
+	fn   func(tx *bolt.Tx, now time.Time) error
 }
 
 // migrations is the schema's history, oldest first. Append only: a
@@ -29,14 +29,24 @@ var migrations = [...]migration{
 	{"0003-reminders-in-flight-index", remindersInFlightIndex},
 	{"0004-reminder-counts", reminderCounts},
 	{"0005-submission-keys", submissionKeys},
+	{"0006-outbox-inbox", outboxInbox},
 }
+
+// Names of earlier schemas, kept only for the migrations that made and
+// dropped them: code reads the current schema alone.
+var (
+	legacyUpdates     = []byte("updates")           // be64 chat update id → be64 insertion number
+	legacyUpdateOrder = []byte("update_order")      // be64 insertion number → be64 update id
+	legacySending     = []byte("reminders_sending") // reminder key → empty: the records left "sending"
+	legacyLastUpdate  = []byte("last_update_id")    // in meta: be64, the highest update id handled
+)
 
 // SchemaVersion is the schema this code reads and writes: the number of
 // migrations it knows. A database with a higher version is refused.
 const SchemaVersion = len(migrations)
 
 // createBuckets makes the buckets of the first release.
-func createBuckets(tx *bolt.Tx) error {
+func createBuckets(tx *bolt.Tx, _ time.Time) error {
 	return createIfMissing(tx, bucketMeta, bucketUnits, bucketMembers, bucketAdmins, bucketInvites,
 		bucketSubmissions, bucketSubByPU, bucketReminders, bucketDrafts, bucketAudit)
 }
@@ -47,8 +57,8 @@ func createBuckets(tx *bolt.Tx) error {
 // keyed state; and numbers the units written before Unit.Order existed, in
 // code order, so that lists keep a stable order until the next config sync
 // sets the real one.
-func unitIndexUpdatesOrder(tx *bolt.Tx) error {
-	if err := createIfMissing(tx, bucketSubByUnit, bucketUpdates, bucketUpdateOrder, bucketState); err != nil {
+func unitIndexUpdatesOrder(tx *bolt.Tx, _ time.Time) error {
+	if err := createIfMissing(tx, bucketSubByUnit, legacyUpdates, legacyUpdateOrder, bucketState); err != nil {
 		return err
 	}
 	idx := tx.Bucket(bucketSubByUnit)
@@ -90,11 +100,11 @@ func unitIndexUpdatesOrder(tx *bolt.Tx) error {
 // remindersInFlightIndex adds the index of reminders left "sending", so
 // that recovery at start-up reads those few records instead of the whole
 // log, and fills it from the log.
-func remindersInFlightIndex(tx *bolt.Tx) error {
-	if err := createIfMissing(tx, bucketSending); err != nil {
+func remindersInFlightIndex(tx *bolt.Tx, _ time.Time) error {
+	if err := createIfMissing(tx, legacySending); err != nil {
 		return err
 	}
-	idx := tx.Bucket(bucketSending)
+	idx := tx.Bucket(legacySending)
 	return tx.Bucket(bucketReminders).ForEach(func(k, v []byte) error {
 		var r cchcbot.Reminder
 		if err := decode(k, v, &r); err != nil {
@@ -131,7 +141,7 @@ func (db *DB) migrate() error {
 	for i := version; i < len(migrations); i++ {
 		m := migrations[i]
 		err := db.bolt.Update(func(tx *bolt.Tx) error {
-			if err := m.fn(tx); err != nil {
+			if err := m.fn(tx, db.now()); err != nil {
 				return err
 			}
 			meta, err := tx.CreateBucketIfNotExists(bucketMeta)
@@ -195,7 +205,7 @@ func (db *DB) cleanTemp() error {
 // reminderCounts adds the per-(period, unit) tally of reminders sent and
 // acknowledged, which status pages read instead of a province's whole log,
 // and fills it from the log.
-func reminderCounts(tx *bolt.Tx) error {
+func reminderCounts(tx *bolt.Tx, _ time.Time) error {
 	if err := createIfMissing(tx, bucketRemCounts); err != nil {
 		return err
 	}
@@ -227,6 +237,6 @@ func reminderCounts(tx *bolt.Tx) error {
 
 // submissionKeys adds the index that makes recording a submission with a
 // Key idempotent. Submissions before it carry no key.
-func submissionKeys(tx *bolt.Tx) error {
+func submissionKeys(tx *bolt.Tx, _ time.Time) error {
 	return createIfMissing(tx, bucketSubByKey)
 }

@@ -28,9 +28,7 @@ func TestModesIgnoreUmask(t *testing.T) {
 	f := putFile(t, db, "báo cáo tháng")
 	putFile(t, db, "một tệp khác")
 	backup := filepath.Join(t.TempDir(), "b.db")
-	if err := db.Backup(ctx, backup); err != nil {
-		t.Fatal(err)
-	}
+	backupTo(t, db, backup)
 	blob, err := db.FilePath(f.SHA256)
 	if err != nil {
 		t.Fatal(err)
@@ -67,9 +65,7 @@ func TestVerifyFile(t *testing.T) {
 	db := MustOpen(t)
 	seedUnits(t, db)
 	good := filepath.Join(t.TempDir(), "good.db")
-	if err := db.Backup(ctx, good); err != nil {
-		t.Fatal(err)
-	}
+	backupTo(t, db, good)
 	if v, err := store.VerifyFile(good); err != nil || v != store.SchemaVersion {
 		t.Errorf("VerifyFile(backup) = %d, %v; want %d", v, err, store.SchemaVersion)
 	}

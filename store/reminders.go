@@ -12,42 +12,78 @@ import (
 	"cchcbot"
 )
 
-// BeginReminder records r as "sending" unless a record with its identity
-// (period, unit, step, member) exists, and reports whether the caller
-// should send it. The record is committed before the send, so after a
-// crash a message is either known sent or left "sending" (PendingReminders):
-// at most one message per identity is ever in doubt.
-func (db *DB) BeginReminder(ctx context.Context, r cchcbot.Reminder) (bool, error) {
-	k, err := identity(r)
-	if err != nil {
-		return false, err
+// QueueReminders records each rs[i] as "sending" and queues msgs[i], the
+// message that delivers it, in one commit; msgs[i].Reminder is set to the
+// record's identity, so that FinishOutgoing records the outcome when the
+// message leaves the outbox. A record whose identity (period, unit, step,
+// member) is already in the log is skipped with its message: each
+// identity is sent at most once. It returns how many were queued; the
+// skipped messages keep ID 0.
+func (db *DB) QueueReminders(ctx context.Context, rs []cchcbot.Reminder, msgs []*cchcbot.Outgoing) (int, error) {
+	if len(rs) != len(msgs) {
+		return 0, fmt.Errorf("queue reminders: %d records but %d messages", len(rs), len(msgs))
 	}
-	r.State, r.UpdatedAt = cchcbot.ReminderSending, db.stamp(r.UpdatedAt)
-	begun := false
-	err = db.update(ctx, "begin reminder", func(tx *bolt.Tx) error {
+	keys := make([][]byte, len(rs))
+	for i, r := range rs {
+		k, err := identity(r)
+		if err != nil {
+			return 0, err
+		}
+		if err := validOutgoing(msgs[i]); err != nil {
+			return 0, err
+		}
+		keys[i] = k
+	}
+	now := db.now()
+	var done []queued
+	err := db.update(ctx, "queue reminders", func(tx *bolt.Tx) error {
 		b := tx.Bucket(bucketReminders)
-		if b.Get(k) != nil {
+		var out, dsts []*cchcbot.Outgoing
+		for i, r := range rs {
+			if b.Get(keys[i]) != nil { // also a duplicate earlier in rs
+				continue
+			}
+			r.State = cchcbot.ReminderSending
+			if r.UpdatedAt.IsZero() {
+				r.UpdatedAt = now
+			}
+			if err := put(b, keys[i], r); err != nil {
+				return err
+			}
+			if err := recount(tx, cchcbot.Reminder{}, r); err != nil {
+				return err
+			}
+			m := *msgs[i]
+			key := r.Key()
+			m.Reminder = &key
+			out, dsts = append(out, &m), append(dsts, msgs[i])
+		}
+		if len(out) == 0 {
 			return errNoChange
 		}
-		if err := put(b, k, r); err != nil {
+		var err error
+		if done, err = db.enqueue(tx, now, out); err != nil {
 			return err
 		}
-		begun = true
-		return tx.Bucket(bucketSending).Put(k, []byte{})
+		for i := range done { // the caller's messages get what was stored
+			done[i].dst = dsts[i]
+		}
+		return nil
 	})
-	return begun && err == nil, err
+	if err != nil {
+		return 0, err
+	}
+	settle(done)
+	return len(done), nil
 }
 
-// FinishReminder records the outcome of a send begun by BeginReminder: the
-// state, SentAt, Error, MessageID and UpdatedAt (now if zero) are
-// overwritten; an acknowledgement already recorded is kept.
-func (db *DB) FinishReminder(ctx context.Context, r cchcbot.Reminder) error {
-	return db.MarkReminders(ctx, []cchcbot.Reminder{r})
-}
-
-// MarkReminders writes many reminder records in one transaction, as
-// FinishReminder writes one. Each commit costs two fsyncs, so the steps
-// the scheduler skips after downtime are recorded in one.
+// MarkReminders writes many reminder records in one transaction: a new
+// record as given, an existing one with its State, SentAt, Error,
+// MessageID, UpdatedAt (now if zero) and PlannedAt (if given) overwritten
+// and its acknowledgement kept. Each commit costs two fsyncs, so the steps
+// the scheduler skips after downtime are recorded in one. A record cannot
+// be marked "sending": only QueueReminders, which queues its message in
+// the same commit, may say that.
 func (db *DB) MarkReminders(ctx context.Context, rs []cchcbot.Reminder) error {
 	keys := make([][]byte, len(rs))
 	for i, r := range rs {
@@ -55,14 +91,17 @@ func (db *DB) MarkReminders(ctx context.Context, rs []cchcbot.Reminder) error {
 		if err != nil {
 			return err
 		}
-		if r.State == "" {
+		switch r.State {
+		case "":
 			return fmt.Errorf("mark reminder %q: no state", k)
+		case cchcbot.ReminderSending:
+			return fmt.Errorf("mark reminder %q: sending without a message; use QueueReminders", k)
 		}
 		keys[i] = k
 	}
 	now := db.now()
 	return db.update(ctx, "mark reminders", func(tx *bolt.Tx) error {
-		b, sending := tx.Bucket(bucketReminders), tx.Bucket(bucketSending)
+		b := tx.Bucket(bucketReminders)
 		for i, r := range rs {
 			var rec cchcbot.Reminder
 			found, err := get(b, keys[i], &rec)
@@ -85,14 +124,6 @@ func (db *DB) MarkReminders(ctx context.Context, rs []cchcbot.Reminder) error {
 				return err
 			}
 			if err := recount(tx, old, rec); err != nil {
-				return err
-			}
-			if rec.State == cchcbot.ReminderSending {
-				err = sending.Put(keys[i], []byte{})
-			} else {
-				err = sending.Delete(keys[i])
-			}
-			if err != nil {
 				return err
 			}
 		}
@@ -134,27 +165,6 @@ func (db *DB) reminders(ctx context.Context, prefix []byte) ([]cchcbot.Reminder,
 	return out, err
 }
 
-// PendingReminders returns the records left "sending": the sends a crash
-// interrupted, whose fate is unknown. It reads an index of those few, not
-// the whole log.
-func (db *DB) PendingReminders(ctx context.Context) ([]cchcbot.Reminder, error) {
-	var out []cchcbot.Reminder
-	err := db.view(ctx, "pending reminders", func(tx *bolt.Tx) error {
-		b := tx.Bucket(bucketReminders)
-		return tx.Bucket(bucketSending).ForEach(func(k, _ []byte) error {
-			var r cchcbot.Reminder
-			if found, err := get(b, k, &r); err != nil {
-				return err
-			} else if !found {
-				return fmt.Errorf("in-flight index names %q, which is not in the log", k)
-			}
-			out = append(out, r)
-			return nil
-		})
-	})
-	return out, err
-}
-
 // AckReminder records that the member pressed "Đã nhận" on a reminder; a
 // second press keeps the first time. An unknown reminder is ENOTFOUND.
 func (db *DB) AckReminder(ctx context.Context, periodID, unitCode, step string, member cchcbot.UserID, now time.Time) error {
@@ -186,11 +196,16 @@ func recount(tx *bolt.Tx, old, now cchcbot.Reminder) error {
 	var d cchcbot.ReminderCount
 	d.Add(old, -1)
 	d.Add(now, 1)
+	return addCount(tx, now.PeriodID, now.UnitCode, d)
+}
+
+// addCount adds d to the tally of (period, unit).
+func addCount(tx *bolt.Tx, periodID, unitCode string, d cchcbot.ReminderCount) error {
 	if d == (cchcbot.ReminderCount{}) {
 		return nil
 	}
 	b := tx.Bucket(bucketRemCounts)
-	k := joinKey(now.PeriodID, now.UnitCode)
+	k := joinKey(periodID, unitCode)
 	c := decodeCount(b.Get(k))
 	c.Sent, c.Acked = c.Sent+d.Sent, c.Acked+d.Acked
 	return b.Put(k, encodeCount(c))

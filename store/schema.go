@@ -20,30 +20,28 @@ import (
 // a period's versions by unit, and a unit's versions by period. Version
 // numbers are big-endian so that version 10 sorts after version 9.
 var (
-	bucketMeta        = []byte("meta")              // schema version, applied migrations, last update id, secrets
-	bucketUnits       = []byte("units")             // unit code → Unit
-	bucketMembers     = []byte("members")           // UserID → Member (one unit per person)
-	bucketAdmins      = []byte("admins")            // UserID → Admin
-	bucketInvites     = []byte("invites")           // sha256(code), hex → Invite; never the code
-	bucketSubmissions = []byte("submissions")       // be64 id → Submission; the id comes from the bucket's sequence
-	bucketSubByPU     = []byte("sub_by_pu")         // period \0 unit \0 be32 version → be64 id
-	bucketSubByUnit   = []byte("sub_by_unit")       // unit \0 period \0 be32 version → be64 id
-	bucketReminders   = []byte("reminders")         // period \0 unit \0 step \0 member → Reminder
-	bucketSending     = []byte("reminders_sending") // same key as reminders → empty: the records left "sending"
-	bucketDrafts      = []byte("drafts")            // UserID → Draft
-	bucketAudit       = []byte("audit")             // be64 seq → AuditEntry; append-only
-	bucketUpdates     = []byte("updates")           // be64 chat update id → be64 insertion number
-	bucketUpdateOrder = []byte("update_order")      // be64 insertion number → be64 update id; prunes the oldest
-	bucketState       = []byte("state")             // key → raw bytes: small state of the scheduler and the bot
-	bucketRemCounts   = []byte("reminder_counts")   // period \0 unit → be32 sent, be32 acked: the log's tally
-	bucketSubByKey    = []byte("sub_by_key")        // Submission.Key → be64 id: idempotent recording
+	bucketMeta        = []byte("meta")            // schema version, applied migrations, secrets
+	bucketUnits       = []byte("units")           // unit code → Unit
+	bucketMembers     = []byte("members")         // UserID → Member (one unit per person)
+	bucketAdmins      = []byte("admins")          // UserID → Admin
+	bucketInvites     = []byte("invites")         // sha256(code), hex → Invite; never the code
+	bucketSubmissions = []byte("submissions")     // be64 id → Submission; the id comes from the bucket's sequence
+	bucketSubByPU     = []byte("sub_by_pu")       // period \0 unit \0 be32 version → be64 id
+	bucketSubByUnit   = []byte("sub_by_unit")     // unit \0 period \0 be32 version → be64 id
+	bucketReminders   = []byte("reminders")       // period \0 unit \0 step \0 member → Reminder
+	bucketDrafts      = []byte("drafts")          // UserID → Draft
+	bucketAudit       = []byte("audit")           // be64 seq → AuditEntry; append-only
+	bucketState       = []byte("state")           // key → raw bytes: small state of the scheduler and the bot
+	bucketRemCounts   = []byte("reminder_counts") // period \0 unit → be32 sent, be32 acked: the log's tally
+	bucketSubByKey    = []byte("sub_by_key")      // Submission.Key → be64 id: idempotent recording
+	bucketOutbox      = []byte("outbox")          // be64 id → Outgoing; the id comes from the bucket's sequence
+	bucketInbox       = []byte("inbox")           // be64 seq → Inbound; the seq comes from the bucket's sequence
+	bucketSeen        = []byte("seen")            // Inbound.Key → be64 order number, be64 unix nanoseconds seen
+	bucketSeenOrder   = []byte("seen_order")      // be64 order number → Inbound.Key; prunes the oldest
 )
 
 // Keys of the meta bucket.
-var (
-	keySchemaVersion = []byte("schema_version") // decimal, the number of migrations applied
-	keyLastUpdate    = []byte("last_update_id") // be64, the highest chat update id handled
-)
+var keySchemaVersion = []byte("schema_version") // decimal, the number of migrations applied
 
 // Key prefixes in the meta bucket.
 const (

@@ -4,8 +4,11 @@ import (
 	"context"
 	"crypto/rand"
 	"fmt"
+	"time"
 
 	bolt "go.etcd.io/bbolt"
+
+	"cchcbot"
 )
 
 // Secret returns the random secret kept under name, making one of size
@@ -65,4 +68,34 @@ func (db *DB) PutState(ctx context.Context, key string, val []byte) error {
 	return db.update(ctx, "put state", func(tx *bolt.Tx) error {
 		return tx.Bucket(bucketState).Put([]byte(key), val)
 	})
+}
+
+// QueueOnce queues msgs and remembers key (with the time) in one commit,
+// unless key is remembered already: it reports whether it queued them. A
+// digest or summary marked this way goes out once however often the sweep
+// runs, and a crash can neither lose it nor queue it twice.
+func (db *DB) QueueOnce(ctx context.Context, key string, msgs ...*cchcbot.Outgoing) (bool, error) {
+	if key == "" {
+		return false, fmt.Errorf("queue once: empty key")
+	}
+	var done []queued
+	fresh := false
+	err := db.update(ctx, "queue once", func(tx *bolt.Tx) (err error) {
+		b := tx.Bucket(bucketState)
+		if b.Get([]byte(key)) != nil {
+			return errNoChange
+		}
+		now := db.now()
+		if err := b.Put([]byte(key), []byte(now.UTC().Format(time.RFC3339))); err != nil {
+			return err
+		}
+		fresh = true
+		done, err = db.enqueue(tx, now, msgs)
+		return err
+	})
+	if err != nil {
+		return false, err
+	}
+	settle(done)
+	return fresh, nil
 }

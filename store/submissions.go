@@ -6,8 +6,6 @@ import (
 	"encoding/binary"
 	"fmt"
 	"slices"
-	"strings"
-	"time"
 
 	bolt "go.etcd.io/bbolt"
 
@@ -45,6 +43,58 @@ func (db *DB) CreateSubmission(ctx context.Context, s *cchcbot.Submission) error
 	}
 	*s = next
 	return nil
+}
+
+// RecordSubmission records s as CreateSubmission does and, in the same
+// commit, deletes the draft of s.SubmittedBy and queues the messages out
+// makes from the recorded version (the receipt, the admins' notice): the
+// version is never recorded without them, nor they sent without it. out
+// runs inside the write transaction, so it must only build messages; it
+// may be nil. When s.Key names a version already recorded, *s becomes that
+// one, created is false and nothing is written or queued: a confirm
+// delivered twice makes one version and one receipt.
+func (db *DB) RecordSubmission(ctx context.Context, s *cchcbot.Submission, out func(*cchcbot.Submission) []*cchcbot.Outgoing) (created bool, err error) {
+	next, err := db.prepareSubmission(s)
+	if err != nil {
+		return false, err
+	}
+	now := db.now()
+	var done []queued
+	err = db.update(ctx, "record submission", func(tx *bolt.Tx) error {
+		if next.Key != "" {
+			if id := tx.Bucket(bucketSubByKey).Get([]byte(next.Key)); id != nil {
+				old, err := loadSubmission(tx, id)
+				if err != nil {
+					return err
+				}
+				next = *old
+				return errNoChange
+			}
+		}
+		db.cache.submissions.changedBy(tx)
+		if err := insertSubmission(tx, &next); err != nil {
+			return err
+		}
+		if next.SubmittedBy != "" {
+			if err := tx.Bucket(bucketDrafts).Delete([]byte(next.SubmittedBy)); err != nil {
+				return err
+			}
+		}
+		created = true
+		if out == nil {
+			return nil
+		}
+		c := next // out's own copy: what it does to it is not recorded
+		c.Files = slices.Clone(next.Files)
+		done, err = db.enqueue(tx, now, out(&c))
+		return err
+	})
+	if err != nil {
+		return false, err
+	}
+	settle(done)
+	*s = next
+	return created, nil
 }
 
 // ImportSubmissions records many submissions in one transaction, each as
@@ -86,8 +136,9 @@ func (db *DB) prepareSubmission(s *cchcbot.Submission) (cchcbot.Submission, erro
 		return cchcbot.Submission{}, cchcbot.Errorf(cchcbot.EINVALID, "Hồ sơ thiếu kỳ báo cáo hoặc đơn vị nộp.")
 	}
 	// Checked before the transaction, to keep disk lookups out of the one
-	// writer's time; stored files are never deleted, so one seen here is
-	// there at the commit.
+	// writer's time. Only CollectOrphanFiles deletes stored files, and only
+	// old ones: a file just put is young, so one seen here is there at the
+	// commit.
 	for _, f := range s.Files {
 		if !db.HasFile(f.SHA256) {
 			return cchcbot.Submission{}, fmt.Errorf("create submission: file %q (%.12s) is not in the file store", f.Name, f.SHA256)
@@ -253,56 +304,6 @@ func (db *DB) AllSubmissions(ctx context.Context, fn func(*cchcbot.Submission) e
 			return nil
 		}
 	}
-}
-
-// ReviewSubmission accepts or returns (with a reason) the submission with
-// the given id. Only the latest version of its (period, unit) may be
-// reviewed, ECONFLICT otherwise: staff must judge what the unit sent last.
-// Pressing the same button twice changes nothing.
-func (db *DB) ReviewSubmission(ctx context.Context, id uint64, state cchcbot.SubmissionState, reason string, by cchcbot.UserID, now time.Time) (*cchcbot.Submission, error) {
-	reason = strings.TrimSpace(reason)
-	switch {
-	case state != cchcbot.StateAccepted && state != cchcbot.StateReturned:
-		return nil, cchcbot.Errorf(cchcbot.EINVALID, "Chỉ có thể tiếp nhận hoặc trả lại hồ sơ.")
-	case state == cchcbot.StateReturned && reason == "":
-		return nil, cchcbot.Errorf(cchcbot.EINVALID, "Xin ghi rõ lý do trả lại hồ sơ để đơn vị bổ sung, chỉnh sửa.")
-	case state == cchcbot.StateAccepted:
-		reason = ""
-	}
-	now = db.stamp(now)
-	var out *cchcbot.Submission
-	err := db.update(ctx, "review submission", func(tx *bolt.Tx) error {
-		db.cache.submissions.changedBy(tx)
-		s, err := loadSubmission(tx, be64(id))
-		if err != nil {
-			return err
-		}
-		versions, err := scan(tx, bucketSubByPU, joinKey(s.PeriodID, s.UnitCode, ""))
-		if err != nil {
-			return err
-		}
-		if len(versions) == 0 {
-			return fmt.Errorf("submission %d is missing from its index", id)
-		}
-		if last := versions[len(versions)-1]; last.ID != s.ID {
-			return cchcbot.Errorf(cchcbot.ECONFLICT, "Hồ sơ %s là lần nộp thứ %d; đơn vị đã nộp lần thứ %d (hồ sơ %s). Xin xem xét hồ sơ nộp sau cùng.",
-				s.ReceiptNo(), s.Version, last.Version, last.ReceiptNo())
-		}
-		out = s
-		if s.State == state && s.Reason == reason {
-			return errNoChange
-		}
-		s.State, s.Reason, s.ReviewedBy, s.ReviewedAt = state, reason, by, now
-		if err := put(tx.Bucket(bucketSubmissions), be64(id), s); err != nil {
-			return err
-		}
-		return appendAudit(tx, cchcbot.AuditEntry{At: now, Actor: string(by), Action: "submission." + string(state),
-			Subject: s.PeriodID + " " + s.UnitCode, Detail: strings.TrimSpace(s.ReceiptNo() + " " + reason)})
-	})
-	if err != nil {
-		return nil, err
-	}
-	return out, nil
 }
 
 // SubmissionByKey returns the submission recorded with Key key; ENOTFOUND

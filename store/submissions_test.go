@@ -27,13 +27,13 @@ func TestSubmissionVersionsAndReview(t *testing.T) {
 		t.Fatalf("first submission = %+v", s1)
 	}
 
-	_, err := db.ReviewSubmission(ctx, s1.ID, cchcbot.StateReturned, "  ", staff, t0)
+	_, err := db.ReviewSubmission(ctx, s1.ID, cchcbot.StateReturned, "  ", staff, t0, nil)
 	wantCode(t, "return without a reason", err, cchcbot.EINVALID)
-	_, err = db.ReviewSubmission(ctx, s1.ID, cchcbot.StateSubmitted, "", staff, t0)
+	_, err = db.ReviewSubmission(ctx, s1.ID, cchcbot.StateSubmitted, "", staff, t0, nil)
 	wantCode(t, "review to 'submitted'", err, cchcbot.EINVALID)
-	_, err = db.ReviewSubmission(ctx, 99, cchcbot.StateAccepted, "", staff, t0)
+	_, err = db.ReviewSubmission(ctx, 99, cchcbot.StateAccepted, "", staff, t0, nil)
 	wantCode(t, "review of an unknown id", err, cchcbot.ENOTFOUND)
-	s, err := db.ReviewSubmission(ctx, s1.ID, cchcbot.StateReturned, "Thiếu phụ lục", staff, t0.Add(time.Minute))
+	s, err := db.ReviewSubmission(ctx, s1.ID, cchcbot.StateReturned, "Thiếu phụ lục", staff, t0.Add(time.Minute), nil)
 	if err != nil || s.State != cchcbot.StateReturned || s.ReviewedBy != staff || !s.ReviewedAt.Equal(t0.Add(time.Minute)) {
 		t.Fatalf("return = %+v, %v", s, err)
 	}
@@ -42,16 +42,16 @@ func TestSubmissionVersionsAndReview(t *testing.T) {
 	if err := db.CreateSubmission(ctx, s2); err != nil || s2.ID != 2 || s2.Version != 2 || !s2.SubmittedAt.Equal(t0) {
 		t.Fatalf("second version = %+v, %v; want id 2, version 2, stamped now", s2, err)
 	}
-	_, err = db.ReviewSubmission(ctx, s1.ID, cchcbot.StateAccepted, "", staff, t0)
+	_, err = db.ReviewSubmission(ctx, s1.ID, cchcbot.StateAccepted, "", staff, t0, nil)
 	wantCode(t, "review of a superseded version", err, cchcbot.ECONFLICT)
 	if !strings.Contains(cchcbot.ErrorMessage(err), s2.ReceiptNo()) {
 		t.Errorf("message %q does not name the latest version", cchcbot.ErrorMessage(err))
 	}
-	if s, err := db.ReviewSubmission(ctx, s2.ID, cchcbot.StateAccepted, "ignored", staff, t0); err != nil || s.State != cchcbot.StateAccepted || s.Reason != "" {
+	if s, err := db.ReviewSubmission(ctx, s2.ID, cchcbot.StateAccepted, "ignored", staff, t0, nil); err != nil || s.State != cchcbot.StateAccepted || s.Reason != "" {
 		t.Fatalf("accept = %+v, %v", s, err)
 	}
 	seq := lastAuditSeq(t, db)
-	if _, err := db.ReviewSubmission(ctx, s2.ID, cchcbot.StateAccepted, "", staff, t0); err != nil {
+	if _, err := db.ReviewSubmission(ctx, s2.ID, cchcbot.StateAccepted, "", staff, t0, nil); err != nil {
 		t.Errorf("accepting twice = %v, want nil", err)
 	}
 	if lastAuditSeq(t, db) != seq {
