@@ -23,9 +23,12 @@ type Health struct {
 	Problems []string `json:"problems,omitempty"`
 }
 
-// Check returns the bot's health: unhealthy when the last successful poll
-// is older than the staleness (Telegram unreachable, the token refused, the
-// poller stuck) or the store does not answer a read.
+// Check returns the bot's health: unhealthy until Telegram has answered a
+// poll, when the last successful poll is older than the staleness
+// (Telegram unreachable, the token refused, the poller stuck), or when the
+// store does not answer a read. A bot that has never reached Telegram is
+// not healthy however young it is: a supervisor must not count a start
+// that cannot connect as a success.
 func (m *Metrics) Check(ctx context.Context) Health {
 	now := m.opts.Now()
 	h := Health{Status: "ok", StaleAfterSeconds: m.opts.Staleness.Seconds(), StoreOpen: true}
@@ -36,17 +39,16 @@ func (m *Metrics) Check(ctx context.Context) Health {
 	}
 	age := max(now.Sub(since), 0)
 	h.LastPollAgeSeconds = age.Round(time.Millisecond).Seconds()
-	if age > m.opts.Staleness {
-		if h.LastPoll == nil {
-			h.Problems = append(h.Problems, "no successful poll of Telegram since the start")
-		} else {
-			h.Problems = append(h.Problems, "the last successful poll of Telegram is older than stale_after_seconds")
-		}
+	switch {
+	case h.LastPoll == nil:
+		h.Problems = append(h.Problems, "no successful poll of Telegram since the start")
+	case age > m.opts.Staleness:
+		h.Problems = append(h.Problems, "the last successful poll of Telegram is older than stale_after_seconds")
 	}
 	if src := m.opts.Source; src != nil {
 		ctx, cancel := context.WithTimeout(ctx, storeTimeout)
 		defer cancel()
-		if _, err := src.PendingReminders(ctx); err != nil {
+		if _, err := src.OutboxLen(ctx); err != nil {
 			h.StoreOpen = false
 			h.Problems = append(h.Problems, "store: "+err.Error())
 		}

@@ -18,10 +18,9 @@ import (
 
 // Source is what the metrics read from the store at scrape time.
 type Source interface {
-	// PendingReminders returns the reminder sends recorded as started and
-	// not yet finished. Reading them is also the health check's proof that
-	// the store is open.
-	PendingReminders(ctx context.Context) ([]cchcbot.Reminder, error)
+	// OutboxLen returns how many messages wait in the store's outbox.
+	// Reading it is also the health check's proof that the store is open.
+	OutboxLen(ctx context.Context) (int, error)
 	// Size returns the store file's size in bytes.
 	Size() (int64, error)
 }
@@ -63,7 +62,16 @@ type Metrics struct {
 	lastPoll     prometheus.Gauge
 
 	lastPollNanos atomic.Int64 // unix nanos; 0 before the first poll
-	queued        atomic.Pointer[func() (interactive, bulk int)]
+	outbox        atomic.Pointer[func() OutboxState]
+}
+
+// OutboxState is the outbox as a scrape sees it.
+type OutboxState struct {
+	// Queued counts the messages waiting for an outcome (delivered,
+	// refused or expired), by kind; a kind missing counts 0.
+	Queued map[cchcbot.OutKind]int
+	// OldestAge is how long the oldest of them has waited; 0 when none.
+	OldestAge time.Duration
 }
 
 // New returns metrics registered in a fresh registry, with the Go runtime
@@ -85,7 +93,7 @@ func New(opts Options) *Metrics {
 		}, []string{"method"}),
 		failed: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "cchcbot_messages_failed_total",
-			Help: "Messages given up on, by Bot API method and reason (unreachable, retries_exhausted, canceled, error).",
+			Help: "Messages given up on, by Bot API method and reason (unreachable, expired, retries_exhausted, canceled, error).",
 		}, []string{"method", "reason"}),
 		retried: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "cchcbot_messages_retried_total",
@@ -97,7 +105,7 @@ func New(opts Options) *Metrics {
 		}),
 		pollFailures: prometheus.NewCounter(prometheus.CounterOpts{
 			Name: "cchcbot_polls_failed_total",
-			Help: "getUpdates calls that failed.",
+			Help: "Calls to Telegram that failed while reaching it: getMe at the start and getUpdates.",
 		}),
 		lastPoll: prometheus.NewGauge(prometheus.GaugeOpts{
 			Name: "cchcbot_last_successful_poll_timestamp_seconds",
@@ -134,16 +142,19 @@ func (m *Metrics) PollSucceeded(t time.Time) {
 	m.lastPoll.Set(float64(t.UnixNano()) / 1e9)
 }
 
-// PollFailed counts a failed getUpdates.
+// PollFailed counts a failed getUpdates, or a failed getMe while the bot
+// tries to reach Telegram at the start: either way Telegram did not
+// answer.
 func (m *Metrics) PollFailed() { m.pollFailures.Inc() }
 
 // UpdateHandled counts an update handled.
 func (m *Metrics) UpdateHandled() { m.updates.Inc() }
 
-// SetQueued gives the function that reports how many messages wait in
-// the outbound queue, by priority; it is called at scrape time. The queue
-// is made after the metrics, hence a setter.
-func (m *Metrics) SetQueued(f func() (interactive, bulk int)) { m.queued.Store(&f) }
+// SetOutbox gives the function that reports the outbox's state; it is
+// called at scrape time, and must be quick. The outbox's sender is made
+// after the metrics, hence a setter. Until it is called the outbox's
+// gauges are left out.
+func (m *Metrics) SetOutbox(f func() OutboxState) { m.outbox.Store(&f) }
 
 // LastPoll returns when getUpdates last answered; the zero time before the
 // first poll.
@@ -159,31 +170,34 @@ func (m *Metrics) LastPoll() time.Time {
 type scrapeCollector struct{ m *Metrics }
 
 var (
-	descPending = prometheus.NewDesc("cchcbot_reminders_pending",
-		"Reminder sends recorded as started and not yet finished (in flight, or interrupted by a crash).", nil, nil)
+	descStored = prometheus.NewDesc("cchcbot_outbox_stored",
+		"Messages in the store's outbox, read from the store: above cchcbot_outbox_queued's sum when the sender has not loaded them.", nil, nil)
 	descStoreSize = prometheus.NewDesc("cchcbot_store_size_bytes",
 		"Size of the bbolt database file.", nil, nil)
 	descStoreUp = prometheus.NewDesc("cchcbot_store_up",
 		"1 when the store answered this scrape's reads, 0 when one failed.", nil, nil)
 	descQueued = prometheus.NewDesc("cchcbot_outbox_queued",
-		"Messages waiting in the outbound queue, by priority.", []string{"priority"}, nil)
+		"Messages in the outbox waiting to be delivered, refused or expired, by kind.", []string{"kind"}, nil)
+	descOldest = prometheus.NewDesc("cchcbot_outbox_oldest_age_seconds",
+		"How long the oldest message in the outbox has waited; 0 when it is empty.", nil, nil)
 )
 
 func (c *scrapeCollector) Describe(ch chan<- *prometheus.Desc) {
 	if c.m.opts.Source != nil {
-		ch <- descPending
+		ch <- descStored
 		ch <- descStoreSize
 		ch <- descStoreUp
 	}
 	ch <- descQueued
+	ch <- descOldest
 }
 
 func (c *scrapeCollector) Collect(ch chan<- prometheus.Metric) {
 	if src := c.m.opts.Source; src != nil {
 		up := 1.0
 		ctx, cancel := context.WithTimeout(context.Background(), storeTimeout)
-		if rs, err := src.PendingReminders(ctx); err == nil {
-			ch <- prometheus.MustNewConstMetric(descPending, prometheus.GaugeValue, float64(len(rs)))
+		if n, err := src.OutboxLen(ctx); err == nil {
+			ch <- prometheus.MustNewConstMetric(descStored, prometheus.GaugeValue, float64(n))
 		} else {
 			up = 0
 		}
@@ -195,9 +209,13 @@ func (c *scrapeCollector) Collect(ch chan<- prometheus.Metric) {
 		}
 		ch <- prometheus.MustNewConstMetric(descStoreUp, prometheus.GaugeValue, up)
 	}
-	if q := c.m.queued.Load(); q != nil {
-		interactive, bulk := (*q)()
-		ch <- prometheus.MustNewConstMetric(descQueued, prometheus.GaugeValue, float64(interactive), "interactive")
-		ch <- prometheus.MustNewConstMetric(descQueued, prometheus.GaugeValue, float64(bulk), "bulk")
+	if f := c.m.outbox.Load(); f != nil {
+		s := (*f)()
+		// Every kind, 0 included, so that a dashboard's sum and an alert
+		// on one kind see a series from the start.
+		for _, k := range cchcbot.OutKinds {
+			ch <- prometheus.MustNewConstMetric(descQueued, prometheus.GaugeValue, float64(s.Queued[k]), string(k))
+		}
+		ch <- prometheus.MustNewConstMetric(descOldest, prometheus.GaugeValue, s.OldestAge.Seconds())
 	}
 }

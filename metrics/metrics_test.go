@@ -21,14 +21,12 @@ import (
 
 // source is a fake store: each test sets the behaviour it needs.
 type source struct {
-	PendingFn func(ctx context.Context) ([]cchcbot.Reminder, error)
-	SizeFn    func() (int64, error)
+	OutboxLenFn func(ctx context.Context) (int, error)
+	SizeFn      func() (int64, error)
 }
 
-func (s *source) PendingReminders(ctx context.Context) ([]cchcbot.Reminder, error) {
-	return s.PendingFn(ctx)
-}
-func (s *source) Size() (int64, error) { return s.SizeFn() }
+func (s *source) OutboxLen(ctx context.Context) (int, error) { return s.OutboxLenFn(ctx) }
+func (s *source) Size() (int64, error)                       { return s.SizeFn() }
 
 // clock is a settable "now".
 type clock struct {
@@ -90,11 +88,13 @@ func scrape(t *testing.T, h http.Handler) map[string]float64 {
 func TestScrape(t *testing.T) {
 	clk := &clock{t: start}
 	src := &source{
-		PendingFn: func(context.Context) ([]cchcbot.Reminder, error) { return make([]cchcbot.Reminder, 2), nil },
-		SizeFn:    func() (int64, error) { return 65536, nil },
+		OutboxLenFn: func(context.Context) (int, error) { return 41, nil },
+		SizeFn:      func() (int64, error) { return 65536, nil },
 	}
 	m := metrics.New(metrics.Options{Source: src, Now: clk.Now})
-	m.SetQueued(func() (int, int) { return 1, 40 })
+	m.SetOutbox(func() metrics.OutboxState {
+		return metrics.OutboxState{Queued: map[cchcbot.OutKind]int{cchcbot.OutReply: 1, cchcbot.OutReminder: 40}, OldestAge: 90 * time.Second}
+	})
 	m.MessageSent("sendMessage")
 	m.MessageSent("sendMessage")
 	m.MessageSent("sendDocument")
@@ -103,7 +103,8 @@ func TestScrape(t *testing.T) {
 	m.UpdateHandled()
 	m.UpdateHandled()
 	m.UpdateHandled()
-	m.PollFailed()
+	m.PollFailed() // getMe at the start
+	m.PollFailed() // a getUpdates
 	m.PollSucceeded(start.Add(1500 * time.Millisecond))
 
 	got := scrape(t, m.Handler())
@@ -113,13 +114,17 @@ func TestScrape(t *testing.T) {
 		`cchcbot_messages_failed_total{method="sendMessage",reason="unreachable"}`:   1,
 		`cchcbot_messages_retried_total{method="sendMessage",reason="rate_limited"}`: 1,
 		`cchcbot_updates_handled_total`:                                              3,
-		`cchcbot_polls_failed_total`:                                                 1,
+		`cchcbot_polls_failed_total`:                                                 2,
 		`cchcbot_last_successful_poll_timestamp_seconds`:                             float64(start.Unix()) + 1.5,
-		`cchcbot_reminders_pending`:                                                  2,
+		`cchcbot_outbox_stored`:                                                      41,
 		`cchcbot_store_size_bytes`:                                                   65536,
 		`cchcbot_store_up`:                                                           1,
-		`cchcbot_outbox_queued{priority="interactive"}`:                              1,
-		`cchcbot_outbox_queued{priority="bulk"}`:                                     40,
+		`cchcbot_outbox_queued{kind="reply"}`:                                        1,
+		`cchcbot_outbox_queued{kind="receipt"}`:                                      0,
+		`cchcbot_outbox_queued{kind="reminder"}`:                                     40,
+		`cchcbot_outbox_queued{kind="notice"}`:                                       0,
+		`cchcbot_outbox_queued{kind="digest"}`:                                       0,
+		`cchcbot_outbox_oldest_age_seconds`:                                          90,
 	} {
 		if v, ok := got[name]; !ok || v != want {
 			t.Errorf("%s = %v (present %v), want %v", name, v, ok, want)
@@ -136,8 +141,8 @@ func TestScrape(t *testing.T) {
 // says so in cchcbot_store_up, and the rest of the scrape still works.
 func TestScrapeStoreFails(t *testing.T) {
 	src := &source{
-		PendingFn: func(context.Context) ([]cchcbot.Reminder, error) { return nil, errors.New("database not open") },
-		SizeFn:    func() (int64, error) { return 0, errors.New("no such file") },
+		OutboxLenFn: func(context.Context) (int, error) { return 0, errors.New("database not open") },
+		SizeFn:      func() (int64, error) { return 0, errors.New("no such file") },
 	}
 	m := metrics.New(metrics.Options{Source: src})
 	m.UpdateHandled()
@@ -145,7 +150,7 @@ func TestScrapeStoreFails(t *testing.T) {
 	if got["cchcbot_store_up"] != 0 || got["cchcbot_updates_handled_total"] != 1 {
 		t.Errorf("store_up %v, updates %v: want 0 and 1", got["cchcbot_store_up"], got["cchcbot_updates_handled_total"])
 	}
-	for _, name := range []string{"cchcbot_reminders_pending", "cchcbot_store_size_bytes"} {
+	for _, name := range []string{"cchcbot_outbox_stored", "cchcbot_store_size_bytes"} {
 		if _, ok := got[name]; ok {
 			t.Errorf("%s reported although the store failed", name)
 		}
@@ -166,8 +171,8 @@ func TestHealthz(t *testing.T) {
 	clk := &clock{t: start}
 	var storeErr error
 	src := &source{
-		PendingFn: func(context.Context) ([]cchcbot.Reminder, error) { return nil, storeErr },
-		SizeFn:    func() (int64, error) { return 1, nil },
+		OutboxLenFn: func(context.Context) (int, error) { return 0, storeErr },
+		SizeFn:      func() (int64, error) { return 1, nil },
 	}
 	m := metrics.New(metrics.Options{Source: src, Now: clk.Now, Staleness: 3 * time.Minute})
 	h := m.Handler()
@@ -188,9 +193,13 @@ func TestHealthz(t *testing.T) {
 			t.Errorf("%s: %d %+v, want %+v", step, code, got, w)
 		}
 	}
-	check("just started", want{200, "ok", false, 0, true})
+	// Not healthy before Telegram has answered, however young the bot.
+	check("just started", want{503, "unhealthy", false, 0, true})
 	clk.Add(3*time.Minute + time.Second)
 	check("never polled", want{503, "unhealthy", false, 181, true})
+	if _, got := health(t, h); len(got.Problems) != 1 || !strings.Contains(got.Problems[0], "no successful poll") {
+		t.Errorf("problems before the first poll = %q", got.Problems)
+	}
 	m.PollSucceeded(clk.Now())
 	clk.Add(10 * time.Second)
 	check("polled", want{200, "ok", true, 10, true})
@@ -219,9 +228,9 @@ func TestRealStore(t *testing.T) {
 	m := metrics.New(metrics.Options{Source: db})
 	m.PollSucceeded(time.Now())
 	got := scrape(t, m.Handler())
-	if got["cchcbot_store_size_bytes"] <= 0 || got["cchcbot_reminders_pending"] != 0 || got["cchcbot_store_up"] != 1 {
-		t.Errorf("size %v, pending %v, up %v: want a positive size, 0 pending, up",
-			got["cchcbot_store_size_bytes"], got["cchcbot_reminders_pending"], got["cchcbot_store_up"])
+	if got["cchcbot_store_size_bytes"] <= 0 || got["cchcbot_outbox_stored"] != 0 || got["cchcbot_store_up"] != 1 {
+		t.Errorf("size %v, stored %v, up %v: want a positive size, 0 stored, up",
+			got["cchcbot_store_size_bytes"], got["cchcbot_outbox_stored"], got["cchcbot_store_up"])
 	}
 	if code, h := health(t, m.Handler()); code != http.StatusOK || !h.StoreOpen {
 		t.Errorf("open store: %d %+v", code, h)
@@ -246,13 +255,16 @@ func TestListen(t *testing.T) {
 		t.Fatal(err)
 	}
 	url := "http://" + s.Addr().String() + "/healthz"
-	resp, err := http.Get(url)
-	if err != nil {
-		t.Fatal(err)
-	}
-	resp.Body.Close()
-	if resp.StatusCode != http.StatusOK || resp.Header.Get("Content-Type") != "application/json" {
-		t.Errorf("/healthz: %d %s", resp.StatusCode, resp.Header.Get("Content-Type"))
+	for _, want := range []int{http.StatusServiceUnavailable, http.StatusOK} {
+		resp, err := http.Get(url)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != want || resp.Header.Get("Content-Type") != "application/json" {
+			t.Errorf("/healthz: %d %s, want %d", resp.StatusCode, resp.Header.Get("Content-Type"), want)
+		}
+		m.PollSucceeded(time.Now())
 	}
 	if err := s.Shutdown(context.Background()); err != nil {
 		t.Fatal(err)

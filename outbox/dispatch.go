@@ -1,8 +1,6 @@
 package outbox
 
 import (
-	"context"
-	"errors"
 	"math"
 	"slices"
 	"time"
@@ -17,103 +15,200 @@ import (
 // variable so that tests can shorten it.
 var pruneEvery = time.Minute
 
-// idleWait is how long the dispatcher sleeps with nothing queued; a new
-// job wakes it at once.
+// idleWait is how long the dispatcher sleeps with nothing it may send; a
+// new job or a returning send wakes it at once.
 const idleWait = time.Hour
 
+// holdRecheck bounds the sleep until a held message's time: the hold is on
+// the Clock, which may jump (NTP, a test's clock) while the dispatcher's
+// timer runs on the wall clock.
+const holdRecheck = time.Minute
+
 // dispatch hands jobs to senders, at most MaxInFlight at a time, in the
-// order pick chooses. The queue's pace is wall-clock time: it is the
-// network's, so it is read here rather than injected.
-func (q *Queue) dispatch(ctx context.Context) {
-	defer q.shutdown()
+// order pick chooses. The pace is wall-clock time: it is the network's, so
+// it is read here rather than injected.
+func (s *Sender) dispatch() {
+	defer s.shutdown()
 	timer := time.NewTimer(idleWait)
 	defer timer.Stop()
 	for {
 		// Take a slot first, so that a job is picked only when it can
 		// go: an interactive one queued meanwhile is not stuck behind it.
 		select {
-		case q.slots <- struct{}{}:
-		case <-ctx.Done():
+		case s.slots <- struct{}{}:
+		case <-s.ctx.Done():
 			return
 		}
 		for {
-			j, wait := q.pick(time.Now())
+			j, wait := s.pick(time.Now())
 			if j != nil {
-				q.sending.Add(1)
-				q.inFlight.Add(1)
-				go q.send(ctx, j)
+				go s.send(j)
 				break
 			}
 			timer.Reset(wait)
 			select {
-			case <-q.wake:
+			case <-s.wake:
 			case <-timer.C:
-			case <-ctx.Done():
-				<-q.slots
+			case <-s.ctx.Done():
+				<-s.slots
 				return
 			}
 		}
 	}
 }
 
-// shutdown fails every job still queued; callers stop waiting.
-func (q *Queue) shutdown() {
-	q.mu.Lock()
-	q.closed = true
-	pending := append(q.queues[cchcbot.PriorityInteractive], q.queues[cchcbot.PriorityBulk]...)
-	q.queues = [2][]*job{}
-	q.mu.Unlock()
-	for _, j := range pending {
+// shutdown fails every direct send still queued, so that its caller stops
+// waiting; the store's messages stay in the store for the next start.
+func (s *Sender) shutdown() {
+	s.mu.Lock()
+	s.closed = true
+	var direct []*job
+	for _, q := range s.queues {
+		for _, j := range q {
+			if j.out == nil {
+				direct = append(direct, j)
+			}
+		}
+	}
+	s.queues = [2][]*job{}
+	s.broadcast()
+	s.mu.Unlock()
+	for _, j := range direct {
 		j.done <- result{err: ErrStopped}
 	}
-	close(q.stopped)
+	close(s.stopped)
 }
 
 // pick takes the first job, interactive before bulk, whose chat may be sent
 // to now: a chat at its own limit waits without holding up the others, so
 // a fan-out to many chats runs at the global pace even while one chat has
-// a backlog. When nothing may go it returns how long to wait.
-func (q *Queue) pick(now time.Time) (*job, time.Duration) {
-	q.mu.Lock()
-	defer q.mu.Unlock()
-	q.prune(now)
-	if now.Before(q.globalUntil) {
-		return nil, q.globalUntil.Sub(now)
+// a backlog. A chat gets one send at a time, so that its messages arrive
+// in the order queued even when one must be retried. When nothing may go
+// pick returns how long to wait.
+//
+// While the network seems down (a fail streak), one send at a time probes
+// it, and the probe is the chat's next message that has failed the fewest
+// times: a message that keeps failing on its own does not hold the others
+// up, and an outage's probes go round the queue.
+func (s *Sender) pick(now time.Time) (*job, time.Duration) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.prune(now)
+	if now.Before(s.globalUntil) {
+		return nil, s.globalUntil.Sub(now)
 	}
-	if t := q.global.TokensAt(now); t < 1 {
-		return nil, tokenWait(t, q.opts.GlobalPerSecond)
+	probing := s.failStreak > 0
+	if probing && s.inFlight > 0 {
+		return nil, idleWait // the probe's return wakes the dispatcher
 	}
+	if t := s.global.TokensAt(now); t < 1 {
+		return nil, tokenWait(t, s.opts.GlobalPerSecond)
+	}
+	clock := s.opts.Clock.Now()
 	wait := idleWait
+	var seen map[cchcbot.UserID]bool // probing: the chats whose next message was looked at
+	if probing {
+		seen = map[cchcbot.UserID]bool{}
+	}
 	for p := cchcbot.PriorityInteractive; p >= cchcbot.PriorityBulk; p-- {
-		queue := q.queues[p]
+		queue := s.queues[p]
+		best := -1
 		for i := 0; i < len(queue); {
 			j := queue[i]
-			if j.ctx.Err() != nil { // the caller gave up: drop it
+			if s.gone(j, clock) {
 				queue = remove(queue, i)
 				continue
 			}
-			if c := q.chats[j.to]; c != nil {
-				if now.Before(c.until) {
-					wait = min(wait, c.until.Sub(now))
-					i++
-					continue
-				}
-				if t := c.lim.TokensAt(now); t < 1 {
-					wait = min(wait, tokenWait(t, q.opts.PerChatPerSecond))
-					i++
-					continue
-				}
+			if clock.Before(j.hold) {
+				wait = min(wait, j.hold.Sub(clock), holdRecheck)
+				i++
+				continue
 			}
-			c := q.chat(j.to)
-			c.lim.AllowN(now, 1)
-			c.lastSend = now
-			q.global.AllowN(now, 1)
-			q.queues[p] = remove(queue, i)
-			return j, 0
+			if probing {
+				if seen[j.to] { // not the chat's next message
+					i++
+					continue
+				}
+				seen[j.to] = true
+			}
+			if d, ok := s.ready(j.to, now); !ok {
+				wait = min(wait, d)
+				i++
+				continue
+			}
+			if s.held(j, clock) {
+				wait = min(wait, j.hold.Sub(clock), holdRecheck)
+				i++
+				continue
+			}
+			if !probing {
+				best = i
+				break
+			}
+			if best < 0 || j.attempts < queue[best].attempts {
+				best = i
+			}
+			i++
 		}
-		q.queues[p] = queue
+		if best < 0 {
+			s.queues[p] = queue
+			continue
+		}
+		j := queue[best]
+		s.queues[p] = remove(queue, best)
+		c := s.chat(j.to)
+		c.lim.AllowN(now, 1)
+		c.lastSend = now
+		c.busy = true
+		s.global.AllowN(now, 1)
+		s.inFlight++
+		s.sending.Add(1)
+		return j, 0
 	}
 	return nil, wait
+}
+
+// gone reports whether j is to be dropped from the queue: a direct send
+// whose caller gave up, or a row whose time has passed, whose outcome is
+// then recorded. s.mu is held.
+func (s *Sender) gone(j *job, now time.Time) bool {
+	switch {
+	case j.out == nil:
+		return j.ctx.Err() != nil
+	case j.out.Expired(now):
+		s.expire(j)
+		return true
+	}
+	return false
+}
+
+// held asks NotBefore whether a row may go now, and remembers the answer
+// if it may not. It is asked only of a message about to go, so once per
+// pick and once per hold. s.mu is held.
+func (s *Sender) held(j *job, now time.Time) bool {
+	if j.out == nil || s.opts.NotBefore == nil {
+		return false
+	}
+	j.hold = s.opts.NotBefore(j.out, now)
+	return now.Before(j.hold)
+}
+
+// ready reports whether the chat may be sent to now, or how long it must
+// wait. s.mu is held.
+func (s *Sender) ready(to cchcbot.UserID, now time.Time) (time.Duration, bool) {
+	c := s.chats[to]
+	switch {
+	case c == nil:
+		return 0, true
+	case c.busy:
+		return idleWait, false // its send's return wakes the dispatcher
+	case now.Before(c.until):
+		return c.until.Sub(now), false
+	}
+	if t := c.lim.TokensAt(now); t < 1 {
+		return tokenWait(t, s.opts.PerChatPerSecond), false
+	}
+	return 0, true
 }
 
 // remove deletes queue[i] keeping the order; taking the head, the common
@@ -132,116 +227,26 @@ func tokenWait(tokens, perSecond float64) time.Duration {
 	return time.Duration(math.Ceil((1 - tokens) / perSecond * float64(time.Second)))
 }
 
-func (q *Queue) chat(to cchcbot.UserID) *chatState {
-	c := q.chats[to]
+func (s *Sender) chat(to cchcbot.UserID) *chatState {
+	c := s.chats[to]
 	if c == nil {
-		c = &chatState{lim: rate.NewLimiter(rate.Limit(q.opts.PerChatPerSecond), 1)}
-		q.chats[to] = c
+		c = &chatState{lim: rate.NewLimiter(rate.Limit(s.opts.PerChatPerSecond), 1)}
+		s.chats[to] = c
 	}
 	return c
 }
 
 // prune forgets chats that have been quiet long enough for their limiter to
 // be full again: a new state for them paces exactly as the old one would.
-func (q *Queue) prune(now time.Time) {
-	if now.Sub(q.lastPrune) < pruneEvery {
+func (s *Sender) prune(now time.Time) {
+	if now.Sub(s.lastPrune) < pruneEvery {
 		return
 	}
-	q.lastPrune = now
-	idle := max(pruneEvery, time.Duration(2/q.opts.PerChatPerSecond*float64(time.Second)))
-	for to, c := range q.chats {
-		if !now.Before(c.until) && now.Sub(c.lastSend) >= idle {
-			delete(q.chats, to)
+	s.lastPrune = now
+	idle := max(pruneEvery, time.Duration(2/s.opts.PerChatPerSecond*float64(time.Second)))
+	for to, c := range s.chats {
+		if !c.busy && !now.Before(c.until) && now.Sub(c.lastSend) >= idle {
+			delete(s.chats, to)
 		}
 	}
-}
-
-// requeue puts a job back at the head of its queue; its chat waits until
-// `until`. It reports false when the queue has stopped.
-func (q *Queue) requeue(j *job, until time.Time) bool {
-	q.mu.Lock()
-	if q.closed {
-		q.mu.Unlock()
-		return false
-	}
-	if c := q.chat(j.to); until.After(c.until) {
-		c.until = until
-	}
-	q.queues[j.prio] = append([]*job{j}, q.queues[j.prio]...)
-	q.mu.Unlock()
-	q.poke()
-	return true
-}
-
-// send makes one attempt, then frees its slot before telling the caller,
-// so that the counts a caller sees once it has its answer are settled.
-func (q *Queue) send(ctx context.Context, j *job) {
-	r, final := q.attempt(ctx, j)
-	q.inFlight.Add(-1)
-	<-q.slots
-	if final {
-		j.done <- r
-	}
-	q.sending.Done()
-}
-
-// attempt sends once and decides what the outcome means: a final result,
-// or the job queued again (final false).
-func (q *Queue) attempt(ctx context.Context, j *job) (r result, final bool) {
-	ref, err := j.do(j.ctx)
-	var ra *cchcbot.RetryAfterError
-	var temp *cchcbot.TemporaryError
-	switch {
-	case err == nil:
-		q.sent.Add(1)
-		q.opts.Observer.MessageSent(j.method)
-		return result{ref: ref}, true
-	case errors.As(err, &ra):
-		// Nothing was sent; this is not a failure of the message, so it
-		// does not count against MaxRetries. Telegram does not say which
-		// limit was hit, and the one bulk sending hits is the bot-wide
-		// one: the chat and everything else wait.
-		wait := ra.Wait
-		if wait <= 0 { // Telegram's waits are whole seconds
-			wait = time.Second
-		}
-		until := time.Now().Add(wait)
-		q.mu.Lock()
-		if until.After(q.globalUntil) {
-			q.globalUntil = until
-		}
-		q.mu.Unlock()
-		q.opts.Observer.MessageRetried(j.method, "rate_limited")
-		q.limited.Add(1) // after the pause is in force: tests wait on it
-		q.opts.Logger.Warn("telegram asked to slow down", "to", string(j.to), "retry_after", ra.Wait)
-		return result{err: ErrStopped}, !q.requeue(j, until)
-	case cchcbot.ErrorCode(err) == cchcbot.EUNREACHABLE:
-		q.opts.Observer.MessageFailed(j.method, "unreachable")
-		q.failed.Add(1)
-		if q.opts.OnUnreachable != nil {
-			go q.opts.OnUnreachable(context.WithoutCancel(ctx), j.to, err)
-		}
-		return result{err: err}, true
-	case errors.As(err, &temp) && j.attempts < q.opts.MaxRetries && j.ctx.Err() == nil:
-		j.attempts++
-		q.opts.Observer.MessageRetried(j.method, "temporary")
-		q.retried.Add(1)
-		return result{err: ErrStopped}, !q.requeue(j, time.Now().Add(q.opts.Backoff(j.attempts)))
-	}
-	q.opts.Observer.MessageFailed(j.method, failReason(j, err))
-	q.failed.Add(1)
-	return result{err: err}, true
-}
-
-// failReason names, for metrics, why a send that was not unreachable was
-// given up on: a short fixed list, never the error's text.
-func failReason(j *job, err error) string {
-	var temp *cchcbot.TemporaryError
-	switch {
-	case j.ctx.Err() != nil || errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded):
-		return "canceled"
-	case errors.As(err, &temp):
-		return "retries_exhausted"
-	}
-	return "error"
 }

@@ -18,25 +18,25 @@ import (
 // its order.
 func TestPriorityOrder(t *testing.T) {
 	gate := make(chan struct{})
-	ch := &channel{SendFn: func(_ context.Context, m cchcbot.OutMessage, _ int) error {
-		if m.Text == "bulk0" {
+	ch := &channel{Fn: func(_ context.Context, m call, _ int) error {
+		if m.text == "bulk0" {
 			<-gate // the network is slow: everything else queues
 		}
 		return nil
 	}}
-	q := newQueue(t, ch, outbox.Options{GlobalPerSecond: 1000, PerChatPerSecond: 1000, MaxInFlight: 1})
+	q := newSender(t, nil, ch, outbox.Options{GlobalPerSecond: 1000, PerChatPerSecond: 1000, MaxInFlight: 1})
 	var errs []<-chan error
 	enqueue := func(m cchcbot.OutMessage, cond func(outbox.Stats) bool) {
 		errs = append(errs, sendAsync(q, m))
 		waitFor(t, m.Text+" queued", func() bool { return cond(q.Stats()) })
 	}
-	enqueue(cchcbot.OutMessage{To: user(0), Text: "bulk0"}, func(s outbox.Stats) bool { return s.InFlight == 1 })
+	enqueue(cchcbot.OutMessage{To: user(0), Text: "bulk0"}, func(st outbox.Stats) bool { return st.InFlight == 1 })
 	for i := 1; i <= 5; i++ {
-		enqueue(cchcbot.OutMessage{To: user(i), Text: fmt.Sprint("bulk", i)}, func(s outbox.Stats) bool { return s.QueuedBulk == i })
+		enqueue(cchcbot.OutMessage{To: user(i), Text: fmt.Sprint("bulk", i)}, func(st outbox.Stats) bool { return st.QueuedBulk == i })
 	}
 	for i := range 2 {
 		enqueue(cchcbot.OutMessage{To: user(100 + i), Text: fmt.Sprint("reply", i), Priority: cchcbot.PriorityInteractive},
-			func(s outbox.Stats) bool { return s.QueuedInteractive == i+1 })
+			func(st outbox.Stats) bool { return st.QueuedInteractive == i+1 })
 	}
 	close(gate)
 	for _, e := range errs {
@@ -57,7 +57,7 @@ func TestPriorityOrder(t *testing.T) {
 // the queue is paced at its own rate while the chats behind it go at once.
 func TestBusyChatDoesNotBlockOthers(t *testing.T) {
 	ch := &channel{}
-	q := newQueue(t, ch, outbox.Options{GlobalPerSecond: 1000, PerChatPerSecond: 2})
+	q := newSender(t, nil, ch, outbox.Options{GlobalPerSecond: 1000, PerChatPerSecond: 2})
 	var errs []<-chan error
 	for i := range 3 {
 		errs = append(errs, sendAsync(q, cchcbot.OutMessage{To: user(1), Text: fmt.Sprint("busy", i)}))
@@ -101,7 +101,7 @@ func TestSendsOverlap(t *testing.T) {
 	release := make(chan struct{})
 	var mu sync.Mutex
 	inFlight, peak := 0, 0
-	ch := &channel{SendFn: func(context.Context, cchcbot.OutMessage, int) error {
+	ch := &channel{Fn: func(context.Context, call, int) error {
 		mu.Lock()
 		inFlight++
 		peak = max(peak, inFlight)
@@ -112,7 +112,7 @@ func TestSendsOverlap(t *testing.T) {
 		mu.Unlock()
 		return nil
 	}}
-	q := newQueue(t, ch, outbox.Options{GlobalPerSecond: 1000, PerChatPerSecond: 1000, MaxInFlight: 4})
+	q := newSender(t, nil, ch, outbox.Options{GlobalPerSecond: 1000, PerChatPerSecond: 1000, MaxInFlight: 4})
 	var errs []<-chan error
 	for i := range 10 {
 		errs = append(errs, sendAsync(q, cchcbot.OutMessage{To: user(i), Text: fmt.Sprint("m", i)}))
@@ -138,13 +138,13 @@ func TestSendsOverlap(t *testing.T) {
 // than the wait, and so is every other chat (the limit is the bot's).
 func TestRetryAfterHonoured(t *testing.T) {
 	const wait = 300 * time.Millisecond
-	ch := &channel{SendFn: func(_ context.Context, m cchcbot.OutMessage, n int) error {
-		if m.Text == "x" && n == 1 {
+	ch := &channel{Fn: func(_ context.Context, m call, n int) error {
+		if m.text == "x" && n == 1 {
 			return &cchcbot.RetryAfterError{Wait: wait}
 		}
 		return nil
 	}}
-	q := newQueue(t, ch, outbox.Options{GlobalPerSecond: 1000, PerChatPerSecond: 1000, MaxRetries: 1})
+	q := newSender(t, nil, ch, outbox.Options{GlobalPerSecond: 1000, PerChatPerSecond: 1000, MaxRetries: 1})
 	x := sendAsync(q, cchcbot.OutMessage{To: user(1), Text: "x"})
 	waitFor(t, "the 429", func() bool { return q.Stats().RateLimited == 1 })
 	y := sendAsync(q, cchcbot.OutMessage{To: user(2), Text: "y"})
@@ -170,13 +170,13 @@ func TestRetryAfterHonoured(t *testing.T) {
 
 func TestTemporaryRetriedThenGivenUp(t *testing.T) {
 	flaky := errors.New("502 bad gateway")
-	ch := &channel{SendFn: func(_ context.Context, m cchcbot.OutMessage, n int) error {
-		if m.Text == "recovers" && n <= 2 || m.Text == "never" {
+	ch := &channel{Fn: func(_ context.Context, m call, n int) error {
+		if m.text == "recovers" && n <= 2 || m.text == "never" {
 			return &cchcbot.TemporaryError{Err: flaky}
 		}
 		return nil
 	}}
-	q := newQueue(t, ch, outbox.Options{GlobalPerSecond: 1000, PerChatPerSecond: 1000, MaxRetries: 3})
+	q := newSender(t, nil, ch, outbox.Options{GlobalPerSecond: 1000, PerChatPerSecond: 1000, MaxRetries: 3})
 	if _, err := q.Send(context.Background(), cchcbot.OutMessage{To: user(1), Text: "recovers"}); err != nil {
 		t.Fatalf("recovers: %v", err)
 	}
@@ -194,8 +194,8 @@ func TestTemporaryRetriedThenGivenUp(t *testing.T) {
 
 func TestOtherErrorsFailAtOnce(t *testing.T) {
 	bad := cchcbot.Errorf(cchcbot.EINVALID, "Bad Request: message is too long")
-	ch := &channel{SendFn: func(context.Context, cchcbot.OutMessage, int) error { return bad }}
-	q := newQueue(t, ch, outbox.Options{GlobalPerSecond: 1000, PerChatPerSecond: 1000})
+	ch := &channel{Fn: func(context.Context, call, int) error { return bad }}
+	q := newSender(t, nil, ch, outbox.Options{GlobalPerSecond: 1000, PerChatPerSecond: 1000})
 	if _, err := q.Send(context.Background(), cchcbot.OutMessage{To: user(1), Text: "x"}); !errors.Is(err, bad) {
 		t.Fatalf("err = %v", err)
 	}
@@ -205,11 +205,11 @@ func TestOtherErrorsFailAtOnce(t *testing.T) {
 }
 
 func TestUnreachableCallsHookOnce(t *testing.T) {
-	ch := &channel{SendFn: func(context.Context, cchcbot.OutMessage, int) error {
+	ch := &channel{Fn: func(context.Context, call, int) error {
 		return cchcbot.Errorf(cchcbot.EUNREACHABLE, "Forbidden: bot was blocked by the user")
 	}}
 	hooked := make(chan cchcbot.UserID, 10)
-	q := newQueue(t, ch, outbox.Options{GlobalPerSecond: 1000, PerChatPerSecond: 1000,
+	q := newSender(t, nil, ch, outbox.Options{GlobalPerSecond: 1000, PerChatPerSecond: 1000,
 		OnUnreachable: func(ctx context.Context, to cchcbot.UserID, err error) { hooked <- to }})
 	_, err := q.Send(context.Background(), cchcbot.OutMessage{To: user(5), Text: "x"})
 	if cchcbot.ErrorCode(err) != cchcbot.EUNREACHABLE {
@@ -234,7 +234,7 @@ func TestUnreachableCallsHookOnce(t *testing.T) {
 // back gets its ctx's error, and the message never goes out.
 func TestCancelledSendReturns(t *testing.T) {
 	ch := &channel{}
-	q := newQueue(t, ch, outbox.Options{GlobalPerSecond: 1000, PerChatPerSecond: 0.2})
+	q := newSender(t, nil, ch, outbox.Options{GlobalPerSecond: 1000, PerChatPerSecond: 0.2})
 	if _, err := q.Send(context.Background(), cchcbot.OutMessage{To: user(1), Text: "first"}); err != nil {
 		t.Fatal(err)
 	}
@@ -257,13 +257,13 @@ func TestCancelledSendReturns(t *testing.T) {
 // finish, and refuses new messages.
 func TestCloseFailsQueued(t *testing.T) {
 	gate := make(chan struct{})
-	ch := &channel{SendFn: func(_ context.Context, m cchcbot.OutMessage, _ int) error {
-		if m.Text == "slow" {
+	ch := &channel{Fn: func(_ context.Context, m call, _ int) error {
+		if m.text == "slow" {
 			<-gate
 		}
 		return nil
 	}}
-	q := outbox.New(context.Background(), ch, outbox.Options{GlobalPerSecond: 1000, PerChatPerSecond: 1000, MaxInFlight: 1})
+	q := outbox.New(context.Background(), nil, ch, outbox.Options{GlobalPerSecond: 1000, PerChatPerSecond: 1000, MaxInFlight: 1})
 	slow := sendAsync(q, cchcbot.OutMessage{To: user(1), Text: "slow"})
 	waitFor(t, "slow in flight", func() bool { return q.Stats().InFlight == 1 })
 	queued := sendAsync(q, cchcbot.OutMessage{To: user(2), Text: "queued"})
@@ -290,7 +290,7 @@ func TestQuietChatsForgotten(t *testing.T) {
 	// dispatcher reads the setting.
 	t.Cleanup(outbox.SetPruneEvery(20 * time.Millisecond))
 	ch := &channel{}
-	q := newQueue(t, ch, outbox.Options{GlobalPerSecond: 1000, PerChatPerSecond: 1000})
+	q := newSender(t, nil, ch, outbox.Options{GlobalPerSecond: 1000, PerChatPerSecond: 1000})
 	var msgs []cchcbot.OutMessage
 	for i := range 5 {
 		msgs = append(msgs, cchcbot.OutMessage{To: user(i), Text: fmt.Sprint("m", i)})
@@ -313,12 +313,12 @@ func TestQuietChatsForgotten(t *testing.T) {
 // that overlapping sends keep latency from setting the pace.
 func BenchmarkFanOut(b *testing.B) {
 	const n = 500
-	ch := &channel{SendFn: func(context.Context, cchcbot.OutMessage, int) error {
+	ch := &channel{Fn: func(context.Context, call, int) error {
 		time.Sleep(20 * time.Millisecond)
 		return nil
 	}}
 	for b.Loop() {
-		q := outbox.New(context.Background(), ch, outbox.Options{GlobalPerSecond: 5000, PerChatPerSecond: 1})
+		q := outbox.New(context.Background(), nil, ch, outbox.Options{GlobalPerSecond: 5000, PerChatPerSecond: 1})
 		var wg sync.WaitGroup
 		for i := range n {
 			wg.Go(func() { q.Send(context.Background(), cchcbot.OutMessage{To: user(i), Text: "m"}) })
