@@ -20,8 +20,10 @@ func (t *Telegram) SetCommands(ctx context.Context, member, admin []cchcbot.Comm
 		}
 		return out
 	}
+	api, done := t.call(ctx, t.http)
+	defer done()
 	var errs []error
-	if _, err := t.api.Request(tgbotapi.NewSetMyCommandsWithScope(tgbotapi.NewBotCommandScopeAllPrivateChats(), conv(member)...)); err != nil {
+	if _, err := api.Request(tgbotapi.NewSetMyCommandsWithScope(tgbotapi.NewBotCommandScopeAllPrivateChats(), conv(member)...)); err != nil {
 		errs = append(errs, t.red.Error(err))
 	}
 	all := conv(append(append([]cchcbot.Command(nil), member...), admin...))
@@ -30,7 +32,7 @@ func (t *Telegram) SetCommands(ctx context.Context, member, admin []cchcbot.Comm
 		if !ok {
 			continue
 		}
-		if _, err := t.api.Request(tgbotapi.NewSetMyCommandsWithScope(tgbotapi.NewBotCommandScopeChat(id), all...)); err != nil {
+		if _, err := api.Request(tgbotapi.NewSetMyCommandsWithScope(tgbotapi.NewBotCommandScopeChat(id), all...)); err != nil {
 			errs = append(errs, t.red.Error(err))
 		}
 	}

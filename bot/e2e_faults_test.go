@@ -158,17 +158,19 @@ func TestE2EFaults(t *testing.T) {
 			h.join(u, code)
 			users = append(users, u)
 		}
-		// Production sends a fan-out one at a time (Concurrency 1), so a
-		// storm of n 429s costs n × retry_after; handing all 12 to the
-		// queue at once makes it one or two pauses, and tests the queue's
-		// bot-wide pause with sends in flight.
-		h.sched.Concurrency = len(users)
 		const storm = 12
 		before := h.srv.TooManyRequests()
 		h.srv.RetryAfterNext("sendMessage", storm, 1)
 		h.now.Set(vn("2024-03-05 08:00"))
 		start := time.Now()
 		if err := h.sched.RunDue(context.Background(), h.now.Now()); err != nil {
+			t.Fatal(err)
+		}
+		// RunDue queues the reminders in the store; the sender delivers
+		// them, several in flight, so the storm tests its bot-wide pause.
+		wctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+		defer cancel()
+		if err := h.queue.WaitIdle(wctx); err != nil {
 			t.Fatal(err)
 		}
 		injected := h.srv.TooManyRequests() - before
@@ -419,7 +421,8 @@ func pollFaults(t *testing.T, h *faultE2E, kind string, n int, arm func()) {
 	t.Helper()
 	h.polling()
 	fails := h.pollFails.Load()
-	handled, dupes := h.poller.Handled()
+	handled := h.inbox.Handled()
+	_, dupes := h.poller.Accepted()
 	mLoc, mDinh := h.mark(chairLoc), h.mark(chairDinh)
 	arm()
 	h.srv.SendText(chairLoc, "/trangthai")
@@ -434,7 +437,12 @@ func pollFaults(t *testing.T, h *faultE2E, kind string, n int, arm func()) {
 	if d := h.srv.DeliveryCount(idDinh); d != 1 {
 		t.Errorf("%s: the update sent during the faults was delivered %d times", kind, d)
 	}
-	h.polling() // the batch is done and marked
+	h.polling() // the batch is accepted and confirmed
+	idle, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if err := h.inbox.WaitIdle(idle); err != nil {
+		t.Fatalf("%s: the handlers did not finish: %v", kind, err)
+	}
 	lost, dup := 0, 0
 	for _, c := range []struct {
 		u  telegramtest.User
@@ -449,7 +457,8 @@ func pollFaults(t *testing.T, h *faultE2E, kind string, n int, arm func()) {
 		lost += max(0, 1-got)
 		dup += max(0, got-1)
 	}
-	h2, d2 := h.poller.Handled()
+	h2 := h.inbox.Handled()
+	_, d2 := h.poller.Accepted()
 	if lost != 0 || dup != 0 || h2-handled != 2 {
 		t.Errorf("%s: lost %d, duplicated %d, handled %d updates (want 2)", kind, lost, dup, h2-handled)
 	}

@@ -85,6 +85,12 @@ func TestE2E429StormAndBlockedMembers(t *testing.T) {
 	if err := h.sched.RunDue(context.Background(), h.now.Now()); err != nil {
 		t.Fatal(err)
 	}
+	// RunDue queues the reminders in the store; the sender delivers them.
+	wctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	if err := h.queue.WaitIdle(wctx); err != nil {
+		t.Fatal(err)
+	}
 	if took := time.Since(start); took < time.Second {
 		t.Errorf("fan-out took %v: the 429's retry_after of 1 s was not honoured", took)
 	}

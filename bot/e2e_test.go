@@ -11,6 +11,7 @@ import (
 	"log/slog"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -19,6 +20,7 @@ import (
 	"cchcbot/bot/telegramtest"
 	"cchcbot/chat"
 	"cchcbot/config"
+	"cchcbot/inbox"
 	"cchcbot/outbox"
 	"cchcbot/scheduler"
 	"cchcbot/store"
@@ -41,8 +43,9 @@ type e2e struct {
 	sched *scheduler.Scheduler
 
 	// Set by start, for tests that look inside.
-	queue  *outbox.Queue
+	queue  *outbox.Sender
 	poller *bot.Poller
+	inbox  *inbox.Dispatcher
 
 	// Tuning for fault tests; zero values keep production's.
 	apiTimeout  time.Duration           // the Bot API client's timeout
@@ -140,24 +143,37 @@ func (h *e2e) start() {
 		bot.SetAPITimeout(tg, h.apiTimeout)
 	}
 	key, _ := db.Secret(ctx, "callback", 32)
-	var svc *chat.Service
-	q := outbox.New(ctx, tg, outbox.Options{GlobalPerSecond: 1000, PerChatPerSecond: 1000, Logger: logger,
-		Backoff: func(int) time.Duration { return 50 * time.Millisecond },
+	h.sched = scheduler.New(h.cal, db, h.now, cchcbot.CallbackSigner{Key: key}, "Phòng Nội vụ huyện Quỳ Hợp", logger)
+	// The sender starts on the store's backlog at once: a refusal it meets
+	// before the chat service exists waits for it.
+	var svc atomic.Pointer[chat.Service]
+	ready := make(chan struct{})
+	q := outbox.New(ctx, db, tg, outbox.Options{GlobalPerSecond: 1000, PerChatPerSecond: 1000, Logger: logger, Clock: h.now,
+		Backoff: func(int) time.Duration { return 50 * time.Millisecond }, NotBefore: h.sched.NotBefore, Superseded: h.sched.Superseded,
 		OnUnreachable: func(ctx context.Context, to cchcbot.UserID, err error) {
-			svc.MemberUnreachable(ctx, to, cchcbot.ErrorMessage(err))
+			select {
+			case <-ready:
+				svc.Load().MemberUnreachable(ctx, to, cchcbot.ErrorMessage(err))
+			case <-ctx.Done():
+			}
 		}})
-	h.sched = scheduler.New(h.cal, db, q, h.now, cchcbot.CallbackSigner{Key: key}, "Phòng Nội vụ huyện Quỳ Hợp", logger)
-	svc = chat.New(chat.Options{Store: db, Calendar: h.cal, Channel: q, Clock: h.now, Signer: cchcbot.CallbackSigner{Key: key}, Reminders: h.sched,
+	s := chat.New(chat.Options{Store: db, Calendar: h.cal, Channel: q, Clock: h.now, Signer: cchcbot.CallbackSigner{Key: key}, Reminders: h.sched,
 		InviteLink: func(c string) string { return "https://t.me/" + telegramtest.BotUsername + "?start=" + c },
 		Office:     "Phòng Nội vụ huyện Quỳ Hợp", Logger: logger})
+	svc.Store(s)
+	close(ready)
 	h.queue = q
-	h.poller = bot.NewPoller(tg, db, svc, bot.PollerOptions{Backoff: h.pollBackoff})
+	h.inbox = inbox.New(db, s, inbox.Options{Logger: logger})
+	h.poller = bot.NewPoller(tg, db, h.inbox, bot.PollerOptions{Backoff: h.pollBackoff})
 	done := make(chan struct{})
 	go func() {
+		var wg sync.WaitGroup
+		wg.Go(func() { h.inbox.Run(ctx) })
 		h.poller.Run(ctx)
+		wg.Wait()
 		close(done)
 	}()
-	h.stop = func() { cancel(); <-done; db.Close() }
+	h.stop = func() { cancel(); <-done; q.Close(); db.Close() }
 }
 
 func (h *e2e) restart() { h.stop(); h.start() }
@@ -397,7 +413,7 @@ func TestE2EReviewAndStatus(t *testing.T) {
 	// Accept Đình's through the notice's button.
 	notice := h.expect(admin, 0, "BÁO CÁO MỚI: UBND xã Châu Đình")
 	mk = h.mark(chairDinh)
-	h.press(admin, notice, "Tiếp nhận", "Đã tiếp nhận báo cáo CCHC-2024-000002 của UBND xã Châu Đình. Đã thông báo tới 1/1")
+	h.press(admin, notice, "Tiếp nhận", "Đã tiếp nhận báo cáo CCHC-2024-000002 của UBND xã Châu Đình. Đã gửi thông báo tới 1 thành viên")
 	h.expect(chairDinh, mk, "đã TIẾP NHẬN")
 }
 

@@ -62,12 +62,17 @@ func BenchmarkReminderFanOut(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		q := outbox.New(ctx, tg, outbox.Options{GlobalPerSecond: 30, PerChatPerSecond: 1, Logger: logger})
-		s := scheduler.New(cal, db, q, clk, cchcbot.CallbackSigner{Key: []byte("k")}, "Phòng Nội vụ", logger)
+		s := scheduler.New(cal, db, clk, cchcbot.CallbackSigner{Key: []byte("k")}, "Phòng Nội vụ", logger)
+		q := outbox.New(ctx, db, tg, outbox.Options{GlobalPerSecond: 30, PerChatPerSecond: 1, Clock: clk, Logger: logger,
+			NotBefore: s.NotBefore, Superseded: s.Superseded})
 		b.StartTimer()
 
 		start := time.Now()
 		if err := s.RunDue(ctx, when); err != nil {
+			b.Fatal(err)
+		}
+		// RunDue queues the reminders in the store; the sender delivers.
+		if err := q.WaitIdle(ctx); err != nil {
 			b.Fatal(err)
 		}
 		wall := time.Since(start)
@@ -80,6 +85,7 @@ func BenchmarkReminderFanOut(b *testing.B) {
 		b.ReportMetric(float64(n-delivered), "lost")
 		b.Logf("N=%d wall=%s floor=%s ratio=%.3f 429=%d delivered=%d", n, wall.Round(time.Millisecond), floor, wall.Seconds()/floor.Seconds(), srv.TooManyRequests(), delivered)
 		cancel()
+		q.Close()
 		db.Close()
 		srv.Close()
 		b.StartTimer()

@@ -22,6 +22,7 @@ import (
 	"cchcbot/bot/telegramtest"
 	"cchcbot/chat"
 	"cchcbot/config"
+	"cchcbot/inbox"
 	"cchcbot/outbox"
 	"cchcbot/store"
 )
@@ -252,12 +253,17 @@ func newIngestRig(b *testing.B, p ingestParams) *ingestRig {
 	if p.paced {
 		qopts.GlobalPerSecond, qopts.PerChatPerSecond = 30, 1
 	}
-	q := outbox.New(ctx, tg, qopts)
+	qopts.Clock = rig.clock
+	q := outbox.New(ctx, db, tg, qopts)
 	svc := chat.New(chat.Options{Store: db, Calendar: cal, Channel: q, Clock: rig.clock, Signer: cchcbot.CallbackSigner{Key: key},
 		Office: "Phòng Nội vụ huyện Quỳ Hợp", Logger: logger})
 	done := make(chan struct{})
 	go func() {
-		bot.NewPoller(tg, db, svc, bot.PollerOptions{}).Run(ctx)
+		d := inbox.New(db, svc, inbox.Options{Logger: logger})
+		var wg sync.WaitGroup
+		wg.Go(func() { d.Run(ctx) })
+		bot.NewPoller(tg, db, d, bot.PollerOptions{}).Run(ctx)
+		wg.Wait()
 		close(done)
 	}()
 	rig.stop = func() {

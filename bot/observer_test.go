@@ -2,6 +2,7 @@ package bot_test
 
 import (
 	"context"
+	"strconv"
 	"sync"
 	"testing"
 	"time"
@@ -16,7 +17,6 @@ type pollObserver struct {
 	mu              sync.Mutex
 	polls, failures int
 	lastPoll        time.Time
-	handled         int
 }
 
 func (o *pollObserver) PollSucceeded(at time.Time) {
@@ -32,46 +32,35 @@ func (o *pollObserver) PollFailed() {
 	o.failures++
 }
 
-func (o *pollObserver) UpdateHandled() {
-	o.mu.Lock()
-	defer o.mu.Unlock()
-	o.handled++
-}
-
-// TestPollerObserver: a failed getUpdates, the polls that answer and each
-// handled update reach the observer; a redelivered update is not counted
-// twice.
+// TestPollerObserver: a failed getUpdates and the polls that answer reach
+// the observer, with the time from the poller's clock; a redelivered
+// update is counted as a duplicate, not accepted twice.
 func TestPollerObserver(t *testing.T) {
 	srv := telegramtest.New(t, token)
 	tg := newTelegram(t, srv, nil)
-	db := memUpdates(t)
+	st := newMemInbox()
 	done := srv.SendText(alice, "/huongdan")
-	if err := db.MarkUpdateHandled(ctx, int64(done)); err != nil { // handled before a crash
-		t.Fatal(err)
-	}
+	st.remember("telegram:" + strconv.Itoa(done)) // accepted before a crash
 	srv.SendText(alice, "/trangthai")
 	srv.SendText(alice, "/huy")
 	srv.FailNext("getUpdates", 1, 502)
 	obs := &pollObserver{}
-	start := time.Now()
-	pctx, cancel := context.WithCancel(ctx)
-	stopped := make(chan struct{})
-	go func() {
-		defer close(stopped)
-		bot.NewPoller(tg, db, handlerFunc(func(context.Context, cchcbot.Incoming) error { return nil }),
-			bot.PollerOptions{Observer: obs, Backoff: func(int) time.Duration { return time.Millisecond }}).Run(pctx)
-	}()
+	at := time.Date(2024, 2, 6, 9, 0, 0, 0, time.UTC)
+	r := runBot(t, tg, st, handlerFunc(func(context.Context, cchcbot.Incoming) error { return nil }),
+		bot.PollerOptions{Observer: obs, Backoff: func(int) time.Duration { return time.Millisecond }, Now: func() time.Time { return at }})
 	waitUntil(t, func() bool {
 		obs.mu.Lock()
 		defer obs.mu.Unlock()
-		return obs.handled >= 2 && obs.polls >= 2
+		return r.d.Handled() == 2 && obs.polls >= 2
 	})
-	cancel()
-	<-stopped
+	r.stop()
 
 	obs.mu.Lock()
 	defer obs.mu.Unlock()
-	if obs.failures != 1 || obs.handled != 2 || obs.lastPoll.Before(start) || obs.lastPoll.After(time.Now()) {
-		t.Errorf("failures %d, handled %d, last poll %v: want 1 failure, 2 handled, a poll since %v", obs.failures, obs.handled, obs.lastPoll, start)
+	if obs.failures != 1 || !obs.lastPoll.Equal(at) || !r.p.LastPoll().Equal(at) {
+		t.Errorf("failures %d, last poll %v (%v): want 1 failure, a poll at %v", obs.failures, obs.lastPoll, r.p.LastPoll(), at)
+	}
+	if accepted, dupes := r.p.Accepted(); accepted != 2 || dupes != 1 {
+		t.Errorf("accepted %d, duplicates %d: want 2 and 1", accepted, dupes)
 	}
 }

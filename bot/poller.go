@@ -3,12 +3,9 @@ package bot
 import (
 	"context"
 	"errors"
-	"fmt"
-	"hash/fnv"
 	"log/slog"
 	"math/rand/v2"
-	"strings"
-	"sync"
+	"strconv"
 	"sync/atomic"
 	"time"
 
@@ -17,72 +14,80 @@ import (
 	"cchcbot"
 )
 
-// Handler handles one event from a person.
-type Handler interface {
-	Handle(ctx context.Context, in cchcbot.Incoming) error
+// IncomingStore is where the poller puts what it hears before Telegram
+// may forget it. *store.DB implements it.
+type IncomingStore interface {
+	// AcceptIncoming remembers the events' Keys and appends those with an
+	// Incoming to the inbox, in one commit; it returns the ones appended
+	// (Seq set) and drops those whose Key it has seen recently.
+	AcceptIncoming(ctx context.Context, evs []cchcbot.Inbound) ([]cchcbot.Inbound, error)
 }
 
-// UpdateStore remembers which updates were handled, so a crash confirms
-// nothing unhandled and a redelivered update has no second effect.
-type UpdateStore interface {
-	LastUpdateID(ctx context.Context) (int64, error)
-	UpdateHandled(ctx context.Context, id int64) (bool, error)
-	MarkUpdateHandled(ctx context.Context, id int64) error
+// Dispatcher handles accepted events (inbox.Dispatcher). Add must not
+// block.
+type Dispatcher interface {
+	Add(evs ...cchcbot.Inbound)
 }
 
 // PollerOptions tune the poller.
 type PollerOptions struct {
-	// Workers handle chats in parallel; one chat's updates always go to the
-	// same worker, in order. Default 8.
-	Workers int
 	// Backoff is the wait before retry n (1, 2, ...) after a failed poll.
 	// Default: 1 s doubling to 60 s, with jitter.
 	Backoff func(n int) time.Duration
-	// Observer, when set, is told of each poll and handled update, for
-	// metrics.
+	// Observer, when set, is told of each poll, for metrics.
 	Observer PollObserver
+	// Now defaults to time.Now.
+	Now func() time.Time
 }
 
 // PollObserver is told what the poller does. Its methods must be quick
 // and safe for concurrent use.
 type PollObserver interface {
+	// PollSucceeded: getUpdates answered and what it returned is in the
+	// store.
 	PollSucceeded(at time.Time)
+	// PollFailed: getUpdates failed, or the store could not accept what
+	// it returned.
 	PollFailed()
-	UpdateHandled()
 }
 
 type noPollObserver struct{}
 
 func (noPollObserver) PollSucceeded(time.Time) {}
 func (noPollObserver) PollFailed()             {}
-func (noPollObserver) UpdateHandled()          {}
 
 // Poller is the long-poll loop. It does not use tgbotapi's GetUpdatesChan,
 // which confirms updates to Telegram while they still sit unhandled.
+//
+// Each batch of updates is accepted into the store (the durable inbox) in
+// one commit and handed to the dispatcher; only then does the next
+// getUpdates confirm it to Telegram. The poller never waits for handlers:
+// a slow one in one chat holds no other chat's updates.
 type Poller struct {
-	tg    *Telegram
-	store UpdateStore
-	h     Handler
-	opts  PollerOptions
-	log   *slog.Logger
+	tg   *Telegram
+	st   IncomingStore
+	d    Dispatcher
+	opts PollerOptions
+	log  *slog.Logger
 
-	lastPoll atomic.Int64 // unix nanos of the last successful getUpdates
-	handled  atomic.Int64
+	lastPoll atomic.Int64 // unix nanos of the last successful poll
+	accepted atomic.Int64
 	dupes    atomic.Int64
 }
 
-// NewPoller returns a poller feeding h.
-func NewPoller(tg *Telegram, st UpdateStore, h Handler, opts PollerOptions) *Poller {
-	if opts.Workers <= 0 {
-		opts.Workers = 8
-	}
+// NewPoller returns a poller that accepts updates into st and hands them
+// to d.
+func NewPoller(tg *Telegram, st IncomingStore, d Dispatcher, opts PollerOptions) *Poller {
 	if opts.Backoff == nil {
 		opts.Backoff = defaultBackoff
 	}
 	if opts.Observer == nil {
 		opts.Observer = noPollObserver{}
 	}
-	return &Poller{tg: tg, store: st, h: h, opts: opts, log: tg.log}
+	if opts.Now == nil {
+		opts.Now = time.Now
+	}
+	return &Poller{tg: tg, st: st, d: d, opts: opts, log: tg.log}
 }
 
 func defaultBackoff(n int) time.Duration {
@@ -91,39 +96,41 @@ func defaultBackoff(n int) time.Duration {
 	return d/2 + rand.N(d/2+1)
 }
 
-// LastPoll returns when getUpdates last answered.
+// LastPoll returns when a poll last succeeded (getUpdates answered and the
+// store took its updates).
 func (p *Poller) LastPoll() time.Time { return time.Unix(0, p.lastPoll.Load()) }
 
-// Handled returns how many updates were handled, and how many redelivered
-// ones were skipped.
-func (p *Poller) Handled() (handled, duplicates int64) { return p.handled.Load(), p.dupes.Load() }
+// Accepted returns how many events were accepted into the inbox, and how
+// many redelivered ones the store recognised and dropped.
+func (p *Poller) Accepted() (accepted, duplicates int64) { return p.accepted.Load(), p.dupes.Load() }
 
-// Run polls until ctx ends, then waits for the handlers in flight.
+// Run polls until ctx ends. It does not wait for handlers: they belong to
+// the dispatcher.
 func (p *Poller) Run(ctx context.Context) error {
-	if _, err := p.tg.api.Request(tgbotapi.DeleteWebhookConfig{}); err != nil && ctx.Err() == nil {
-		p.log.Warn("deleteWebhook failed", "err", p.tg.red.Error(err))
+	if err := p.deleteWebhook(ctx); err != nil && ctx.Err() == nil {
+		p.log.Warn("deleteWebhook failed", "err", err)
 	}
+	p.log.Info("polling Telegram")
 	// Start without an offset: Telegram returns every update it still
-	// holds (at most 24 hours' worth) and the stored set of handled ids
-	// skips those already done. Resuming from "last id + 1" would instead
-	// drop new updates whose ids restarted lower, as Telegram does after a
-	// week without updates.
-	if last, err := p.store.LastUpdateID(ctx); err != nil {
-		return fmt.Errorf("poller: %w", err)
-	} else {
-		p.log.Info("polling Telegram", "last_handled_update", last)
-	}
+	// holds (at most 24 hours' worth) and the store drops the Keys it has
+	// seen. Resuming from "last id + 1" would instead drop new updates
+	// whose ids restarted lower, as Telegram does after a week without
+	// updates.
 	offset := 0
 	failures := 0
 	for ctx.Err() == nil {
-		updates, err := p.tg.api.GetUpdates(tgbotapi.UpdateConfig{Offset: offset, Limit: 100, Timeout: int(p.tg.cfg.PollTimeout / time.Second)})
+		updates, err := p.getUpdates(ctx, offset)
+		if err == nil && len(updates) > 0 {
+			err = p.accept(ctx, updates)
+		}
 		if err != nil {
 			if ctx.Err() != nil {
 				break
 			}
+			// The offset stays: nothing unaccepted is confirmed.
 			failures++
 			p.opts.Observer.PollFailed()
-			p.logPollError(p.tg.red.Error(err), failures)
+			p.logPollError(err, failures)
 			select {
 			case <-time.After(p.opts.Backoff(failures)):
 			case <-ctx.Done():
@@ -131,7 +138,7 @@ func (p *Poller) Run(ctx context.Context) error {
 			continue
 		}
 		failures = 0
-		now := time.Now()
+		now := p.opts.Now()
 		p.lastPoll.Store(now.UnixNano())
 		p.opts.Observer.PollSucceeded(now)
 		if len(updates) == 0 {
@@ -141,9 +148,8 @@ func (p *Poller) Run(ctx context.Context) error {
 			offset = 0
 			continue
 		}
-		p.handleBatch(ctx, updates)
-		// Every update of the batch is handled and marked: only now may
-		// Telegram forget them.
+		// Every update of the batch is in the store: the next poll may
+		// let Telegram forget them.
 		offset = 0
 		for _, u := range updates {
 			offset = max(offset, u.UpdateID+1)
@@ -152,9 +158,66 @@ func (p *Poller) Run(ctx context.Context) error {
 	return nil
 }
 
+func (p *Poller) deleteWebhook(ctx context.Context) error {
+	api, done := p.tg.call(ctx, p.tg.http)
+	defer done()
+	_, err := api.Request(tgbotapi.DeleteWebhookConfig{})
+	return p.tg.red.Error(err)
+}
+
+func (p *Poller) getUpdates(ctx context.Context, offset int) ([]tgbotapi.Update, error) {
+	api, done := p.tg.call(ctx, p.tg.http)
+	defer done()
+	updates, err := api.GetUpdates(tgbotapi.UpdateConfig{Offset: offset, Limit: 100, Timeout: int(p.tg.cfg.PollTimeout / time.Second)})
+	return updates, p.tg.red.Error(err)
+}
+
+// storeError is a failure of the store, not of Telegram, for the log.
+type storeError struct{ err error }
+
+func (e *storeError) Error() string { return "accepting updates into the store: " + e.err.Error() }
+func (e *storeError) Unwrap() error { return e.err }
+
+// accept puts a batch into the store in one commit and hands the new
+// events to the dispatcher.
+func (p *Poller) accept(ctx context.Context, updates []tgbotapi.Update) error {
+	evs := make([]cchcbot.Inbound, len(updates))
+	events := 0
+	for i, u := range updates {
+		evs[i] = toInbound(u)
+		if evs[i].In != nil {
+			events++
+		}
+	}
+	accepted, err := p.st.AcceptIncoming(ctx, evs)
+	if err != nil {
+		return &storeError{err}
+	}
+	p.accepted.Add(int64(len(accepted)))
+	p.dupes.Add(int64(events - len(accepted)))
+	p.d.Add(accepted...)
+	return nil
+}
+
+// updateKey is an update's identity in the store.
+func updateKey(id int) string { return "telegram:" + strconv.Itoa(id) }
+
+// toInbound turns an update into an event for the store; one the bot
+// ignores keeps only its Key, so that a redelivery is recognised.
+func toInbound(u tgbotapi.Update) cchcbot.Inbound {
+	ev := cchcbot.Inbound{Key: updateKey(u.UpdateID)}
+	if in, ok := toIncoming(u); ok {
+		ev.In = &in
+	}
+	return ev
+}
+
 func (p *Poller) logPollError(err error, failures int) {
 	var te *tgbotapi.Error
+	var se *storeError
 	switch {
+	case errors.As(err, &se):
+		p.log.Error("cannot accept updates into the store; Telegram keeps them until it works", "err", err, "failures", failures)
 	case errors.As(err, &te) && te.Code == 401:
 		p.log.Error("ALERT: Telegram refuses the bot token (401)", "failures", failures)
 	case errors.As(err, &te) && te.Code == 409:
@@ -162,141 +225,4 @@ func (p *Poller) logPollError(err error, failures int) {
 	default:
 		p.log.Warn("getUpdates failed", "err", err, "failures", failures)
 	}
-}
-
-// updatesMarker is an UpdateStore that marks many updates in one commit.
-type updatesMarker interface {
-	MarkUpdatesHandled(ctx context.Context, ids []int64) error
-}
-
-// handleBatch handles a batch: one chat's updates in order on one worker,
-// different chats in parallel. It returns when all are handled and marked.
-//
-// The marks are group-committed: the workers hand each handled update to
-// one marker, which commits whatever has gathered while its previous
-// commit ran. A commit per update (two fsyncs) would cap the poller at a
-// few hundred updates a second. No update is confirmed to Telegram before
-// its mark is committed: Run advances the offset only after this returns.
-func (p *Poller) handleBatch(ctx context.Context, updates []tgbotapi.Update) {
-	queues := make([][]tgbotapi.Update, p.opts.Workers)
-	for _, u := range updates {
-		w := int(chatKey(u) % uint64(p.opts.Workers))
-		queues[w] = append(queues[w], u)
-	}
-	marks := make(chan int64, len(updates))
-	marked := make(chan struct{})
-	go func() {
-		defer close(marked)
-		p.markLoop(ctx, marks)
-	}()
-	var wg sync.WaitGroup
-	for _, q := range queues {
-		if len(q) == 0 {
-			continue
-		}
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for _, u := range q {
-				p.handleOne(ctx, u, marks)
-			}
-		}()
-	}
-	wg.Wait()
-	close(marks)
-	<-marked
-}
-
-// markLoop records handled updates until marks is closed, each commit
-// taking every id that has arrived meanwhile.
-func (p *Poller) markLoop(ctx context.Context, marks <-chan int64) {
-	for id := range marks {
-		ids := []int64{id}
-	gather:
-		for {
-			select {
-			case id, ok := <-marks:
-				if !ok {
-					break gather
-				}
-				ids = append(ids, id)
-			default:
-				break gather
-			}
-		}
-		p.mark(ctx, ids)
-	}
-}
-
-// mark records ids as handled. It uses a context of its own: a shutdown
-// mid-handler must still record what was done.
-func (p *Poller) mark(ctx context.Context, ids []int64) {
-	mctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
-	defer cancel()
-	if m, ok := p.store.(updatesMarker); ok {
-		if err := m.MarkUpdatesHandled(mctx, ids); err != nil {
-			p.log.Error("cannot record handled updates", "update_ids", ids, "err", err)
-		}
-		return
-	}
-	for _, id := range ids {
-		if err := p.store.MarkUpdateHandled(mctx, id); err != nil {
-			p.log.Error("cannot record a handled update", "update_id", id, "err", err)
-		}
-	}
-}
-
-// handleOne handles u and hands its id to the marker.
-func (p *Poller) handleOne(ctx context.Context, u tgbotapi.Update, marks chan<- int64) {
-	id := int64(u.UpdateID)
-	seen, err := p.store.UpdateHandled(ctx, id)
-	if err != nil {
-		p.log.Error("update bookkeeping failed", "update_id", id, "err", err)
-		return
-	}
-	if seen {
-		p.dupes.Add(1)
-		return
-	}
-	in, ok := toIncoming(u)
-	if !ok {
-		marks <- id
-		return
-	}
-	func() {
-		defer func() {
-			if r := recover(); r != nil {
-				p.log.Error("handler panicked", "update_id", id, "panic", fmt.Sprint(r))
-			}
-		}()
-		if err := p.h.Handle(ctx, in); err != nil {
-			p.log.Error("handling an update failed", "update_id", id, "user", string(in.User), "command", commandName(in.Text), "err", err)
-		}
-	}()
-	p.opts.Observer.UpdateHandled()
-	p.handled.Add(1)
-	marks <- id
-}
-
-// commandName is what may be logged of a text: the command only. A /start
-// argument is an invite code and must never reach a log.
-func commandName(text string) string {
-	if !strings.HasPrefix(text, "/") {
-		return ""
-	}
-	cmd, _, _ := strings.Cut(text, " ")
-	return cmd
-}
-
-func chatKey(u tgbotapi.Update) uint64 {
-	var id int64
-	switch {
-	case u.Message != nil && u.Message.Chat != nil:
-		id = u.Message.Chat.ID
-	case u.CallbackQuery != nil && u.CallbackQuery.From != nil:
-		id = u.CallbackQuery.From.ID
-	}
-	h := fnv.New64a()
-	fmt.Fprint(h, id)
-	return h.Sum64()
 }

@@ -1,11 +1,15 @@
 package bot
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
 	"log"
 	"net/http"
+	"net/url"
+	"slices"
+	"strconv"
 	"strings"
 	"sync"
 
@@ -14,13 +18,36 @@ import (
 
 // redactor removes the token from any text: tgbotapi's network errors are
 // *url.Error values whose text holds the whole request URL, token included.
-type redactor struct{ token string }
+// A URL shows the token escaped when it holds characters a URL may not
+// (%22 for a quote), and a quoted error (%q) shows it with backslashes, so
+// every such form is removed, not only the token as typed.
+type redactor struct{ forms []string }
+
+func newRedactor(token string) redactor {
+	if token == "" {
+		return redactor{}
+	}
+	forms := []string{token, url.PathEscape(token), url.QueryEscape(token), (&url.URL{Path: token}).EscapedPath()}
+	if s, err := url.PathUnescape(token); err == nil {
+		forms = append(forms, s)
+	}
+	for _, f := range slices.Clone(forms) {
+		q := strconv.Quote(f)
+		forms = append(forms, q[1:len(q)-1])
+	}
+	// Longest first, so that no form is left half replaced by a shorter
+	// one inside it.
+	slices.SortFunc(forms, func(a, b string) int { return cmp.Compare(len(b), len(a)) })
+	forms = slices.Compact(forms)
+	forms = slices.DeleteFunc(forms, func(f string) bool { return f == "" })
+	return redactor{forms: forms}
+}
 
 func (r redactor) String(s string) string {
-	if r.token == "" {
-		return s
+	for _, f := range r.forms {
+		s = strings.ReplaceAll(s, f, "<redacted>")
 	}
-	return strings.ReplaceAll(s, r.token, "<redacted>")
+	return s
 }
 
 // redactedError keeps the chain (errors.As still finds *url.Error and
@@ -38,15 +65,16 @@ func (r redactor) Error(err error) error {
 		return nil
 	}
 	msg := err.Error()
-	if !strings.Contains(msg, r.token) {
+	clean := r.String(msg)
+	if clean == msg {
 		return err
 	}
-	return &redactedError{msg: r.String(msg), err: err}
+	return &redactedError{msg: clean, err: err}
 }
 
-// client is the HTTP client tgbotapi uses: every request carries the bot's
-// lifetime context (tgbotapi has none, so a long poll could not otherwise
-// be cancelled) and every error is redacted.
+// client is the HTTP client tgbotapi uses for one call: its requests carry
+// the call's context (tgbotapi has none of its own, so a request could not
+// otherwise be cancelled) and every error is redacted.
 type client struct {
 	http *http.Client
 	ctx  context.Context
@@ -59,10 +87,11 @@ func (c *client) Do(req *http.Request) (*http.Response, error) {
 }
 
 // redactingLogger stands in for tgbotapi's package logger, which
-// GetUpdatesChan and Debug mode print through.
+// GetUpdatesChan and Debug mode print through. It holds each token once,
+// however many times the bot connects.
 type redactingLogger struct {
-	mu     sync.Mutex
-	tokens []string
+	mu   sync.Mutex
+	reds map[string]redactor
 }
 
 var tgLogger = &redactingLogger{}
@@ -70,15 +99,21 @@ var tgLogger = &redactingLogger{}
 func (l *redactingLogger) add(token string) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	l.tokens = append(l.tokens, token)
+	if _, ok := l.reds[token]; ok {
+		return
+	}
+	if l.reds == nil {
+		l.reds = map[string]redactor{}
+	}
+	l.reds[token] = newRedactor(token)
 	tgbotapi.SetLogger(l)
 }
 
 func (l *redactingLogger) clean(s string) string {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	for _, t := range l.tokens {
-		s = strings.ReplaceAll(s, t, "<redacted>")
+	for _, r := range l.reds {
+		s = r.String(s)
 	}
 	return s
 }

@@ -1,19 +1,18 @@
 // Package bot connects cchcbot to Telegram through go-telegram-bot-api: it
 // implements cchcbot.Channel (send, edit, documents, file downloads) and
-// runs the long-poll loop that feeds updates to the conversation logic. It
-// knows Telegram; nothing above it does.
+// runs the long-poll loop that accepts updates into the durable inbox,
+// whose dispatcher (package inbox) hands them to the conversation logic.
+// It knows Telegram; nothing above it does.
 package bot
 
 import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"log/slog"
 	"net"
 	"net/http"
 	"strconv"
-	"strings"
 	"time"
 
 	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
@@ -36,10 +35,15 @@ var ErrUnauthorized = errors.New("telegram: token bị từ chối (401): hãy k
 
 // Telegram is cchcbot.Channel over the Telegram Bot API.
 type Telegram struct {
+	// api's client carries the adapter's context; each call uses a copy
+	// whose client carries the call's context too (see call).
 	api      *tgbotapi.BotAPI
 	cfg      Config
 	red      redactor
+	http     *http.Client // Bot API calls: PollTimeout + 15 s at most
+	upload   *http.Client // uploads: no fixed timeout, the size sets the call's
 	download *http.Client
+	pace     pace
 	ctx      context.Context
 	log      *slog.Logger
 }
@@ -47,7 +51,14 @@ type Telegram struct {
 var _ cchcbot.Channel = (*Telegram)(nil)
 
 // New connects to the Bot API (getMe). ctx bounds every request the
-// adapter makes: cancelling it aborts a long poll at once.
+// adapter makes, on top of each call's own context: cancelling it aborts a
+// long poll at once.
+//
+// New fails with ErrUnauthorized when Telegram refuses the token, for
+// which retrying cannot help. Any other failure is redacted and
+// classified like a call's: a network failure or a 5xx is a
+// *cchcbot.TemporaryError, so a caller retrying the connection can count
+// it as a failed poll.
 func New(ctx context.Context, cfg Config) (*Telegram, error) {
 	if cfg.Token == "" {
 		return nil, errNoToken
@@ -61,7 +72,7 @@ func New(ctx context.Context, cfg Config) (*Telegram, error) {
 	if cfg.Logger == nil {
 		cfg.Logger = slog.Default()
 	}
-	red := redactor{cfg.Token}
+	red := newRedactor(cfg.Token)
 	tgLogger.add(cfg.Token)
 	dialer := &net.Dialer{Timeout: 10 * time.Second, KeepAlive: 30 * time.Second}
 	transport := &http.Transport{DialContext: dialer.DialContext, TLSHandshakeTimeout: 10 * time.Second,
@@ -74,14 +85,31 @@ func New(ctx context.Context, cfg Config) (*Telegram, error) {
 		if errors.As(err, &te) && te.Code == 401 {
 			return nil, ErrUnauthorized
 		}
-		return nil, fmt.Errorf("telegram: getMe: %w", red.Error(err))
+		return nil, fmt.Errorf("telegram: getMe: %w", classify(red.Error(err)))
 	}
 	bot.Debug = false
 	return &Telegram{
-		api: bot, cfg: cfg, red: red, ctx: ctx, log: cfg.Logger,
+		api: bot, cfg: cfg, red: red, ctx: ctx, log: cfg.Logger, http: api,
+		upload: &http.Client{Transport: transport},
 		// Downloads of up to 20 MB over a slow district line need longer.
 		download: &http.Client{Transport: transport, Timeout: 10 * time.Minute},
+		pace:     pace{base: uploadBase, rate: uploadRate},
 	}, nil
+}
+
+// call returns the Bot API client for one call through hc: its requests
+// end when ctx or the adapter's context ends, so cancelling a handler or
+// an outbound job aborts its request. done must be called once the call
+// has returned (and its response is read).
+func (t *Telegram) call(ctx context.Context, hc *http.Client) (api *tgbotapi.BotAPI, done func()) {
+	ctx, cancel := context.WithCancel(ctx)
+	stop := context.AfterFunc(t.ctx, cancel)
+	// BotAPI is plain fields: token, endpoint, Self and the client. The
+	// one reference a copy shares, shutdownChannel, serves only
+	// GetUpdatesChan, which we never use. A shallow copy is safe.
+	c := *t.api
+	c.Client = &client{http: hc, ctx: ctx, red: t.red}
+	return &c, func() { stop(); cancel() }
 }
 
 // Username returns the bot's username as Telegram knows it.
@@ -125,6 +153,8 @@ func (t *Telegram) Send(ctx context.Context, m cchcbot.OutMessage) (cchcbot.Mess
 	if err != nil {
 		return cchcbot.MessageRef{}, err
 	}
+	api, done := t.call(ctx, t.http)
+	defer done()
 	parts := splitText(m.Text, MaxMessageLength)
 	var last tgbotapi.Message
 	for i, p := range parts {
@@ -134,7 +164,7 @@ func (t *Telegram) Send(ctx context.Context, m cchcbot.OutMessage) (cchcbot.Mess
 				msg.ReplyMarkup = *kb
 			}
 		}
-		if last, err = t.sendPart(ctx, msg, i); err != nil {
+		if last, err = t.sendPart(ctx, api, msg, i); err != nil {
 			return cchcbot.MessageRef{}, err
 		}
 	}
@@ -150,14 +180,14 @@ const laterPartTries = 6
 // retry would repeat them, and under a per-chat 429 never finish), so it
 // waits out 429s and retries network failures here; if it still fails, the
 // error is no longer temporary and the queue gives up.
-func (t *Telegram) sendPart(ctx context.Context, msg tgbotapi.MessageConfig, i int) (tgbotapi.Message, error) {
+func (t *Telegram) sendPart(ctx context.Context, api *tgbotapi.BotAPI, msg tgbotapi.MessageConfig, i int) (tgbotapi.Message, error) {
 	for try := 1; ; try++ {
-		m, err := t.api.Send(msg)
-		if err == nil || ctx.Err() != nil {
-			return m, err
+		m, err := api.Send(msg)
+		if err == nil {
+			return m, nil
 		}
 		err = classify(t.red.Error(err))
-		if i == 0 {
+		if i == 0 || ctx.Err() != nil || t.ctx.Err() != nil {
 			return m, err
 		}
 		var ra *cchcbot.RetryAfterError
@@ -200,112 +230,21 @@ func (t *Telegram) Edit(ctx context.Context, r cchcbot.MessageRef, text string, 
 		kb = &tgbotapi.InlineKeyboardMarkup{InlineKeyboard: [][]tgbotapi.InlineKeyboardButton{}}
 	}
 	edit.ReplyMarkup = kb
-	if _, err := t.api.Request(edit); err != nil && !notModified(err) {
+	api, done := t.call(ctx, t.http)
+	defer done()
+	if _, err := api.Request(edit); err != nil && !notModified(err) {
 		return classify(t.red.Error(err))
 	}
 	return nil
-}
-
-// SendDocument sends a file back by Telegram's file_id (no re-upload) or
-// uploads it from disk.
-func (t *Telegram) SendDocument(ctx context.Context, d cchcbot.OutDocument) (cchcbot.MessageRef, error) {
-	id, err := chatID(d.To)
-	if err != nil {
-		return cchcbot.MessageRef{}, err
-	}
-	var file tgbotapi.RequestFileData
-	if d.ChannelFileID != "" {
-		file = tgbotapi.FileID(d.ChannelFileID)
-	} else {
-		rc, err := d.Open()
-		if err != nil {
-			return cchcbot.MessageRef{}, err
-		}
-		defer rc.Close()
-		file = tgbotapi.FileReader{Name: d.Name, Reader: rc}
-	}
-	doc := tgbotapi.NewDocument(id, file)
-	doc.Caption = d.Caption
-	m, err := t.api.Send(doc)
-	if err != nil {
-		return cchcbot.MessageRef{}, classify(t.red.Error(err))
-	}
-	return ref(d.To, m), nil
 }
 
 // AnswerCallback stops a pressed button's spinner, with an optional notice.
 func (t *Telegram) AnswerCallback(ctx context.Context, callbackID, text string) error {
+	api, done := t.call(ctx, t.http)
+	defer done()
 	// answerCallbackQuery returns true, not a Message: Request, not Send.
-	if _, err := t.api.Request(tgbotapi.NewCallback(callbackID, text)); err != nil {
+	if _, err := api.Request(tgbotapi.NewCallback(callbackID, text)); err != nil {
 		return classify(t.red.Error(err))
 	}
 	return nil
 }
-
-// FetchFile opens a file a person sent. Files over the limit are refused
-// before any request; the body is checked against getFile's size, so a
-// truncated download is an error, never a short file.
-func (t *Telegram) FetchFile(ctx context.Context, f cchcbot.IncomingFile) (io.ReadCloser, error) {
-	if f.Size > t.cfg.MaxFileSize {
-		return nil, tooLarge(t.cfg.MaxFileSize)
-	}
-	tf, err := t.api.GetFile(tgbotapi.FileConfig{FileID: f.ChannelFileID})
-	if err != nil {
-		var te *tgbotapi.Error
-		if errors.As(err, &te) && te.Code == 400 && strings.Contains(strings.ToLower(te.Message), "too big") {
-			return nil, tooLarge(t.cfg.MaxFileSize)
-		}
-		return nil, classify(t.red.Error(err))
-	}
-	if int64(tf.FileSize) > t.cfg.MaxFileSize {
-		return nil, tooLarge(t.cfg.MaxFileSize)
-	}
-	// tgbotapi's File.Link points at the cloud; build the URL from our
-	// endpoint, and never log it: it holds the token.
-	url := fmt.Sprintf(t.cfg.FileEndpoint, t.cfg.Token, tf.FilePath)
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
-	if err != nil {
-		return nil, t.red.Error(err)
-	}
-	resp, err := t.download.Do(req)
-	if err != nil {
-		return nil, &cchcbot.TemporaryError{Err: t.red.Error(err)}
-	}
-	if resp.StatusCode != http.StatusOK {
-		resp.Body.Close()
-		err := fmt.Errorf("download: HTTP %d", resp.StatusCode)
-		if resp.StatusCode >= 500 {
-			return nil, &cchcbot.TemporaryError{Err: err}
-		}
-		return nil, err
-	}
-	return &sizedBody{rc: resp.Body, want: int64(tf.FileSize), red: t.red}, nil
-}
-
-func tooLarge(limit int64) error {
-	return cchcbot.Errorf(cchcbot.ETOOLARGE, "Tệp vượt quá giới hạn %d MB mà Telegram cho phép bot tải về. Xin vui lòng nén tệp (ZIP) hoặc chia thành nhiều tệp nhỏ hơn rồi gửi lại.", limit>>20)
-}
-
-// sizedBody fails a download whose length differs from what getFile said.
-type sizedBody struct {
-	rc   io.ReadCloser
-	want int64
-	got  int64
-	red  redactor
-}
-
-func (b *sizedBody) Read(p []byte) (int, error) {
-	n, err := b.rc.Read(p)
-	b.got += int64(n)
-	switch {
-	case b.want > 0 && b.got > b.want:
-		return n, &cchcbot.TemporaryError{Err: fmt.Errorf("download: got more than the %d bytes announced", b.want)}
-	case err == io.EOF && b.want > 0 && b.got != b.want:
-		return n, &cchcbot.TemporaryError{Err: fmt.Errorf("download: got %d of %d bytes", b.got, b.want)}
-	case err != nil && err != io.EOF:
-		return n, &cchcbot.TemporaryError{Err: b.red.Error(err)}
-	}
-	return n, err
-}
-
-func (b *sizedBody) Close() error { return b.rc.Close() }

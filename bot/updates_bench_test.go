@@ -21,6 +21,7 @@ import (
 	"cchcbot/bot"
 	"cchcbot/bot/telegramtest"
 	"cchcbot/chat"
+	"cchcbot/inbox"
 	"cchcbot/outbox"
 	"cchcbot/scheduler"
 	"cchcbot/store"
@@ -155,11 +156,12 @@ func uhRun(b *testing.B, base []byte, n, k int) {
 	}
 	signer := cchcbot.CallbackSigner{Key: key}
 	var svc atomic.Pointer[chat.Service]
-	q := outbox.New(ctx, tg, outbox.Options{GlobalPerSecond: 1e6, PerChatPerSecond: 1e6, Logger: logger,
+	sched := scheduler.New(cfg.Calendar(), db, clk, signer, cfg.Office, logger)
+	q := outbox.New(ctx, db, tg, outbox.Options{GlobalPerSecond: 1e6, PerChatPerSecond: 1e6, Clock: clk, Logger: logger,
+		NotBefore: sched.NotBefore, Superseded: sched.Superseded,
 		OnUnreachable: func(ctx context.Context, to cchcbot.UserID, err error) {
 			svc.Load().MemberUnreachable(ctx, to, cchcbot.ErrorMessage(err))
 		}})
-	sched := scheduler.New(cfg.Calendar(), db, q, clk, signer, cfg.Office, logger)
 
 	var totalWall, totalCPU time.Duration
 	var totalMallocs, totalBytes uint64
@@ -185,7 +187,8 @@ func uhRun(b *testing.B, base []byte, n, k int) {
 		sentBefore := srv.TotalMessages()
 		errsBefore := errs.n.Load()
 		obs := &uhObserver{}
-		p := bot.NewPoller(tg, db, s, bot.PollerOptions{Observer: obs, Workers: uhWorkers()})
+		disp := inbox.New(db, s, inbox.Options{Observer: obs, MaxHandlers: uhWorkers(), Logger: logger})
+		p := bot.NewPoller(tg, db, disp, bot.PollerOptions{Observer: obs})
 		pctx, stop := context.WithCancel(ctx)
 		done := make(chan struct{})
 		runtime.GC()
@@ -193,14 +196,28 @@ func uhRun(b *testing.B, base []byte, n, k int) {
 		runtime.ReadMemStats(&ms0)
 		cpu0, wait0 := uhCPU(), uhRunqueueWait()
 		b.StartTimer()
-		go func() { p.Run(pctx); close(done) }()
-		// Handled counts updates whose handler returned; the server holding
-		// none unconfirmed means they are marked too. (Pending copies the
-		// queue: asked only once everything is handled.)
+		go func() {
+			var wg sync.WaitGroup
+			wg.Go(func() { disp.Run(pctx) })
+			p.Run(pctx)
+			wg.Wait()
+			close(done)
+		}()
+		// The server holding no update unconfirmed means all are in the
+		// inbox; the dispatcher idle, that all are handled and finished.
+		// (Pending copies the queue: asked only once all are accepted.)
 		if err := srv.WaitFor(func(s *telegramtest.Server) bool {
-			h, d := p.Handled()
-			return h+d >= int64(k) && len(s.Pending()) == 0
+			a, d := p.Accepted()
+			return a+d >= int64(k) && len(s.Pending()) == 0
 		}, 30*time.Minute); err != nil {
+			b.Fatal(err)
+		}
+		if err := disp.WaitIdle(ctx); err != nil {
+			b.Fatal(err)
+		}
+		// The replies are queued in the store as each event is handled;
+		// the sender delivers them.
+		if err := q.WaitIdle(ctx); err != nil {
 			b.Fatal(err)
 		}
 		end := time.Now()
@@ -209,7 +226,8 @@ func uhRun(b *testing.B, base []byte, n, k int) {
 		runtime.ReadMemStats(&ms1)
 		stop()
 		<-done
-		handled, dupes := p.Handled()
+		handled := disp.Handled()
+		_, dupes := p.Accepted()
 		if handled != int64(k) || dupes != 0 {
 			b.Fatalf("handled %d (duplicates %d), want %d", handled, dupes, k)
 		}
@@ -243,7 +261,7 @@ func uhRun(b *testing.B, base []byte, n, k int) {
 	q.Close()
 }
 
-// uhWorkers is the poller's Workers: 0 (its default) unless
+// uhWorkers is the dispatcher's MaxHandlers: 0 (its default) unless
 // CCHCBOT_BENCH_WORKERS says otherwise, for diagnosis.
 func uhWorkers() int {
 	n, _ := strconv.Atoi(os.Getenv("CCHCBOT_BENCH_WORKERS"))

@@ -121,3 +121,27 @@ func TestLatency(t *testing.T) {
 	}
 	srv.SetLatency("*", 0)
 }
+
+// TestOutage: while the line is down every request fails at the network,
+// with no HTTP status and nothing recorded; afterwards all works again.
+func TestOutage(t *testing.T) {
+	srv, api := setup(t)
+	srv.SetOutage(true)
+	for _, send := range []func() error{
+		func() error { _, err := api.Send(tgbotapi.NewMessage(alice.ID, "x")); return err },
+		func() error { _, err := api.GetUpdates(tgbotapi.UpdateConfig{}); return err },
+	} {
+		err := send()
+		var te *tgbotapi.Error
+		if err == nil || errors.As(err, &te) {
+			t.Errorf("during the outage: %v, want a network error", err)
+		}
+	}
+	if n := len(srv.Messages(alice.ID)); n != 0 || srv.Dropped() != 2 {
+		t.Errorf("%d messages recorded, %d dropped; want 0 and 2", n, srv.Dropped())
+	}
+	srv.SetOutage(false)
+	if _, err := api.Send(tgbotapi.NewMessage(alice.ID, "x")); err != nil {
+		t.Fatalf("after the outage: %v", err)
+	}
+}

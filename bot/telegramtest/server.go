@@ -73,6 +73,8 @@ type Server struct {
 	faults  faults       // own lock: switched by tests while requests run
 	limits  rateLimiter  // own lock: the hot path of the fan-out benchmark
 	tooMany atomic.Int64 // 429 answers, enforced or injected
+	outage  atomic.Bool  // every connection is dropped (outage.go)
+	dropped atomic.Int64 // requests dropped by an outage
 }
 
 // New starts a server accepting token and closes it when the test ends.
@@ -196,6 +198,9 @@ func canonicalMethod(method string) string {
 }
 
 func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
+	if s.dropIfOutage(w) {
+		return
+	}
 	if rest, ok := strings.CutPrefix(r.URL.Path, "/file/bot"); ok {
 		token, filePath, _ := strings.Cut(rest, "/")
 		if token != s.token {
