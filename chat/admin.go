@@ -69,7 +69,7 @@ func (s *Service) lookupUnit(ctx context.Context, w who, query string) (cchcbot.
 	if err != nil {
 		return cchcbot.Unit{}, false, err
 	}
-	found := findUnits(units, query)
+	found := FindUnits(units, query)
 	switch len(found) {
 	case 0:
 		return cchcbot.Unit{}, false, s.reply(ctx, w.user, fmt.Sprintf("Không tìm thấy đơn vị hoặc kỳ báo cáo \"%s\". Ví dụ: /status chau loc hoặc /status 02/2024.", query))
@@ -233,20 +233,22 @@ func (s *Service) remindCmd(ctx context.Context, w who, cmd Command) error {
 		return s.reply(ctx, w.user, fmt.Sprintf("%s: không có đơn vị nào cần nhắc (đã nộp hết, hoặc các đơn vị chưa nộp chưa có thành viên nhận tin).", p.Label))
 	}
 	return s.reply(ctx, w.user, fmt.Sprintf("Gửi nhắc việc %s ngay bây giờ tới %d đơn vị chưa nộp?", p.Label, n),
-		[]cchcbot.Button{{Text: fmt.Sprintf("📣 Gửi nhắc việc tới %d đơn vị", n), Data: s.sign(w.user, cchcbot.ActionRemindNow, p.ID)}})
+		[]cchcbot.Button{{Text: fmt.Sprintf("📣 Gửi nhắc việc tới %d đơn vị", n), Data: s.sign(w.user, cchcbot.ActionRemindNow, p.ID, newNonce())}})
 }
 
 // remindNow runs a confirmed /nhacnho. The question's button is taken
-// away first, so a second press cannot start a second round.
-func (s *Service) remindNow(ctx context.Context, w who, periodID string, ref cchcbot.MessageRef) error {
+// away first, so a second press cannot start a second round; and the
+// question's nonce names the round, so a press delivered again after a
+// crash mid fan-out finishes that round instead of starting another.
+func (s *Service) remindNow(ctx context.Context, w who, periodID, nonce string, ref cchcbot.MessageRef) error {
 	if s.opts.Reminders == nil {
 		return s.reply(ctx, w.user, "Chức năng nhắc việc chưa được bật.")
 	}
 	label := s.periodLabel(periodID)
-	if err := s.opts.Channel.Edit(ctx, ref, fmt.Sprintf("Đã xác nhận gửi nhắc việc %s lúc %s.", label, timeVN(s.now(), s.calendar().Location)), nil); err != nil {
-		s.opts.Logger.Warn("editing the /nhacnho question failed", "err", err)
+	if err := s.edit(ctx, ref, fmt.Sprintf("Đã xác nhận gửi nhắc việc %s lúc %s.", label, timeVN(s.now(), s.calendar().Location))); err != nil {
+		return err
 	}
-	n, err := s.opts.Reminders.RemindNow(ctx, periodID, w.user)
+	n, err := s.opts.Reminders.RemindNow(ctx, periodID, w.user, string(w.user)+"/"+nonce)
 	if err != nil {
 		return err
 	}

@@ -96,19 +96,15 @@ func (s *Service) press(ctx context.Context, w who, cb *cchcbot.CallbackPress, a
 		if err != nil {
 			return err
 		}
-		if err := s.opts.Channel.Edit(ctx, cb.Message, text, buttons); err != nil {
-			s.opts.Logger.Warn("editing a status message failed; sending it anew", "err", err)
-			return s.reply(ctx, w.user, text, buttons...)
-		}
-		return nil
-	case action == cchcbot.ActionRemindNow && len(f) == 1 && admin:
+		return s.edit(ctx, cb.Message, text, buttons...)
+	case action == cchcbot.ActionRemindNow && len(f) == 2 && admin:
 		if _, err := s.calendar().Period(f[0]); err != nil {
 			// The period left the config since the question was asked:
 			// the question must not read as confirmed.
 			return answer(staleButton)
 		}
 		answer("")
-		return s.remindNow(ctx, w, f[0], cb.Message)
+		return s.remindNow(ctx, w, f[0], f[1], cb.Message)
 	}
 	return answer(staleButton)
 }
@@ -172,7 +168,7 @@ func (s *Service) ack(ctx context.Context, w who, cb *cchcbot.CallbackPress, per
 	answer("Đã ghi nhận. Cảm ơn đồng chí.")
 	p, err := s.calendar().Period(periodID)
 	if err != nil {
-		return s.opts.Channel.Edit(ctx, cb.Message, "✅ Đã xác nhận nhận được lời nhắc lúc "+timeVN(now, s.calendar().Location)+".", nil)
+		return s.edit(ctx, cb.Message, "✅ Đã xác nhận nhận được lời nhắc lúc "+timeVN(now, s.calendar().Location)+".")
 	}
 	text := "NHẮC VIỆC: " + p.Label + "\n" + reportHeader(w.unit, p, now) +
 		fmt.Sprintf("\n✅ %s đã xác nhận nhận được lời nhắc lúc %s.", or(w.name, "Thành viên đơn vị"), timeVN(now, s.calendar().Location))
@@ -185,10 +181,5 @@ func (s *Service) ack(ctx context.Context, w who, cb *cchcbot.CallbackPress, per
 		text += " Lời nhắc sẽ tiếp tục cho đến khi đơn vị nộp báo cáo."
 		buttons = [][]cchcbot.Button{{{Text: "📎 Nộp báo cáo", Data: s.sign(w.user, cchcbot.ActionSubmit, p.ID)}}}
 	}
-	if err := s.opts.Channel.Edit(ctx, cb.Message, text, buttons); err != nil {
-		// The acknowledgement is recorded; an old message that cannot be
-		// edited any more is no reason to tell the member it failed.
-		s.opts.Logger.Warn("editing an acknowledged reminder failed", "err", err)
-	}
-	return nil
+	return s.edit(ctx, cb.Message, text, buttons...)
 }

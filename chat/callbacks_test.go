@@ -11,21 +11,22 @@ import (
 // and step, with its two signed buttons, and the log record behind it.
 func (h *harness) reminder(p person, unit, periodID, step string) sent {
 	h.t.Helper()
-	r := cchcbot.Reminder{PeriodID: periodID, UnitCode: unit, Step: step, Member: p.ID, PlannedAt: h.clock.Now()}
-	if ok, err := h.db.BeginReminder(h.ctx, r); !ok || err != nil {
-		h.t.Fatal(ok, err)
-	}
-	r.State, r.SentAt = cchcbot.ReminderSent, h.clock.Now()
-	if err := h.db.FinishReminder(h.ctx, r); err != nil {
-		h.t.Fatal(err)
-	}
 	submit, _ := h.svc.opts.Signer.Sign(p.ID, cchcbot.ActionSubmit, periodID)
 	ack, _ := h.svc.opts.Signer.Sign(p.ID, cchcbot.ActionAck, periodID, step)
-	ref, _ := h.ch.Send(h.ctx, cchcbot.OutMessage{To: p.ID, Text: "NHẮC VIỆC: " + periodID,
-		Buttons: [][]cchcbot.Button{{{Text: "📎 Nộp báo cáo", Data: submit}, {Text: "✅ Đã nhận", Data: ack}}}})
-	m := h.ch.msgs[len(h.ch.msgs)-1]
-	m.Ref = ref
-	return m
+	h.queueReminder(cchcbot.Reminder{PeriodID: periodID, UnitCode: unit, Step: step, Member: p.ID, PlannedAt: h.clock.Now()},
+		"NHẮC VIỆC: "+periodID, [][]cchcbot.Button{{{Text: "📎 Nộp báo cáo", Data: submit}, {Text: "✅ Đã nhận", Data: ack}}})
+	return h.sentTo(p)[len(h.sentTo(p))-1]
+}
+
+// queueReminder queues a reminder as the scheduler does, its log record
+// with its message, and lets the outbox deliver it.
+func (h *harness) queueReminder(r cchcbot.Reminder, text string, buttons [][]cchcbot.Button) {
+	h.t.Helper()
+	msg := &cchcbot.Outgoing{Kind: cchcbot.OutReminder, To: r.Member, Text: text, Buttons: buttons, Priority: cchcbot.PriorityBulk}
+	if n, err := h.db.QueueReminders(h.ctx, []cchcbot.Reminder{r}, []*cchcbot.Outgoing{msg}); n != 1 || err != nil {
+		h.t.Fatal(n, err)
+	}
+	h.drain()
 }
 
 func TestForgedPressesChangeNothing(t *testing.T) {

@@ -5,17 +5,9 @@ import (
 	"errors"
 	"fmt"
 	"slices"
-	"strconv"
 
 	"cchcbot"
 )
-
-// submitKey is where versions before 2026-12 kept, while a draft's
-// submission was being recorded, how many versions the unit had before it.
-// Submissions now carry the draft's nonce as their Key, recorded in the
-// same commit; the marker is only read, for a draft confirmed by the old
-// version just before an upgrade.
-func submitKey(nonce string) string { return "chat/submit/" + nonce }
 
 // recordKey is a draft's Submission.Key: the person and the draft's nonce.
 // Nonces are 32 random bits, unique enough among one person's drafts but
@@ -23,8 +15,11 @@ func submitKey(nonce string) string { return "chat/submit/" + nonce }
 func recordKey(d cchcbot.Draft) string { return string(d.User) + "/" + d.Nonce }
 
 // confirm fetches and stores every file of the draft, then records the
-// submission, sends the receipt and deletes the draft. A failed fetch
-// records nothing and keeps the draft, so the member can press again.
+// submission, deletes the draft and queues the receipt and the admins'
+// notices, all in one commit. A failed fetch records nothing and keeps
+// the draft, so the member can press again; a press delivered again after
+// that commit finds no draft and is refused as stale, and the receipt is
+// already in the outbox.
 func (s *Service) confirm(ctx context.Context, w who, d cchcbot.Draft, answer func(string) error) error {
 	p, err := s.calendar().Period(d.PeriodID)
 	if err != nil {
@@ -33,96 +28,52 @@ func (s *Service) confirm(ctx context.Context, w who, d cchcbot.Draft, answer fu
 		}
 		return s.reply(ctx, w.user, "Kỳ báo cáo của hồ sơ này không còn trong danh mục. Hồ sơ đã được hủy, chưa có báo cáo nào được nộp; xin liên hệ phòng Nội vụ.")
 	}
-	sub, err := s.recorded(ctx, w, p, d)
+	now := s.now()
+	if !p.IsOpen(now) {
+		if err := s.opts.Store.DeleteDraft(ctx, w.user); err != nil {
+			return err
+		}
+		return s.reply(ctx, w.user, s.closedText(p)+" Hồ sơ đã được hủy, chưa có báo cáo nào được nộp.")
+	}
+	if p.RequiresFile && len(d.Files) == 0 {
+		d.Stage = stageFile
+		if err := s.saveDraft(ctx, d); err != nil {
+			return err
+		}
+		return s.prompt(ctx, w, d)
+	}
+	if len(d.Files) > 0 {
+		// Downloads take a while: stop the button's spinner now.
+		answer(fmt.Sprintf("Đang tải %d tệp về hệ thống, xin chờ trong giây lát...", len(d.Files)))
+	}
+	files := make([]cchcbot.File, len(d.Files))
+	for i, f := range d.Files {
+		stored, err := s.fetch(ctx, f)
+		if err != nil {
+			return s.fetchFailed(ctx, w, d, i, err)
+		}
+		files[i] = stored
+	}
+	admins, err := s.noticeAdmins(ctx)
 	if err != nil {
 		return err
 	}
-	if sub == nil {
-		now := s.now()
-		if !p.IsOpen(now) {
-			if err := s.opts.Store.DeleteDraft(ctx, w.user); err != nil {
-				return err
-			}
-			return s.reply(ctx, w.user, s.closedText(p)+" Hồ sơ đã được hủy, chưa có báo cáo nào được nộp.")
-		}
-		if p.RequiresFile && len(d.Files) == 0 {
-			d.Stage = stageFile
-			if err := s.saveDraft(ctx, d); err != nil {
-				return err
-			}
-			return s.prompt(ctx, w, d)
-		}
-		if len(d.Files) > 0 {
-			// Downloads take a while: stop the button's spinner now.
-			answer(fmt.Sprintf("Đang tải %d tệp về hệ thống, xin chờ trong giây lát...", len(d.Files)))
-		}
-		files := make([]cchcbot.File, len(d.Files))
-		for i, f := range d.Files {
-			stored, err := s.fetch(ctx, f)
-			if err != nil {
-				return s.fetchFailed(ctx, w, d, i, err)
-			}
-			files[i] = stored
-		}
-		// The draft's nonce as the Key makes the record idempotent in its
-		// own commit: a confirm delivered again after a crash gets the
-		// version this one made.
-		sub = &cchcbot.Submission{
-			PeriodID: p.ID, UnitCode: w.unit.Code, Files: files, Note: d.Note, DocNumber: d.DocNumber, DocDate: d.DocDate,
-			SubmittedBy: w.user, SubmitterName: w.name, SubmittedAt: now, DaysLate: p.DaysLate(now), Key: recordKey(d),
-		}
-		if err := s.opts.Store.CreateSubmission(ctx, sub); err != nil {
-			return err
-		}
+	sub := &cchcbot.Submission{
+		PeriodID: p.ID, UnitCode: w.unit.Code, Files: files, Note: d.Note, DocNumber: d.DocNumber, DocDate: d.DocDate,
+		SubmittedBy: w.user, SubmitterName: w.name, SubmittedAt: now, DaysLate: p.DaysLate(now), Key: recordKey(d),
 	}
-	// The receipt goes out before the draft is deleted: a crash in
-	// between leaves the draft, and the press Telegram delivers again
-	// finds the submission it made (recorded) and sends the receipt again,
-	// rather than a member with a stored report and no receipt.
-	s.opts.Logger.Info("submission recorded", "unit", w.unit.Code, "period", p.ID, "receipt", sub.ReceiptNo(), "version", sub.Version, "files", len(sub.Files))
-	if err := s.reply(ctx, w.user, receipt(s.calendar().Location, w.unit, p, sub)); err != nil {
+	loc := s.calendar().Location
+	created, err := s.opts.Store.RecordSubmission(ctx, sub, func(sub *cchcbot.Submission) []*cchcbot.Outgoing {
+		out := []*cchcbot.Outgoing{{Kind: cchcbot.OutReceipt, To: w.user, Text: receipt(loc, w.unit, p, sub), Priority: cchcbot.PriorityInteractive}}
+		return append(out, s.newSubmissionNotices(admins, w.unit, p, sub)...)
+	})
+	if err != nil {
 		return err
 	}
-	if err := s.opts.Store.DeleteDraft(ctx, w.user); err != nil {
-		return err
+	if created {
+		s.opts.Logger.Info("submission recorded", "unit", w.unit.Code, "period", p.ID, "receipt", sub.ReceiptNo(), "version", sub.Version, "files", len(sub.Files))
 	}
-	if mark, err := s.opts.Store.GetState(ctx, submitKey(d.Nonce)); err == nil && len(mark) > 0 {
-		if err := s.opts.Store.PutState(ctx, submitKey(d.Nonce), nil); err != nil {
-			s.opts.Logger.Warn("clearing a submit marker failed", "err", err)
-		}
-	}
-	return s.notifyNewSubmission(ctx, w.unit, p, sub)
-}
-
-// recorded returns the submission an earlier run made from this draft
-// before it could delete it, nil if there is none.
-func (s *Service) recorded(ctx context.Context, w who, p cchcbot.Period, d cchcbot.Draft) (*cchcbot.Submission, error) {
-	if d.Nonce != "" {
-		sub, err := s.opts.Store.SubmissionByKey(ctx, recordKey(d))
-		if err == nil {
-			return sub, nil
-		} else if cchcbot.ErrorCode(err) != cchcbot.ENOTFOUND {
-			return nil, err
-		}
-	}
-	mark, err := s.opts.Store.GetState(ctx, submitKey(d.Nonce))
-	if err != nil || len(mark) == 0 {
-		return nil, err
-	}
-	n, err := strconv.Atoi(string(mark))
-	if err != nil || n < 0 {
-		return nil, nil
-	}
-	versions, err := s.opts.Store.Submissions(ctx, p.ID, w.unit.Code)
-	if err != nil || n >= len(versions) {
-		return nil, err
-	}
-	for _, v := range versions[n:] {
-		if v.SubmittedBy == w.user {
-			return v, nil
-		}
-	}
-	return nil, nil
+	return nil
 }
 
 // fetch downloads one file through the channel straight into the file
@@ -186,6 +137,11 @@ func (s *Service) fetchFailed(ctx context.Context, w who, d cchcbot.Draft, i int
 			return err
 		}
 		return s.reply(ctx, w.user, msg, buttons)
+	}
+	if cchcbot.ErrorCode(err) == cchcbot.EFULL {
+		s.opts.Logger.Error("the disk is full: a report could not be stored", "user", string(w.user), "file", f.Name)
+		s.answer(ctx, w.user, cchcbot.ErrorMessage(err)+" Hồ sơ vẫn được giữ nguyên: khi máy chủ có chỗ trống, bấm \"✅ Xác nhận nộp\" lại là đủ.")
+		return nil
 	}
 	s.opts.Logger.Warn("file fetch failed", "user", string(w.user), "file", f.Name, "err", err)
 	return s.reply(ctx, w.user, fmt.Sprintf("Chưa tải được tệp \"%s\" do lỗi đường truyền. Báo cáo CHƯA được nộp; hồ sơ vẫn được giữ nguyên. Xin bấm \"✅ Xác nhận nộp\" lại sau ít phút.", f.Name),

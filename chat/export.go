@@ -138,10 +138,21 @@ func (s *Service) sendBuilt(ctx context.Context, w who, name, caption, cli strin
 		}
 		return s.reply(ctx, w.user, tooBigForChat(name, fi.Size(), cli))
 	}
+	// An export is made for the moment and not kept, so it is sent
+	// directly (paced like every message) rather than through the outbox;
+	// if the network fails, the admin is told, durably, to ask again.
 	path := tmp.Name()
 	_, err = s.opts.Channel.SendDocument(ctx, cchcbot.OutDocument{
-		To: w.user, Name: name, Caption: caption, Priority: cchcbot.PriorityInteractive,
+		To: w.user, Name: name, Caption: caption, Priority: cchcbot.PriorityInteractive, Size: fi.Size(),
 		Open: func() (io.ReadCloser, error) { return os.Open(path) },
 	})
+	if err != nil && ctx.Err() == nil {
+		s.opts.Logger.Warn("sending an export failed", "file", name, "err", err)
+		text := fmt.Sprintf("Chưa gửi được tệp %s do lỗi đường truyền. Xin gõ lại lệnh sau ít phút.", name)
+		if cli != "" {
+			text += " Cũng có thể lấy tệp trên máy chủ bằng lệnh: " + cli
+		}
+		return s.reply(ctx, w.user, text)
+	}
 	return err
 }

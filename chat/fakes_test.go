@@ -119,13 +119,15 @@ type fakeReminders struct {
 	mu       sync.Mutex
 	pending  int
 	reminded []string
+	keys     []string // RemindNow's request keys
 	upcoming []cchcbot.UpcomingReminder
 }
 
-func (r *fakeReminders) RemindNow(ctx context.Context, periodID string, by cchcbot.UserID) (int, error) {
+func (r *fakeReminders) RemindNow(ctx context.Context, periodID string, by cchcbot.UserID, key string) (int, error) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	r.reminded = append(r.reminded, periodID)
+	r.keys = append(r.keys, key)
 	return r.pending, nil
 }
 

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"cchcbot"
+	"cchcbot/outbox"
 	"cchcbot/store"
 )
 
@@ -104,15 +105,22 @@ type harness struct {
 	rem    *fakeReminders
 	logs   *syncBuffer
 	svc    *Service
+	out    *outbox.Sender
 	update int64
 	fileN  int
 }
 
 func newHarness(t *testing.T, units []cchcbot.Unit) *harness {
 	t.Helper()
+	return newHarnessIn(t, units, t.TempDir())
+}
+
+// newHarnessIn is newHarness with the store in dir.
+func newHarnessIn(t *testing.T, units []cchcbot.Unit, dir string) *harness {
+	t.Helper()
 	h := &harness{t: t, ctx: context.Background(), ch: newFakeChannel(), clock: &testClock{t: at(2, 6, 9, 0)},
 		cal: testCalendar(), rem: &fakeReminders{}, logs: &syncBuffer{}}
-	db, err := store.Open(t.TempDir(), store.Options{Now: h.clock.Now})
+	db, err := store.Open(dir, store.Options{Now: h.clock.Now})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -124,7 +132,13 @@ func newHarness(t *testing.T, units []cchcbot.Unit) *harness {
 	if err := db.SyncAdmins(h.ctx, []cchcbot.Admin{{User: admin.ID, Name: admin.Name}}, h.clock.Now()); err != nil {
 		t.Fatal(err)
 	}
-	h.svc = New(Options{Store: db, Calendar: h.cal, Channel: h.ch, Clock: h.clock,
+	// The real outbox delivers what the service queues, one message at a
+	// time in the order queued and without Telegram's pace, so that a test
+	// reads the messages in order and at once.
+	h.out = outbox.New(h.ctx, db, h.ch, outbox.Options{GlobalPerSecond: 1e9, PerChatPerSecond: 1e9, MaxInFlight: 1, Clock: h.clock,
+		Backoff: func(int) time.Duration { return time.Millisecond }, Logger: slog.New(slog.NewTextHandler(h.logs, nil))})
+	t.Cleanup(h.out.Close) // before the store closes: cleanups run last first
+	h.svc = New(Options{Store: db, Calendar: h.cal, Channel: h.out, Clock: h.clock,
 		Signer: cchcbot.CallbackSigner{Key: []byte("test key for buttons, 32 bytes!")}, Reminders: h.rem,
 		InviteLink: func(code string) string { return "https://t.me/cchc_quyhop_bot?start=" + code },
 		Office:     "Phòng Nội vụ huyện Quỳ Hợp", Logger: slog.New(slog.NewTextHandler(h.logs, nil))})
@@ -145,9 +159,20 @@ func (h *harness) handle(in cchcbot.Incoming) []sent {
 	if err := h.svc.Handle(h.ctx, in); err != nil {
 		h.t.Fatalf("Handle(%+v): %v", in, err)
 	}
+	h.drain()
 	h.ch.mu.Lock()
 	defer h.ch.mu.Unlock()
 	return append([]sent(nil), h.ch.msgs[mark:]...)
+}
+
+// drain waits until the outbox has delivered everything queued.
+func (h *harness) drain() {
+	h.t.Helper()
+	ctx, cancel := context.WithTimeout(h.ctx, 10*time.Second)
+	defer cancel()
+	if err := h.out.WaitIdle(ctx); err != nil {
+		h.t.Fatalf("the outbox did not deliver everything: %v", err)
+	}
 }
 
 func (h *harness) incoming(p person) cchcbot.Incoming {

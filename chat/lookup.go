@@ -35,10 +35,10 @@ func fold(s string) string {
 // unitPrefixes are what unit names start with, which people leave out.
 var unitPrefixes = []string{"ubndthitran", "ubndxa", "thitran", "xa", "phong", "trungtam", "ban"}
 
-// findUnits returns the units a person means: an exact code, else every
+// FindUnits returns the units a person means: a code in any case, else every
 // unit whose folded name (with or without its "UBND xã" prefix) equals or
 // contains the folded query. Exact name matches win over partial ones.
-func findUnits(units []cchcbot.Unit, query string) []cchcbot.Unit {
+func FindUnits(units []cchcbot.Unit, query string) []cchcbot.Unit {
 	q := fold(query)
 	if q == "" {
 		return nil

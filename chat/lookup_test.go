@@ -31,11 +31,11 @@ func TestFindUnits(t *testing.T) {
 		"không có đâu": "",
 	} {
 		var got []string
-		for _, u := range findUnits(units, q) {
+		for _, u := range FindUnits(units, q) {
 			got = append(got, u.Code)
 		}
 		if strings.Join(got, " ") != want {
-			t.Errorf("findUnits(%q) = %v, want %s", q, got, want)
+			t.Errorf("FindUnits(%q) = %v, want %s", q, got, want)
 		}
 	}
 }

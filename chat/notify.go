@@ -8,19 +8,26 @@ import (
 	"cchcbot"
 )
 
-// notifyNewSubmission tells every admin of a new report, with buttons to
-// accept or return it, when admin_notify is "each". The buttons are signed
-// for each admin: a button forwarded to someone else is refused.
-func (s *Service) notifyNewSubmission(ctx context.Context, u cchcbot.Unit, p cchcbot.Period, sub *cchcbot.Submission) error {
+// noticeAdmins returns the admins to tell of a new report: all of them
+// when admin_notify is "each", none otherwise.
+func (s *Service) noticeAdmins(ctx context.Context) ([]cchcbot.Admin, error) {
 	if s.opts.AdminNotify != "each" {
+		return nil, nil
+	}
+	return s.opts.Store.Admins(ctx)
+}
+
+// newSubmissionNotices are the "BÁO CÁO MỚI" notices to admins, with
+// buttons to accept or return the report, signed for each admin: a button
+// forwarded to someone else is refused. They are bulk: on a deadline day
+// the admins' chats, paced at one message a second each, must not hold up
+// the receipts.
+func (s *Service) newSubmissionNotices(admins []cchcbot.Admin, u cchcbot.Unit, p cchcbot.Period, sub *cchcbot.Submission) []*cchcbot.Outgoing {
+	if len(admins) == 0 {
 		return nil
 	}
-	admins, err := s.opts.Store.Admins(ctx)
-	if err != nil {
-		return err
-	}
 	text := fmt.Sprintf("BÁO CÁO MỚI: %s – %s\n", u.Name, p.Label) +
-		reportHeader(u, p, s.now()) +
+		reportHeader(u, p, sub.SubmittedAt) +
 		fmt.Sprintf("Số biên nhận: %s\nPhiên bản %d, %d tệp, nộp %s lúc %s, người nộp: %s.",
 			sub.ReceiptNo(), sub.Version, len(sub.Files), lateVN(sub), timeVN(sub.SubmittedAt, s.calendar().Location), or(sub.SubmitterName, sub.SubmittedBy.Local()))
 	if sub.DocNumber != "" {
@@ -30,58 +37,40 @@ func (s *Service) notifyNewSubmission(ctx context.Context, u cchcbot.Unit, p cch
 		text += "\nNội dung: " + sub.Note
 	}
 	id := strconv.FormatUint(sub.ID, 10)
-	if s.opts.NoticesInBackground {
-		// The member has the receipt; the notice must not be cut off by
-		// the end of this update's handling.
-		ctx = context.WithoutCancel(ctx)
-		s.notices.Add(1)
-		go func() {
-			defer s.notices.Done()
-			s.sendNotices(ctx, admins, text, id)
-		}()
-		return nil
-	}
-	s.sendNotices(ctx, admins, text, id)
-	return nil
-}
-
-// Wait waits for the admin notices sent in the background: the caller
-// stops the channel first, so a notice still paced gives up at once.
-func (s *Service) Wait() { s.notices.Wait() }
-
-func (s *Service) sendNotices(ctx context.Context, admins []cchcbot.Admin, text, id string) {
+	out := make([]*cchcbot.Outgoing, 0, len(admins))
 	for _, a := range admins {
 		buttons := []cchcbot.Button{
 			{Text: "✅ Tiếp nhận", Data: s.sign(a.User, cchcbot.ActionAccept, id)},
 			{Text: "↩️ Trả lại", Data: s.sign(a.User, cchcbot.ActionReturn, id)},
 		}
-		// A notice that fails (an admin blocked the bot) must not undo the
-		// member's receipt.
-		if _, err := s.opts.Channel.Send(ctx, cchcbot.OutMessage{To: a.User, Text: text, Buttons: [][]cchcbot.Button{buttons}, Priority: cchcbot.PriorityBulk}); err != nil {
-			s.opts.Logger.Warn("admin notice not delivered", "admin", string(a.User), "err", err)
-		}
+		out = append(out, &cchcbot.Outgoing{Kind: cchcbot.OutNotice, To: a.User, Text: text, Buttons: [][]cchcbot.Button{buttons}, Priority: cchcbot.PriorityBulk})
 	}
+	return out
 }
 
-// NotifyAdmins sends text to every admin. A failed send to one admin is
-// logged and does not stop the others.
+// NotifyAdmins queues text to every admin.
 func (s *Service) NotifyAdmins(ctx context.Context, text string, buttons [][]cchcbot.Button) error {
 	admins, err := s.opts.Store.Admins(ctx)
 	if err != nil {
 		return err
 	}
+	return s.opts.Store.Queue(ctx, adminNotices(admins, text, buttons)...)
+}
+
+func adminNotices(admins []cchcbot.Admin, text string, buttons [][]cchcbot.Button) []*cchcbot.Outgoing {
+	out := make([]*cchcbot.Outgoing, 0, len(admins))
 	for _, a := range admins {
-		if _, err := s.opts.Channel.Send(ctx, cchcbot.OutMessage{To: a.User, Text: text, Buttons: buttons, Priority: cchcbot.PriorityBulk}); err != nil {
-			s.opts.Logger.Warn("admin notice not delivered", "admin", string(a.User), "err", err)
-		}
+		out = append(out, &cchcbot.Outgoing{Kind: cchcbot.OutNotice, To: a.User, Text: text, Buttons: buttons, Priority: cchcbot.PriorityBulk})
 	}
-	return nil
+	return out
 }
 
 // MemberUnreachable records that a member can no longer be messaged (the
-// outbound queue calls it when the network refuses, e.g. Telegram's 403)
-// and tells the admins which unit it concerns; when no member of the unit
-// is left reachable, they are told the unit cannot be reached at all.
+// outbox calls it when the network refuses, e.g. Telegram's 403) and tells
+// the admins which unit it concerns; when no member of the unit is left
+// reachable, they are told the unit cannot be reached at all. The mark and
+// the admins' alert are one commit that happens once per member, however
+// many refusals arrive together.
 func (s *Service) MemberUnreachable(ctx context.Context, user cchcbot.UserID, reason string) error {
 	m, err := s.opts.Store.Member(ctx, user)
 	if cchcbot.ErrorCode(err) == cchcbot.ENOTFOUND {
@@ -92,14 +81,15 @@ func (s *Service) MemberUnreachable(ctx context.Context, user cchcbot.UserID, re
 	if m.Unreachable {
 		return nil // already known and reported
 	}
-	if err := s.opts.Store.SetReachable(ctx, user, false, reason, s.now()); err != nil {
-		return err
-	}
 	u, err := s.opts.Store.Unit(ctx, m.UnitCode)
 	if err != nil {
 		return err
 	}
 	members, err := s.opts.Store.Members(ctx, m.UnitCode)
+	if err != nil {
+		return err
+	}
+	admins, err := s.opts.Store.Admins(ctx)
 	if err != nil {
 		return err
 	}
@@ -116,5 +106,8 @@ func (s *Service) MemberUnreachable(ctx context.Context, user cchcbot.UserID, re
 	} else {
 		text += fmt.Sprintf(" Đơn vị còn %d thành viên nhận được tin nhắn.", reachable)
 	}
-	return s.NotifyAdmins(ctx, text, nil)
+	_, err = s.opts.Store.MarkUnreachable(ctx, user, reason, s.now(), func(cchcbot.Member) []*cchcbot.Outgoing {
+		return adminNotices(admins, text, nil)
+	})
+	return err
 }

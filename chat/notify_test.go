@@ -18,6 +18,7 @@ func TestUnreachableMemberIsReported(t *testing.T) {
 	if err := h.svc.MemberUnreachable(h.ctx, chairLoc.ID, "người dùng đã chặn bot"); err != nil {
 		t.Fatal(err)
 	}
+	h.drain()
 	if m, _ := h.db.Member(h.ctx, chairLoc.ID); !m.Unreachable || m.UnreachableReason != "người dùng đã chặn bot" {
 		t.Fatalf("member = %+v", m)
 	}
@@ -31,11 +32,13 @@ func TestUnreachableMemberIsReported(t *testing.T) {
 	}
 	// Reported once, however often the queue calls.
 	h.svc.MemberUnreachable(h.ctx, chairLoc.ID, "người dùng đã chặn bot")
+	h.drain()
 	if n := len(h.sentTo(admin)); n != 1 {
 		t.Errorf("admin told %d times", n)
 	}
 	// The last member: the unit cannot be reached.
 	h.svc.MemberUnreachable(h.ctx, deputyLoc.ID, "tài khoản đã bị xóa")
+	h.drain()
 	got := h.sentTo(admin)
 	wantText(t, got[len(got)-1].Text, "UBND xã Châu Lộc hiện không liên lạc được", "Chủ tịch UBND xã", "/moi xa-chau-loc")
 	wantText(t, h.say(admin, "/status 02/2024").Text, "Không liên lạc được: 1", "UBND xã Châu Lộc (không liên lạc được)")
@@ -47,6 +50,7 @@ func TestUnreachableMemberIsReported(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
+	h.drain()
 	if n := len(h.sentTo(admin)) - before; n != 0 {
 		t.Errorf("admin got %d notices about non-members", n)
 	}
@@ -62,6 +66,7 @@ func TestNotifyAdmins(t *testing.T) {
 	if err := h.svc.NotifyAdmins(h.ctx, "Tổng hợp buổi sáng", buttons); err != nil {
 		t.Fatal(err)
 	}
+	h.drain()
 	got := h.sentTo(second)
 	if len(got) != 1 || got[0].Text != "Tổng hợp buổi sáng" || len(got[0].Buttons) != 1 || got[0].Priority != cchcbot.PriorityBulk {
 		t.Fatalf("sent %+v", got)

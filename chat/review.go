@@ -3,7 +3,6 @@ package chat
 import (
 	"context"
 	"fmt"
-	"io"
 	"strconv"
 	"strings"
 	"time"
@@ -46,28 +45,19 @@ func (s *Service) view(ctx context.Context, w who, cmd Command) error {
 		return s.reply(ctx, w.user, fmt.Sprintf("%s – %s: đã xác nhận hoàn thành lúc %s (biên nhận %s), không kèm tệp.\nNội dung: %s\nTrạng thái: %s",
 			u.Name, p.Label, timeVN(sub.SubmittedAt, loc), sub.ReceiptNo(), or(sub.Note, "(không ghi)"), stateLine(sub)), s.reviewButtons(w, sub))
 	}
+	docs := make([]*cchcbot.Outgoing, len(sub.Files))
 	for i, f := range sub.Files {
 		caption := fmt.Sprintf("%s – %s, phiên bản %d, tệp %d/%d (biên nhận %s)", u.Name, p.Label, sub.Version, i+1, len(sub.Files), sub.ReceiptNo())
-		sum := f.SHA256
-		doc := cchcbot.OutDocument{To: w.user, ChannelFileID: f.ChannelFileID, Name: f.Name, Caption: caption, Priority: cchcbot.PriorityInteractive,
-			Open: func() (io.ReadCloser, error) { return s.opts.Store.OpenFile(sum) }}
-		_, err := s.opts.Channel.SendDocument(ctx, doc)
-		if err != nil && doc.ChannelFileID != "" {
-			// The network may have forgotten its id: upload from disk.
-			s.opts.Logger.Warn("resending a file by its channel id failed; uploading it", "err", err)
-			doc.ChannelFileID = ""
-			_, err = s.opts.Channel.SendDocument(ctx, doc)
-		}
-		if err != nil {
-			return err
-		}
+		docs[i] = &cchcbot.Outgoing{Kind: cchcbot.OutReply, To: w.user, Text: caption, Priority: cchcbot.PriorityInteractive,
+			Document: &cchcbot.OutFile{SHA256: f.SHA256, ChannelFileID: f.ChannelFileID, Name: f.Name, Size: f.Size}}
 	}
 	text := fmt.Sprintf("%s – %s: phiên bản %d, nộp lúc %s (%s), biên nhận %s.\nTrạng thái: %s",
 		u.Name, p.Label, sub.Version, timeVN(sub.SubmittedAt, loc), lateVN(sub), sub.ReceiptNo(), stateLine(sub))
 	if sub.DocNumber != "" {
 		text += "\nVăn bản số: " + docRef(sub.DocNumber, sub.DocDate)
 	}
-	return s.reply(ctx, w.user, text, s.reviewButtons(w, sub))
+	// The files and the text that follows them are queued together.
+	return s.opts.Store.Queue(ctx, append(docs, replyTo(w.user, text, s.reviewButtons(w, sub)))...)
 }
 
 func (s *Service) reviewButtons(w who, sub *cchcbot.Submission) []cchcbot.Button {
@@ -170,64 +160,73 @@ func (s *Service) returnReason(ctx context.Context, w who, text string) (bool, e
 }
 
 // review accepts or returns a submission and tells every member of the
-// unit, naming the report, the deadline and who answers for it.
+// unit, naming the report, the deadline and who answers for it. The
+// decision and the members' notices are one commit.
 func (s *Service) review(ctx context.Context, w who, id uint64, state cchcbot.SubmissionState, reason string) error {
 	before, err := s.opts.Store.Submission(ctx, id)
 	if err != nil {
 		return err
 	}
-	now := s.now()
-	sub, err := s.opts.Store.ReviewSubmission(ctx, id, state, reason, w.user, now)
+	u, err := s.opts.Store.Unit(ctx, before.UnitCode)
 	if err != nil {
 		return err
-	}
-	if before.State == sub.State && before.Reason == sub.Reason {
-		// Pressed twice, or by two admins: the unit was told already.
-		return s.reply(ctx, w.user, fmt.Sprintf("Báo cáo %s đã ở trạng thái \"%s\"; không có gì thay đổi.", sub.ReceiptNo(), sub.State.Label()))
-	}
-	u, err := s.opts.Store.Unit(ctx, sub.UnitCode)
-	if err != nil {
-		return err
-	}
-	p, err := s.calendar().Period(sub.PeriodID)
-	if err != nil {
-		p = cchcbot.Period{ID: sub.PeriodID, Label: sub.PeriodID}
-	}
-	loc := s.calendar().Location
-	var b strings.Builder
-	fmt.Fprintf(&b, "Kính gửi: %s – %s.\n\n", headTitle(u), u.Name)
-	if state == cchcbot.StateAccepted {
-		fmt.Fprintf(&b, "Phòng Nội vụ đã TIẾP NHẬN %s của %s (biên nhận %s, phiên bản %d, nộp lúc %s, %s).\nCảm ơn đơn vị.",
-			p.Label, u.Name, sub.ReceiptNo(), sub.Version, timeVN(sub.SubmittedAt, loc), lateVN(sub))
-	} else {
-		fmt.Fprintf(&b, "Phòng Nội vụ TRẢ LẠI %s của %s (biên nhận %s, phiên bản %d).\nLý do: %s\n", p.Label, u.Name, sub.ReceiptNo(), sub.Version, reason)
-		if !p.Deadline.IsZero() && p.OnTime(now) {
-			fmt.Fprintf(&b, "Đề nghị %s chỉ đạo chỉnh sửa và nộp phiên bản mới trước hạn %s.", headTitle(u), dueVN(p))
-		} else {
-			fmt.Fprintf(&b, "Hạn nộp %s đã qua; đề nghị %s chỉ đạo chỉnh sửa và nộp phiên bản mới trong thời gian sớm nhất.", p.Due.VN(), headTitle(u))
-		}
-		b.WriteString(" Gửi tệp vào cuộc trò chuyện này để nộp lại.")
 	}
 	members, err := s.opts.Store.Members(ctx, u.Code)
 	if err != nil {
 		return err
 	}
-	told := 0
-	for _, m := range members {
-		if _, err := s.opts.Channel.Send(ctx, cchcbot.OutMessage{To: m.User, Text: b.String(), Priority: cchcbot.PriorityInteractive}); err == nil {
-			told++
-		} else {
-			s.opts.Logger.Warn("review notice not delivered", "member", string(m.User), "err", err)
+	p, err := s.calendar().Period(before.PeriodID)
+	if err != nil {
+		p = cchcbot.Period{ID: before.PeriodID, Label: before.PeriodID}
+	}
+	now := s.now()
+	changed := false
+	sub, err := s.opts.Store.ReviewSubmission(ctx, id, state, reason, w.user, now, func(sub *cchcbot.Submission) []*cchcbot.Outgoing {
+		// Called in the commit that reviews: a press repeated, or two
+		// admins pressing together, find the decision already made and
+		// tell the unit nothing more.
+		changed = true
+		text := s.reviewNotice(u, p, sub, state, reason, now)
+		out := make([]*cchcbot.Outgoing, 0, len(members))
+		for _, m := range members {
+			out = append(out, &cchcbot.Outgoing{Kind: cchcbot.OutNotice, To: m.User, Text: text, Priority: cchcbot.PriorityInteractive})
 		}
+		return out
+	})
+	if err != nil {
+		return err
+	}
+	if !changed {
+		return s.reply(ctx, w.user, fmt.Sprintf("Báo cáo %s đã ở trạng thái \"%s\"; không có gì thay đổi.", sub.ReceiptNo(), sub.State.Label()))
 	}
 	verb := "tiếp nhận"
 	if state == cchcbot.StateReturned {
 		verb = "trả lại"
 	}
 	s.opts.Logger.Info("submission reviewed", "receipt", sub.ReceiptNo(), "state", string(state), "by", string(w.user))
-	msg := fmt.Sprintf("Đã %s báo cáo %s của %s. Đã thông báo tới %d/%d thành viên của đơn vị.", verb, sub.ReceiptNo(), u.Name, told, len(members))
+	msg := fmt.Sprintf("Đã %s báo cáo %s của %s. Đã gửi thông báo tới %d thành viên của đơn vị.", verb, sub.ReceiptNo(), u.Name, len(members))
 	if len(members) == 0 {
-		msg += " Đơn vị chưa có thành viên nhận tin: dùng /moi " + u.Code + " để mời."
+		msg = fmt.Sprintf("Đã %s báo cáo %s của %s. Đơn vị chưa có thành viên nhận tin: dùng /moi %s để mời.", verb, sub.ReceiptNo(), u.Name, u.Code)
 	}
 	return s.reply(ctx, w.user, msg)
+}
+
+// reviewNotice is what the unit's members are told of a decision.
+func (s *Service) reviewNotice(u cchcbot.Unit, p cchcbot.Period, sub *cchcbot.Submission, state cchcbot.SubmissionState, reason string, now time.Time) string {
+	loc := s.calendar().Location
+	var b strings.Builder
+	fmt.Fprintf(&b, "Kính gửi: %s – %s.\n\n", headTitle(u), u.Name)
+	if state == cchcbot.StateAccepted {
+		fmt.Fprintf(&b, "Phòng Nội vụ đã TIẾP NHẬN %s của %s (biên nhận %s, phiên bản %d, nộp lúc %s, %s).\nCảm ơn đơn vị.",
+			p.Label, u.Name, sub.ReceiptNo(), sub.Version, timeVN(sub.SubmittedAt, loc), lateVN(sub))
+		return b.String()
+	}
+	fmt.Fprintf(&b, "Phòng Nội vụ TRẢ LẠI %s của %s (biên nhận %s, phiên bản %d).\nLý do: %s\n", p.Label, u.Name, sub.ReceiptNo(), sub.Version, reason)
+	if !p.Deadline.IsZero() && p.OnTime(now) {
+		fmt.Fprintf(&b, "Đề nghị %s chỉ đạo chỉnh sửa và nộp phiên bản mới trước hạn %s.", headTitle(u), dueVN(p))
+	} else {
+		fmt.Fprintf(&b, "Hạn nộp %s đã qua; đề nghị %s chỉ đạo chỉnh sửa và nộp phiên bản mới trong thời gian sớm nhất.", p.Due.VN(), headTitle(u))
+	}
+	b.WriteString(" Gửi tệp vào cuộc trò chuyện này để nộp lại.")
+	return b.String()
 }

@@ -24,7 +24,7 @@ func TestReturnWithReasonTellsEveryMember(t *testing.T) {
 	h := reviewSetup(t)
 	loc, dep, dinh := len(h.sentTo(chairLoc)), len(h.sentTo(deputyLoc)), len(h.sentTo(chairDinh))
 	m := h.say(admin, "/tralai CCHC-2024-000001 Thiếu phụ lục số liệu")
-	wantText(t, m.Text, "Đã trả lại báo cáo CCHC-2024-000001 của UBND xã Châu Lộc", "Đã thông báo tới 2/2")
+	wantText(t, m.Text, "Đã trả lại báo cáo CCHC-2024-000001 của UBND xã Châu Lộc", "Đã gửi thông báo tới 2 thành viên")
 	for _, p := range []person{chairLoc, deputyLoc} {
 		got := h.sentTo(p)
 		n := got[len(got)-1]
@@ -91,7 +91,7 @@ func TestAcceptThroughTheNotice(t *testing.T) {
 	notice := h.sentTo(admin)[0]
 	before := len(h.sentTo(chairLoc))
 	m, _ := h.press(admin, notice, "Tiếp nhận")
-	wantText(t, m.Text, "Đã tiếp nhận báo cáo CCHC-2024-000001 của UBND xã Châu Lộc. Đã thông báo tới 2/2")
+	wantText(t, m.Text, "Đã tiếp nhận báo cáo CCHC-2024-000001 của UBND xã Châu Lộc. Đã gửi thông báo tới 2 thành viên")
 	got := h.sentTo(chairLoc)
 	wantText(t, got[len(got)-1].Text, "Kính gửi: Chủ tịch UBND xã – UBND xã Châu Lộc", "đã TIẾP NHẬN Báo cáo CCHC tháng 02/2024", "CCHC-2024-000001")
 	// Pressed again: nothing changes and nobody is told twice.

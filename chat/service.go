@@ -25,6 +25,10 @@ type Store interface {
 	MemberCounts(ctx context.Context) (map[string]cchcbot.MemberCount, error)
 	RemoveMember(ctx context.Context, user cchcbot.UserID, by string, now time.Time) error
 	SetReachable(ctx context.Context, user cchcbot.UserID, reachable bool, reason string, now time.Time) error
+	// MarkUnreachable marks a reachable member unreachable and queues
+	// out(member) in one commit; it reports false, and queues nothing, when
+	// the member was already marked or is not a member.
+	MarkUnreachable(ctx context.Context, user cchcbot.UserID, reason string, now time.Time, out func(cchcbot.Member) []*cchcbot.Outgoing) (bool, error)
 	Admin(ctx context.Context, user cchcbot.UserID) (cchcbot.Admin, error)
 	Admins(ctx context.Context) ([]cchcbot.Admin, error)
 
@@ -34,14 +38,16 @@ type Store interface {
 	Invites(ctx context.Context) ([]cchcbot.Invite, error)
 
 	// Submissions and their files.
-	CreateSubmission(ctx context.Context, s *cchcbot.Submission) error
+	// RecordSubmission records s, deletes its submitter's draft and
+	// queues out(s) in one commit; a Key already recorded makes *s that
+	// submission and queues nothing (created false).
+	RecordSubmission(ctx context.Context, s *cchcbot.Submission, out func(*cchcbot.Submission) []*cchcbot.Outgoing) (created bool, err error)
 	Submission(ctx context.Context, id uint64) (*cchcbot.Submission, error)
-	SubmissionByKey(ctx context.Context, key string) (*cchcbot.Submission, error)
 	Submissions(ctx context.Context, periodID, unitCode string) ([]*cchcbot.Submission, error)
 	LatestSubmissions(ctx context.Context, periodID string) (map[string]*cchcbot.Submission, error)
 	SubmissionsForPeriod(ctx context.Context, periodID string) ([]*cchcbot.Submission, error)
 	UnitSubmissions(ctx context.Context, unitCode string) ([]*cchcbot.Submission, error)
-	ReviewSubmission(ctx context.Context, id uint64, state cchcbot.SubmissionState, reason string, by cchcbot.UserID, now time.Time) (*cchcbot.Submission, error)
+	ReviewSubmission(ctx context.Context, id uint64, state cchcbot.SubmissionState, reason string, by cchcbot.UserID, now time.Time, out func(*cchcbot.Submission) []*cchcbot.Outgoing) (*cchcbot.Submission, error)
 	PutFile(ctx context.Context, r io.Reader, limit int64) (sha256 string, size int64, err error)
 	OpenFile(sha256 string) (io.ReadCloser, error)
 
@@ -56,6 +62,10 @@ type Store interface {
 	RemindersFor(ctx context.Context, periodID, unitCode string) ([]cchcbot.Reminder, error)
 	AckReminder(ctx context.Context, periodID, unitCode, step string, member cchcbot.UserID, now time.Time) error
 
+	// Queue puts messages in the outbox: the sender delivers them once
+	// they are committed, whatever happens to the network meanwhile.
+	Queue(ctx context.Context, msgs ...*cchcbot.Outgoing) error
+
 	// Small conversation state that must survive a restart.
 	GetState(ctx context.Context, key string) ([]byte, error)
 	PutState(ctx context.Context, key string, val []byte) error
@@ -64,8 +74,10 @@ type Store interface {
 // Reminders is the scheduler as admins drive it from chat.
 type Reminders interface {
 	// RemindNow reminds every unit still owing the period, now; it returns
-	// how many units were reached.
-	RemindNow(ctx context.Context, periodID string, by cchcbot.UserID) (int, error)
+	// how many units were reached. key names the admin's request: the same
+	// key again (a press delivered twice, after a crash mid fan-out) sends
+	// nothing already sent.
+	RemindNow(ctx context.Context, periodID string, by cchcbot.UserID, key string) (int, error)
 	// Pending returns how many units RemindNow would reach.
 	Pending(ctx context.Context, periodID string) (int, error)
 	// Upcoming lists the next planned reminder steps.
@@ -76,20 +88,17 @@ type Reminders interface {
 type Options struct {
 	Store    Store
 	Calendar *cchcbot.Calendar // swapped later with SetCalendar
-	Channel  cchcbot.Channel
-	Clock    cchcbot.Clock
-	Signer   cchcbot.CallbackSigner
+	// Channel answers button presses, fetches the files people send and
+	// sends exported files, which are made for the moment and not kept.
+	// Every message is queued in the Store instead.
+	Channel cchcbot.Channel
+	Clock   cchcbot.Clock
+	Signer  cchcbot.CallbackSigner
 	// Reminders may be nil: /nhacnho and /lichnhac then say so.
 	Reminders Reminders
 	// AdminNotify is "each" (every new submission), "digest" (the
 	// scheduler's morning digest only) or "off". Default "each".
 	AdminNotify string
-	// NoticesInBackground sends the admins' "BÁO CÁO MỚI" notices after
-	// the member's receipt without holding the member's update: the admin
-	// chats are paced at one message a second each, and on a deadline day
-	// a handler that waited for them would let through one report a
-	// second. Wait drains them. Tests leave it off to see notices in order.
-	NoticesInBackground bool
 	// MaxFileSize bounds one file of a report. Default 20 MB.
 	MaxFileSize int64
 	// InviteLink turns an invite code into the link that opens the bot
@@ -114,7 +123,6 @@ type Service struct {
 
 	limiter *attemptLimiter
 
-	notices sync.WaitGroup // background admin notices
 	// commands and uploads slow down one person's flood (userlimit.go).
 	commands, uploads *userLimiter
 }
@@ -233,12 +241,25 @@ func (s *Service) Handle(ctx context.Context, in cchcbot.Incoming) error {
 		return err
 	}
 	// A domain error is an answer for the person.
-	return s.reply(ctx, in.User, cchcbot.ErrorMessage(err))
+	s.answer(ctx, in.User, cchcbot.ErrorMessage(err))
+	return nil
 }
 
 func (s *Service) fail(ctx context.Context, in cchcbot.Incoming, err error) {
 	s.opts.Logger.Error("handling a message failed", "user", string(in.User), "err", err)
-	s.reply(ctx, in.User, msgInternal)
+	s.answer(ctx, in.User, msgInternal)
+}
+
+// answer tells a person what went wrong. When the store cannot even queue
+// the answer (the disk is full, the file is gone) it is sent directly, so
+// that the person still hears that nothing was recorded.
+func (s *Service) answer(ctx context.Context, to cchcbot.UserID, text string) {
+	if err := s.reply(ctx, to, text); err != nil {
+		s.opts.Logger.Error("queueing an answer failed; sending it directly", "user", string(to), "err", err)
+		if _, err := s.opts.Channel.Send(ctx, cchcbot.OutMessage{To: to, Text: text, Priority: cchcbot.PriorityInteractive}); err != nil {
+			s.opts.Logger.Error("sending an answer directly failed", "user", string(to), "err", err)
+		}
+	}
 }
 
 func (s *Service) handleMessage(ctx context.Context, w who, in cchcbot.Incoming) error {
@@ -274,9 +295,22 @@ func (s *Service) handleMessage(ctx context.Context, w who, in cchcbot.Incoming)
 }
 
 // reply answers a person who is waiting: it goes before bulk reminders.
+// It returns once the answer is in the outbox, not when it is delivered.
 func (s *Service) reply(ctx context.Context, to cchcbot.UserID, text string, buttons ...[]cchcbot.Button) error {
-	_, err := s.opts.Channel.Send(ctx, cchcbot.OutMessage{To: to, Text: text, Buttons: buttons, Priority: cchcbot.PriorityInteractive})
-	return err
+	return s.opts.Store.Queue(ctx, replyTo(to, text, buttons...))
+}
+
+// edit replaces a message the person pressed a button on, through the
+// outbox like any reply.
+func (s *Service) edit(ctx context.Context, ref cchcbot.MessageRef, text string, buttons ...[]cchcbot.Button) error {
+	m := replyTo(ref.To, text, buttons...)
+	m.EditID = ref.ID
+	return s.opts.Store.Queue(ctx, m)
+}
+
+// replyTo is a reply to a person, not yet queued.
+func replyTo(to cchcbot.UserID, text string, buttons ...[]cchcbot.Button) *cchcbot.Outgoing {
+	return &cchcbot.Outgoing{Kind: cchcbot.OutReply, To: to, Text: text, Buttons: buttons, Priority: cchcbot.PriorityInteractive}
 }
 
 // sign signs button data for one person. The fields are ours and short, so

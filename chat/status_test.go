@@ -119,13 +119,8 @@ func TestStatusOfAUnit(t *testing.T) {
 	h := statusSetup(t)
 	// Châu Lộc's reminder for February, sent and acknowledged.
 	r := cchcbot.Reminder{PeriodID: "bao-cao-thang/2024-02", UnitCode: "xa-chau-loc", Step: "before-7", Member: chairLoc.ID, PlannedAt: at(2, 5, 8, 0)}
-	if ok, err := h.db.BeginReminder(h.ctx, r); !ok || err != nil {
-		t.Fatal(ok, err)
-	}
-	r.State, r.SentAt = cchcbot.ReminderSent, at(2, 5, 8, 0)
-	if err := h.db.FinishReminder(h.ctx, r); err != nil {
-		t.Fatal(err)
-	}
+	h.clock.Set(at(2, 5, 8, 0))
+	h.queueReminder(r, "NHẮC VIỆC", nil)
 	if err := h.db.AckReminder(h.ctx, r.PeriodID, r.UnitCode, r.Step, chairLoc.ID, at(2, 5, 9, 0)); err != nil {
 		t.Fatal(err)
 	}

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"cchcbot"
+	"cchcbot/outbox"
 )
 
 func sum(b []byte) string {
@@ -173,9 +174,10 @@ func TestConfirmPressedTwiceMakesOneVersion(t *testing.T) {
 	}
 }
 
-// TestConfirmAfterACrash: the process died after the submission was
-// recorded but before the draft was deleted; the confirm delivered again
-// shows the receipt of that version and makes no second one.
+// TestConfirmAfterACrash: the process died right after the commit that
+// recorded the submission, deleted the draft and queued the receipt. The
+// confirm delivered again finds no draft and changes nothing; the receipt
+// and the admins' notice, already in the outbox, arrive once.
 func TestConfirmAfterACrash(t *testing.T) {
 	h := newHarness(t, testUnits())
 	h.join(chairLoc, "xa-chau-loc")
@@ -183,26 +185,41 @@ func TestConfirmAfterACrash(t *testing.T) {
 	docno, _ := h.press(chairLoc, pick, "tháng 02/2024")
 	confirm, _ := h.press(chairLoc, docno, "Bỏ qua")
 	d, _ := h.draft(chairLoc)
-	// What the first run did before dying.
-	sha, size, err := h.db.PutFile(h.ctx, strings.NewReader("%PDF crash"), 1<<20)
+	// What the first run committed before dying: the service's own
+	// commit, made with the outbox stopped so nothing is delivered yet.
+	h.out.Close()
+	w, err := h.svc.identify(h.ctx, cchcbot.Incoming{User: chairLoc.ID, Name: chairLoc.Name})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := h.db.PutState(h.ctx, submitKey(d.Nonce), []byte("0")); err != nil {
+	if err := h.svc.confirm(h.ctx, w, d, func(string) error { return nil }); err != nil {
 		t.Fatal(err)
 	}
-	first := &cchcbot.Submission{PeriodID: "bao-cao-thang/2024-02", UnitCode: "xa-chau-loc", SubmittedBy: chairLoc.ID, SubmittedAt: h.clock.Now(),
-		Files: []cchcbot.File{{SHA256: sha, Size: size, Name: "bc.pdf", ChannelFileID: d.Files[0].ChannelFileID}}}
-	if err := h.db.CreateSubmission(h.ctx, first); err != nil {
-		t.Fatal(err)
+	if n, err := h.db.OutboxLen(h.ctx); err != nil || n != 2 {
+		t.Fatalf("outbox after the commit: %d, %v; want the receipt and the notice", n, err)
 	}
-	r, _ := h.press(chairLoc, confirm, "Xác nhận nộp")
-	wantText(t, r.Text, "BIÊN NHẬN", first.ReceiptNo(), "Phiên bản: 1")
+	// The restart: a new sender on the same store, and the press again.
+	h.out = outbox.New(h.ctx, h.db, h.ch, outbox.Options{GlobalPerSecond: 1e9, PerChatPerSecond: 1e9, MaxInFlight: 1, Clock: h.clock})
+	t.Cleanup(h.out.Close)
+	h.svc.opts.Channel = h.out
+	_, a := h.pressData(chairLoc, confirm, h.button(confirm, "Xác nhận nộp"))
+	if a.Text != staleButton {
+		t.Errorf("the press delivered again was answered %q", a.Text)
+	}
+	receipts := 0
+	for _, m := range h.sentTo(chairLoc) {
+		if strings.Contains(m.Text, "BIÊN NHẬN") {
+			receipts++
+		}
+	}
+	if receipts != 1 {
+		t.Errorf("%d receipts after the restart, want the queued one", receipts)
+	}
 	if n := len(h.versions("bao-cao-thang/2024-02", "xa-chau-loc")); n != 1 {
 		t.Fatalf("%d versions after the replayed confirm", n)
 	}
-	if _, ok := h.draft(chairLoc); ok {
-		t.Error("draft kept")
+	if n := len(h.sentTo(admin)); n != 1 {
+		t.Errorf("admins told %d times", n)
 	}
 }
 

@@ -83,25 +83,13 @@ func digestPeriods(cal *cchcbot.Calendar, now time.Time) []cchcbot.Period {
 	return out
 }
 
-// sendOnce sends text to each admin not yet sent it under key. The mark is
-// written after the send, also when the send failed for good (an admin who
-// blocked the bot is not retried every minute): a crash in between repeats
-// that one message at the next start.
+// sendOnce queues text to each admin not yet sent it under key, the mark
+// and the message in one commit: a sweep repeated, or run again after a
+// crash, queues nothing twice.
 func (s *Scheduler) sendOnce(ctx context.Context, admins []cchcbot.Admin, key, text string) error {
 	for _, a := range admins {
-		k := key + "/" + string(a.User)
-		if v, err := s.Store.GetState(ctx, k); err != nil {
-			return err
-		} else if v != nil {
-			continue
-		}
-		if _, err := s.Channel.Send(ctx, cchcbot.OutMessage{To: a.User, Text: text, Priority: cchcbot.PriorityBulk}); err != nil {
-			if ctx.Err() != nil {
-				return ctx.Err()
-			}
-			s.Logger.Warn("admin digest not delivered", "admin", string(a.User), "key", key, "err", err)
-		}
-		if err := s.Store.PutState(context.WithoutCancel(ctx), k, []byte(s.Clock.Now().UTC().Format(time.RFC3339))); err != nil {
+		msg := &cchcbot.Outgoing{Kind: cchcbot.OutDigest, To: a.User, Text: text, Priority: cchcbot.PriorityBulk}
+		if _, err := s.Store.QueueOnce(ctx, key+"/"+string(a.User), msg); err != nil {
 			return err
 		}
 	}

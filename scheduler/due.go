@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"sync"
 	"time"
 
 	"cchcbot"
@@ -72,10 +71,33 @@ func dueSteps(plan []cchcbot.Step, now time.Time) []cchcbot.Step {
 	return plan[:n]
 }
 
-// outgoing is one reminder to send: its log record and its text.
+// outgoing is one reminder to send: its log record, its text, and when it
+// stops being worth sending.
 type outgoing struct {
-	r    cchcbot.Reminder
-	text string
+	r       cchcbot.Reminder
+	text    string
+	expires time.Time
+}
+
+// expiry is when a reminder of step st, queued at now, stops being worth
+// sending: when the period's next step is due (it says the same with the
+// right days left), else a day after now; and for a step before or on the
+// due day, a day after the deadline at the latest, unless that has passed
+// already (a bot back after downtime still sends the latest step once).
+func expiry(plan []cchcbot.Step, st cchcbot.Step, p cchcbot.Period, now time.Time) time.Time {
+	end := now.Add(24 * time.Hour)
+	for _, next := range plan {
+		if next.At.After(now) {
+			end = next.At
+			break
+		}
+	}
+	if st.Kind != cchcbot.StepOverdue && !p.Deadline.IsZero() {
+		if d := p.Deadline.Add(24 * time.Hour); d.After(now) && d.Before(end) {
+			end = d
+		}
+	}
+	return end
 }
 
 // RunDue is the sweep: it sends every reminder due at now that is not in
@@ -94,12 +116,6 @@ func (s *Scheduler) RunDue(ctx context.Context, now time.Time) error {
 	cal := s.Calendar()
 	if cal.InQuietHours(now) {
 		return nil
-	}
-	if !s.recovered {
-		if err := s.recoverPending(ctx, cal, now); err != nil {
-			return fmt.Errorf("reminders left in flight: %w", err)
-		}
-		s.recovered = true
 	}
 	var f *facts
 	var errs []error
@@ -174,7 +190,7 @@ func (s *Scheduler) runPeriod(ctx context.Context, cal *cchcbot.Calendar, p cchc
 				if text == "" {
 					text = reminderText(s.Office, u, p, last, latest[u.Code], now)
 				}
-				sends = append(sends, outgoing{r, text})
+				sends = append(sends, outgoing{r, text, expiry(plan, last, p, now)})
 			}
 		}
 	}
@@ -202,87 +218,30 @@ func latestFor(plan, due []cchcbot.Step, latest *cchcbot.Submission) (cchcbot.St
 	return last, last.At.After(latest.ReviewedAt)
 }
 
-// sendAll delivers a fan-out, Concurrency at a time. A store failure stops
-// it from starting more sends; the ones under way finish and are recorded.
+// queueBatch bounds the reminders queued in one commit: a province's
+// fan-out of 30,000 messages is 60 commits, not 30,000, and no single
+// commit holds the store's one writer for long.
+const queueBatch = 500
+
+// sendAll queues a fan-out in the outbox, each reminder's log record and
+// its message in the same commit; the outbox's sender delivers them at the
+// network's pace, and records each outcome in the log as it leaves.
 func (s *Scheduler) sendAll(ctx context.Context, periodID string, sends []outgoing) error {
-	workers := min(max(s.Concurrency, 1), len(sends))
-	if workers <= 1 {
-		for _, o := range sends {
-			if err := s.send(ctx, periodID, o); err != nil {
-				return err
-			}
+	for len(sends) > 0 {
+		n := min(len(sends), queueBatch)
+		rs := make([]cchcbot.Reminder, n)
+		msgs := make([]*cchcbot.Outgoing, n)
+		for i, o := range sends[:n] {
+			rs[i] = o.r
+			msgs[i] = &cchcbot.Outgoing{Kind: cchcbot.OutReminder, To: o.r.Member, Text: o.text, Priority: cchcbot.PriorityBulk,
+				Buttons: s.buttons(o.r.Member, periodID, o.r.Step), ExpiresAt: o.expires}
 		}
-		return nil
-	}
-	var (
-		mu   sync.Mutex
-		errs []error
-		wg   sync.WaitGroup
-	)
-	failed := func() bool {
-		mu.Lock()
-		defer mu.Unlock()
-		return len(errs) > 0
-	}
-	next := make(chan outgoing)
-	for range workers {
-		wg.Go(func() {
-			for o := range next {
-				if err := s.send(ctx, periodID, o); err != nil {
-					mu.Lock()
-					errs = append(errs, err)
-					mu.Unlock()
-				}
-			}
-		})
-	}
-	for _, o := range sends {
-		if failed() || ctx.Err() != nil {
-			break
+		if _, err := s.Store.QueueReminders(ctx, rs, msgs); err != nil {
+			return err
 		}
-		next <- o
+		sends = sends[n:]
 	}
-	close(next)
-	wg.Wait()
-	return errors.Join(errs...)
-}
-
-// send delivers one reminder if the log does not have it yet, recording it
-// before ("sending") and after: a crash in between leaves that one message
-// in doubt, and nothing else.
-func (s *Scheduler) send(ctx context.Context, periodID string, o outgoing) error {
-	if err := ctx.Err(); err != nil {
-		return err
-	}
-	ok, err := s.Store.BeginReminder(ctx, o.r)
-	if err != nil || !ok {
-		return err
-	}
-	return s.deliver(ctx, periodID, o)
-}
-
-// deliver sends a reminder recorded "sending" and records the outcome. A
-// refusal or a send given up is recorded as failed and is not an error of
-// the sweep; a shutdown leaves the record "sending" for the next start.
-func (s *Scheduler) deliver(ctx context.Context, periodID string, o outgoing) error {
-	r := o.r
-	msg := cchcbot.OutMessage{To: r.Member, Text: o.text, Buttons: s.buttons(r.Member, periodID, r.Step), Priority: cchcbot.PriorityBulk}
-	ref, sendErr := s.Channel.Send(ctx, msg)
-	if sendErr != nil && ctx.Err() != nil {
-		return ctx.Err()
-	}
-	r.UpdatedAt = s.Clock.Now()
-	if sendErr != nil {
-		r.State, r.Error = cchcbot.ReminderFailed, cchcbot.ErrorMessage(sendErr)
-		if cchcbot.ErrorCode(sendErr) == cchcbot.EINTERNAL {
-			r.Error = sendErr.Error() // for staff: says what went wrong
-		}
-		s.Logger.Warn("reminder not delivered", "period", r.PeriodID, "unit", r.UnitCode, "step", r.Step, "to", string(r.Member), "err", sendErr)
-	} else {
-		r.State, r.SentAt, r.MessageID = cchcbot.ReminderSent, r.UpdatedAt, ref.ID
-	}
-	// Recorded even if ctx ended meanwhile: the message went out.
-	return s.Store.FinishReminder(context.WithoutCancel(ctx), r)
+	return nil
 }
 
 // buttons are "📎 Nộp báo cáo" and "✅ Đã nhận", signed for the member they

@@ -9,42 +9,40 @@ import (
 	"cchcbot"
 )
 
-// TestRestartMidFanOut: the process "dies" after K of 40 sends of a step,
-// with the K+1th message on the wire, then a new scheduler starts on the
-// reopened store. Every member gets the step, exactly once, except the one
-// whose message was in flight, who may get it twice.
-func TestRestartMidFanOut(t *testing.T) {
+// TestRestartMidDelivery: the outbox's sender "dies" after K of 40
+// reminders of a step, with the K+1th on the wire, then a new process
+// starts on the reopened store: its sweep queues nothing again, and the
+// outbox delivers the rest. Every member gets the step exactly once,
+// except the one whose message was on the wire, who may get it twice.
+func TestRestartMidDelivery(t *testing.T) {
 	const n, k = 40, 17
 	for _, tc := range []struct {
 		name  string
-		crash func(f *fixture, cancel context.CancelFunc) error
+		crash func(f *fixture) error
 	}{
-		// The store goes away under the sweep: the outcome of the message
-		// on the wire is never recorded.
-		{"store closed", func(f *fixture, _ context.CancelFunc) error {
-			f.db.Close()
-			return nil
-		}},
+		// The store goes away: the delivery on the wire is never recorded.
+		{"store closed", func(f *fixture) error { f.db.Close(); return nil }},
 		// A shutdown: the send returns the cancelled context's error.
-		{"context cancelled", func(_ *fixture, cancel context.CancelFunc) error {
-			cancel()
-			return context.Canceled
-		}},
+		{"context cancelled", func(*fixture) error { return context.Canceled }},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			f := newFixture(t, n)
 			f.monthlyFromMarch() // one fan-out: March's before-7
-			runCtx, cancel := context.WithCancel(ctx)
-			defer cancel()
+			f.clock.Set(at("2024-03-05 08:00"))
+			if err := f.scheduler().RunDue(ctx, f.clock.Now()); err != nil {
+				t.Fatal(err)
+			}
+			if got := f.queued(t); got != n {
+				t.Fatalf("%d reminders queued, want %d", got, n)
+			}
 			f.ch.after = func(sent int) error {
 				if sent == k+1 {
-					return tc.crash(f, cancel)
+					return tc.crash(f)
 				}
 				return nil
 			}
-			f.clock.Set(at("2024-03-05 08:00"))
-			if err := f.scheduler().RunDue(runCtx, f.clock.Now()); err == nil {
-				t.Fatal("the crash did not stop the sweep")
+			if err := f.tryDeliver(); err == nil {
+				t.Fatal("the crash did not stop the delivery")
 			}
 			if got := len(f.ch.all()); got != k+1 {
 				t.Fatalf("%d messages before the crash, want %d", got, k+1)
@@ -55,12 +53,13 @@ func TestRestartMidFanOut(t *testing.T) {
 			f.reopen(t)
 			f.clock.Set(at("2024-03-05 08:20"))
 			s := f.scheduler()
-			if err := s.Start(ctx); err != nil { // recovers, then sweeps
+			if err := s.Start(ctx); err != nil {
 				t.Fatal(err)
 			}
 			if err := s.Stop(ctx); err != nil {
 				t.Fatal(err)
 			}
+			f.deliver(t)
 			for i := range n {
 				want := 1
 				if member(i) == inFlight {
@@ -73,63 +72,71 @@ func TestRestartMidFanOut(t *testing.T) {
 					t.Errorf("log of unit %d = %v", i, st)
 				}
 			}
-			if p, err := f.db.PendingReminders(ctx); err != nil || len(p) != 0 {
-				t.Errorf("left in flight after recovery: %v, %v", p, err)
+			if got := f.queued(t); got != 0 {
+				t.Errorf("%d messages left in the outbox", got)
 			}
 		})
 	}
 }
 
-// TestRecoverySkipsWhatNoLongerMatters: a message left in flight for a
-// unit that has submitted since is not resent.
-func TestRecoverySkipsWhatNoLongerMatters(t *testing.T) {
+// TestQueuedReminderSuperseded: a reminder still in the outbox when its
+// unit submits (a long fan-out, an outage) is no longer worth sending.
+func TestQueuedReminderSuperseded(t *testing.T) {
 	f := newFixture(t, 2)
 	f.monthlyFromMarch()
-	f.ch.after = func(sent int) error {
-		if sent == 1 {
-			f.db.Close()
-		}
-		return nil
-	}
+	s := f.scheduler()
 	f.clock.Set(at("2024-03-05 08:00"))
-	if err := f.scheduler().RunDue(ctx, f.clock.Now()); err == nil {
-		t.Fatal("the crash did not stop the sweep")
+	if err := s.RunDue(ctx, f.clock.Now()); err != nil {
+		t.Fatal(err)
 	}
-	inFlight := f.ch.all()[0].to
-	f.ch.after = nil
-	f.reopen(t)
-	unit := 0
-	if inFlight == member(1) {
-		unit = 1
+	pending, err := f.db.PendingOutgoing(ctx, 0, 0)
+	if err != nil || len(pending) != 2 {
+		t.Fatalf("pending = %d, %v", len(pending), err)
 	}
-	f.submit(t, unit, march, at("2024-03-05 09:00"))
-	f.runAt(t, f.scheduler(), at("2024-03-05 09:10"))
-	if got := len(f.ch.to(inFlight, march)); got != 1 {
-		t.Errorf("the unit that submitted got %d reminders, want the first only", got)
+	for _, o := range pending {
+		if drop, err := s.Superseded(ctx, &o); err != nil || drop {
+			t.Fatalf("Superseded before any submission = %v, %v", drop, err)
+		}
 	}
-	if st := f.logStates(t, march, unit); st["before-7"] != cchcbot.ReminderSkipped {
-		t.Errorf("log = %v, want the in-flight reminder closed as skipped", st)
+	f.submit(t, 0, march, at("2024-03-05 09:00"))
+	for _, o := range pending {
+		drop, err := s.Superseded(ctx, &o)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if want := o.To == member(0); drop != want {
+			t.Errorf("Superseded(reminder to %s) = %v, want %v", o.To, drop, want)
+		}
+	}
+	digest := &cchcbot.Outgoing{Kind: cchcbot.OutDigest, To: admin, Text: "x"}
+	if drop, err := s.Superseded(ctx, digest); err != nil || drop {
+		t.Errorf("a digest is never superseded: %v, %v", drop, err)
 	}
 }
 
-// TestRecoveryWaitsForQuietHoursToEnd: a crash's in-flight message is not
-// resent in the night.
-func TestRecoveryWaitsForQuietHoursToEnd(t *testing.T) {
+// TestQueuedReminderWaitsOutQuietHours: a reminder queued before the night
+// and not yet delivered (the bot was down) is held until quiet hours end;
+// a reply to a person is not.
+func TestQueuedReminderWaitsOutQuietHours(t *testing.T) {
 	f := newFixture(t, 1)
-	f.monthlyFromMarch()
-	f.ch.after = func(int) error { f.db.Close(); return nil }
-	f.clock.Set(at("2024-03-05 20:59"))
-	f.scheduler().RunDue(ctx, f.clock.Now())
-	f.ch.after = nil
-	f.reopen(t)
 	s := f.scheduler()
-	f.runAt(t, s, at("2024-03-05 23:00"))
-	if got := len(f.ch.all()); got != 1 {
-		t.Fatalf("%d messages, want none resent in quiet hours", got)
-	}
-	f.runAt(t, s, at("2024-03-06 07:00"))
-	if got := len(f.ch.all()); got != 2 {
-		t.Errorf("%d messages, want the in-flight one resent after quiet hours", got)
+	rem := &cchcbot.Outgoing{Kind: cchcbot.OutReminder, Priority: cchcbot.PriorityBulk}
+	reply := &cchcbot.Outgoing{Kind: cchcbot.OutReply, Priority: cchcbot.PriorityInteractive}
+	for _, tc := range []struct {
+		now, want string
+	}{
+		{"2024-03-05 20:59", ""},
+		{"2024-03-05 23:00", "2024-03-06 07:00"},
+		{"2024-03-06 06:59", "2024-03-06 07:00"},
+		{"2024-03-06 07:00", ""},
+	} {
+		got := s.NotBefore(rem, at(tc.now))
+		if tc.want == "" && !got.IsZero() || tc.want != "" && !got.Equal(at(tc.want)) {
+			t.Errorf("NotBefore(reminder, %s) = %v, want %q", tc.now, got, tc.want)
+		}
+		if got := s.NotBefore(reply, at(tc.now)); !got.IsZero() {
+			t.Errorf("a reply is held until %v", got)
+		}
 	}
 }
 
@@ -146,6 +153,7 @@ func TestDigestAndSummaryOnce(t *testing.T) {
 		if err := f.scheduler().RunDigest(ctx, at(when)); err != nil {
 			t.Fatal(err)
 		}
+		f.deliver(t)
 	}
 	digest("2024-03-13 07:00") // before digest time
 	if n := len(f.ch.to(admin, "")); n != 0 {
@@ -191,6 +199,7 @@ func TestDigestListsNewReports(t *testing.T) {
 	if err := s.RunDigest(ctx, f.clock.Now()); err != nil {
 		t.Fatal(err)
 	}
+	f.deliver(t)
 	msgs := f.ch.to(admin, "")
 	if len(msgs) != 1 || !strings.Contains(msgs[0].text, "Báo cáo mới nhận trong 24 giờ qua:\n   – Đơn vị 002: phiên bản 1 lúc 16:20 07/03/2024, biên nhận CCHC-2024-") {
 		t.Fatalf("digest = %+v", msgs)
@@ -230,8 +239,9 @@ func TestReloadResendsNothing(t *testing.T) {
 	}
 }
 
-// TestStartStop: Start runs the start-up sweep before returning, Stop
-// waits for cron, and a reminder time cron cannot take is an error.
+// TestStartStop: Start runs the start-up sweep in the background, Stop
+// waits for it and for cron, and a reminder time cron cannot take is an
+// error Start returns at once.
 func TestStartStop(t *testing.T) {
 	f := newFixture(t, 2)
 	f.clock.Set(at("2024-03-05 08:00"))
@@ -244,6 +254,7 @@ func TestStartStop(t *testing.T) {
 	if err := s.Stop(stopCtx); err != nil {
 		t.Fatal(err)
 	}
+	f.deliver(t)
 	if n := len(f.ch.to(member(0), march)); n != 1 {
 		t.Errorf("%d March reminders after the start-up sweep, want 1", n)
 	}

@@ -276,16 +276,65 @@ func (f *fixture) addMember(tb testing.TB, unit string, user cchcbot.UserID) {
 // scheduler returns a new scheduler on the fixture's store, as a start of
 // the process makes one.
 func (f *fixture) scheduler() *scheduler.Scheduler {
-	return scheduler.New(f.cal, f.db, f.ch, f.clock, signer, office, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	return scheduler.New(f.cal, f.db, f.clock, signer, office, slog.New(slog.NewTextHandler(io.Discard, nil)))
 }
 
-// runAt sets the clock and runs a sweep.
+// runAt sets the clock, runs a sweep and delivers what it queued.
 func (f *fixture) runAt(tb testing.TB, s *scheduler.Scheduler, when time.Time) {
 	tb.Helper()
 	f.clock.Set(when)
 	if err := s.RunDue(ctx, when); err != nil {
 		tb.Fatalf("RunDue at %s: %v", when.Format("02/01/2006 15:04"), err)
 	}
+	f.deliver(tb)
+}
+
+// deliver plays the outbox's sender without its pacing: every queued
+// message goes to the fake channel in order, and its outcome is recorded
+// as the sender records it (delivered, refused, expired), each in its own
+// commit. A send that fails otherwise (a test's "crash") stops it, leaving
+// that message and the rest queued.
+func (f *fixture) deliver(tb testing.TB) {
+	tb.Helper()
+	if err := f.tryDeliver(); err != nil {
+		tb.Fatal(err)
+	}
+}
+
+func (f *fixture) tryDeliver() error {
+	pending, err := f.db.PendingOutgoing(ctx, 0, 0)
+	if err != nil {
+		return err
+	}
+	for _, o := range pending {
+		now := f.clock.Now()
+		d := cchcbot.Delivery{ID: o.ID, State: cchcbot.Expired, At: now}
+		if !o.Expired(now) {
+			ref, err := f.ch.Send(ctx, cchcbot.OutMessage{To: o.To, Text: o.Text, Buttons: o.Buttons, Priority: o.Priority})
+			switch {
+			case err == nil:
+				d.State, d.MessageID = cchcbot.Delivered, ref.ID
+			case cchcbot.ErrorCode(err) == cchcbot.EUNREACHABLE:
+				d.State, d.Error = cchcbot.Refused, cchcbot.ErrorMessage(err)
+			default:
+				return err
+			}
+		}
+		if err := f.db.FinishOutgoing(ctx, []cchcbot.Delivery{d}); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// queued returns how many messages wait in the outbox.
+func (f *fixture) queued(tb testing.TB) int {
+	tb.Helper()
+	n, err := f.db.OutboxLen(ctx)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return n
 }
 
 // submit stores a report of unit for period, as the chat does.

@@ -21,10 +21,10 @@ func TestJobCatchUpAtStart(t *testing.T) {
 		job("backup", cchcbot.TimeOfDay{Hour: 2, Minute: 30}, &ran, &caught, nil),
 		job("failing", cchcbot.TimeOfDay{Hour: 3}, &ran, &caught, errors.New("disk full")))
 	runCtx, cancel := context.WithCancel(ctx)
+	defer cancel()
 	if err := s.Start(runCtx); err != nil {
 		t.Fatal(err)
 	}
-	cancel()
 	if err := s.Stop(ctx); err != nil {
 		t.Fatal(err)
 	}

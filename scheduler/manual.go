@@ -13,11 +13,13 @@ import (
 const ManualStepPrefix = "manual-"
 
 // RemindNow pushes a reminder now, at an admin's request, to every member
-// of every unit that still owes the period. The step is named after the
-// minute, so a press repeated or retried within the minute sends nothing
-// more while a push the next day sends again. It returns the units reached
-// (those with a member who can be messaged).
-func (s *Scheduler) RemindNow(ctx context.Context, periodID string, by cchcbot.UserID) (int, error) {
+// of every unit that still owes the period. key names the request: its
+// step is named after the minute it was first run in and remembered under
+// key before anything is queued, so the same request run again (a press
+// delivered twice, a restart mid fan-out) finishes that round and sends
+// nothing twice, while a new request the next day is a new round. It
+// returns the units reached (those with a member who can be messaged).
+func (s *Scheduler) RemindNow(ctx context.Context, periodID string, by cchcbot.UserID, key string) (int, error) {
 	cal := s.Calendar()
 	p, err := cal.Period(periodID)
 	if err != nil {
@@ -32,7 +34,12 @@ func (s *Scheduler) RemindNow(ctx context.Context, periodID string, by cchcbot.U
 	if err != nil {
 		return 0, err
 	}
-	step := adHocStep(ManualStepPrefix+now.In(cal.Location).Format("200601021504"), p, now)
+	name, err := s.manualStep(ctx, key, ManualStepPrefix+now.In(cal.Location).Format("200601021504"))
+	if err != nil {
+		return 0, err
+	}
+	step := adHocStep(name, p, now)
+	expires := expiry(cal.Plan(p), step, p, now)
 	var sends []outgoing
 	reached := 0
 	for _, u := range pendingUnits(cal, p, f, latest) {
@@ -44,7 +51,7 @@ func (s *Scheduler) RemindNow(ctx context.Context, periodID string, by cchcbot.U
 		text := reminderText(s.Office, u, p, step, latest[u.Code], now)
 		for _, m := range members {
 			r := cchcbot.Reminder{PeriodID: p.ID, UnitCode: u.Code, Step: step.Name, Member: m.User, PlannedAt: now, UpdatedAt: now}
-			sends = append(sends, outgoing{r, text})
+			sends = append(sends, outgoing{r, text, expires})
 		}
 	}
 	s.tickMu.Lock()
@@ -54,6 +61,31 @@ func (s *Scheduler) RemindNow(ctx context.Context, periodID string, by cchcbot.U
 		return reached, err
 	}
 	return reached, nil
+}
+
+// manualStep returns the step name remembered under the request's key,
+// remembering name for it if there is none yet.
+func (s *Scheduler) manualStep(ctx context.Context, key, name string) (string, error) {
+	k := "scheduler/manual/" + key
+	if v, err := s.Store.GetState(ctx, k); err != nil {
+		return "", err
+	} else if v != nil {
+		return string(v), nil
+	}
+	return name, s.Store.PutState(ctx, k, []byte(name))
+}
+
+// adHocStep is a step outside the plan, at now: overdue wording once the
+// deadline has passed.
+func adHocStep(name string, p cchcbot.Period, now time.Time) cchcbot.Step {
+	st := cchcbot.Step{Name: name, Kind: cchcbot.StepBefore, N: max(p.DaysLeft(now), 0), At: now, Nominal: now}
+	switch left := p.DaysLeft(now); {
+	case left == 0:
+		st.Kind = cchcbot.StepDueDay
+	case left < 0:
+		st.Kind, st.N = cchcbot.StepOverdue, 0
+	}
+	return st
 }
 
 // Pending returns how many units RemindNow would reach now.

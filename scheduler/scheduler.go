@@ -9,6 +9,7 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"runtime/debug"
 	"sync"
 	_ "time/tzdata" // the office's zone must exist on a bare server
 
@@ -29,12 +30,14 @@ type Store interface {
 	Reminders(ctx context.Context, periodID string) ([]cchcbot.Reminder, error)
 	ReminderCounts(ctx context.Context, periodID string) (map[string]cchcbot.ReminderCount, error)
 	MemberCounts(ctx context.Context) (map[string]cchcbot.MemberCount, error)
-	BeginReminder(ctx context.Context, r cchcbot.Reminder) (bool, error)
-	FinishReminder(ctx context.Context, r cchcbot.Reminder) error
+	// QueueReminders records each rs[i] "sending" and queues msgs[i] in
+	// one commit, skipping identities already in the log.
+	QueueReminders(ctx context.Context, rs []cchcbot.Reminder, msgs []*cchcbot.Outgoing) (int, error)
 	// MarkReminders writes many records in one transaction.
 	MarkReminders(ctx context.Context, rs []cchcbot.Reminder) error
-	// PendingReminders returns the records left "sending" by a crash.
-	PendingReminders(ctx context.Context) ([]cchcbot.Reminder, error)
+	// QueueOnce queues msgs and remembers key in one commit, unless key
+	// is remembered already; it reports whether it queued them.
+	QueueOnce(ctx context.Context, key string, msgs ...*cchcbot.Outgoing) (bool, error)
 
 	// GetState returns nil, nil for a key never put.
 	GetState(ctx context.Context, key string) ([]byte, error)
@@ -43,23 +46,16 @@ type Store interface {
 
 // Scheduler sends what the calendar says is due.
 type Scheduler struct {
-	Store   Store
-	Channel cchcbot.Channel // the outbound queue: it paces and retries
-	Clock   cchcbot.Clock
-	Signer  cchcbot.CallbackSigner
-	Office  string // signs every message: "Phòng Nội vụ huyện Quỳ Hợp"
-	Logger  *slog.Logger
+	// Store is also the outbox: every reminder and digest is queued in it,
+	// in the commit that records it, and delivered by the outbox's sender.
+	Store  Store
+	Clock  cchcbot.Clock
+	Signer cchcbot.CallbackSigner
+	Office string // signs every message: "Phòng Nội vụ huyện Quỳ Hợp"
+	Logger *slog.Logger
 	// NewInDigest lists the reports received in the last day in the
 	// morning digest (admin_notify: digest), instead of a notice each.
 	NewInDigest bool
-	// Concurrency is how many reminders of a fan-out are handed to the
-	// Channel at once. 1, the default, keeps the promise that a crash
-	// leaves at most one message in doubt (sent twice after the restart).
-	// Over a real network each send waits a round trip, so one at a time
-	// is paced by latency (about 5 a second at 200 ms) rather than by
-	// Telegram's 30: a higher value buys that pace back at the price of up
-	// to Concurrency messages in doubt after a crash.
-	Concurrency int
 	// Jobs are other daily work cron triggers, such as the backup. Set
 	// them before Start.
 	Jobs []Job
@@ -67,8 +63,7 @@ type Scheduler struct {
 	calMu sync.RWMutex
 	cal   *cchcbot.Calendar
 
-	tickMu    sync.Mutex // one sweep at a time: cron jobs and pushes overlap
-	recovered bool       // the crash's in-flight records were dealt with
+	tickMu sync.Mutex // one sweep at a time: cron jobs and pushes overlap
 
 	cronMu  sync.Mutex
 	cron    *cron.Cron
@@ -90,11 +85,11 @@ type Job struct {
 
 // New returns a scheduler for cal. Its exported fields may be changed
 // before Start.
-func New(cal *cchcbot.Calendar, st Store, ch cchcbot.Channel, clk cchcbot.Clock, signer cchcbot.CallbackSigner, office string, logger *slog.Logger) *Scheduler {
+func New(cal *cchcbot.Calendar, st Store, clk cchcbot.Clock, signer cchcbot.CallbackSigner, office string, logger *slog.Logger) *Scheduler {
 	if logger == nil {
 		logger = slog.Default()
 	}
-	return &Scheduler{Store: st, Channel: ch, Clock: clk, Signer: signer, Office: office, Logger: logger, cal: cal}
+	return &Scheduler{Store: st, Clock: clk, Signer: signer, Office: office, Logger: logger, cal: cal}
 }
 
 // SetCalendar swaps the calendar after a config reload (SIGHUP). The plan
@@ -113,13 +108,14 @@ func (s *Scheduler) Calendar() *cchcbot.Calendar {
 	return s.cal
 }
 
-// Start runs a first sweep (the bot may have been down when reminders were
-// due; what a crash left in flight is dealt with first), then starts cron
-// in the calendar's zone: a sweep every minute, and at reminder and digest
-// time so those go out on the minute; each Job at its time, after its
-// CatchUp has run once. Jobs run with ctx, the application's
-// context, and read the time from the Clock. Start returns once cron runs;
-// call Stop before closing the store.
+// Start checks the schedule and returns its error at once (a bad spec must
+// fail the start, not surface at shutdown); then, in the background, it
+// runs a first sweep (the bot may have been down when reminders were due)
+// and each Job's CatchUp, and starts cron in the calendar's zone: a sweep
+// every minute, and at reminder and digest time so those go out on the
+// minute; each Job at its time. Jobs run with ctx, the application's
+// context, and read the time from the Clock. Call Stop before closing
+// the store.
 func (s *Scheduler) Start(ctx context.Context) error {
 	cal := s.Calendar()
 	l := cronLogger{s.Logger}
@@ -144,27 +140,41 @@ func (s *Scheduler) Start(ctx context.Context) error {
 	}
 
 	s.cronMu.Lock()
+	defer s.cronMu.Unlock()
 	if s.stopped {
-		s.cronMu.Unlock()
 		return nil
 	}
 	s.cron = c
 	s.running.Add(1)
-	s.cronMu.Unlock()
-	s.Tick(ctx)
-	for _, j := range s.Jobs {
-		if j.CatchUp != nil && ctx.Err() == nil {
-			s.runJob(ctx, j.Name, j.CatchUp)
+	go func() {
+		defer s.running.Done()
+		// The first sweep may be a long catch-up after downtime: it runs
+		// in the background, under the same panic recovery as cron's jobs,
+		// and cron starts after it so that the two never overlap.
+		s.protect("start-up sweep", func() { s.Tick(ctx) })
+		for _, j := range s.Jobs {
+			if j.CatchUp != nil && ctx.Err() == nil {
+				s.protect(j.Name+" catch-up", func() { s.runJob(ctx, j.Name, j.CatchUp) })
+			}
 		}
-	}
-	s.running.Done()
-
-	s.cronMu.Lock()
-	defer s.cronMu.Unlock()
-	if !s.stopped && ctx.Err() == nil {
-		c.Start()
-	}
+		s.cronMu.Lock()
+		defer s.cronMu.Unlock()
+		if !s.stopped && ctx.Err() == nil {
+			c.Start()
+		}
+	}()
 	return nil
+}
+
+// protect runs fn, logging a panic instead of letting it end the process:
+// what runs outside cron needs the recovery cron's chain gives its jobs.
+func (s *Scheduler) protect(what string, fn func()) {
+	defer func() {
+		if r := recover(); r != nil {
+			s.Logger.Error("scheduler: panic recovered", "in", what, "panic", fmt.Sprint(r), "stack", string(debug.Stack()))
+		}
+	}()
+	fn()
 }
 
 // addJob adds a job, turning cron's panics on odd specs (a bare
