@@ -5,15 +5,14 @@
 package config
 
 import (
-	"bytes"
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"maps"
 	"os"
 	"path/filepath"
 	"slices"
-	"strings"
 	"time"
 	_ "time/tzdata" // Asia/Ho_Chi_Minh must exist on a bare server
 
@@ -21,10 +20,6 @@ import (
 
 	"cchcbot"
 )
-
-// TokenEnv is the environment variable that holds the bot token. The token
-// is never read from the file, so the file can be shared and versioned.
-const TokenEnv = "TELEGRAM_BOT_TOKEN"
 
 // MaxFileBytes bounds the configuration file: a district's is a few
 // kilobytes, a province's 10,000 units about 1.3 MB; a larger file is a
@@ -49,7 +44,9 @@ type Config struct {
 	Metrics   Metrics
 	Backup    Backup
 
-	loc *time.Location
+	loc          *time.Location
+	file         string    // the name Parse was given, for Placeholders
+	placeholders []Problem // see Placeholders
 }
 
 // Telegram holds the Bot API settings.
@@ -107,15 +104,23 @@ type Log struct {
 // Load reads and validates the file at path. Errors name the file and line.
 func Load(path string) (*Config, error) {
 	f, err := os.Open(path)
-	if errors.Is(err, os.ErrNotExist) {
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
 		return nil, fmt.Errorf("không tìm thấy tệp cấu hình %s (hãy sao chép config.example.yaml thành config.yaml, hoặc chỉ định -config config.example.yaml)", path)
-	} else if err != nil {
-		return nil, fmt.Errorf("mở tệp cấu hình: %w", err)
+	case errors.Is(err, fs.ErrPermission):
+		return nil, fmt.Errorf("không có quyền đọc tệp cấu hình %s: người dùng chạy bot cần quyền đọc tệp này", path)
+	case err != nil:
+		// The system's own words (in English) follow: they are all
+		// that is known.
+		return nil, fmt.Errorf("không mở được tệp cấu hình %s: %w", path, err)
 	}
 	defer f.Close()
+	if fi, err := f.Stat(); err == nil && fi.IsDir() {
+		return nil, fmt.Errorf("%s là một thư mục, không phải tệp cấu hình: hãy chỉ định tệp, ví dụ -config %s", path, filepath.Join(path, "config.yaml"))
+	}
 	data, err := io.ReadAll(io.LimitReader(f, MaxFileBytes+1))
 	if err != nil {
-		return nil, fmt.Errorf("đọc tệp cấu hình %s: %w", path, err)
+		return nil, fmt.Errorf("không đọc được tệp cấu hình %s: %w", path, err)
 	} else if len(data) > MaxFileBytes {
 		return nil, fmt.Errorf("tệp cấu hình %s lớn hơn %d KB: đây không phải tệp cấu hình", path, MaxFileBytes>>10)
 	}
@@ -137,8 +142,8 @@ func Parse(data []byte, name string) (*Config, error) {
 	}
 	var r raw
 	if err := root.Decode(&r); err != nil {
-		// checkFile should have caught it; keep the library's words.
-		ps.list = yamlProblems(err)
+		// checkFile should have caught it.
+		ps.list = decodeProblems(err)
 		return nil, ps.err(name)
 	}
 	v := validator{ps: &ps, root: root}
@@ -146,30 +151,27 @@ func Parse(data []byte, name string) (*Config, error) {
 	if err := ps.err(name); err != nil {
 		return nil, err
 	}
+	c.file = name
+	v.placeholders(c)
 	return c, nil
 }
 
 // parseYAML returns the single document of data, or nil after recording
 // why there is none.
 func parseYAML(data []byte, ps *problems) *yaml.Node {
-	dec := yaml.NewDecoder(bytes.NewReader(data))
-	var root yaml.Node
-	if err := dec.Decode(&root); errors.Is(err, io.EOF) {
+	root, next, err := decodeDocs(data)
+	switch {
+	case err != nil:
+		ps.list = append(ps.list, syntaxProblem(data, err))
+		return nil
+	case root == nil:
 		ps.addf(0, "tệp cấu hình trống")
 		return nil
-	} else if err != nil {
-		ps.list = append(ps.list, yamlProblems(err)...)
-		return nil
-	}
-	var next yaml.Node
-	if err := dec.Decode(&next); err == nil {
+	case next != nil:
 		ps.addf(next.Line, "tệp chỉ được có một tài liệu YAML: hãy bỏ dòng \"---\" và phần phía sau")
 		return nil
-	} else if !errors.Is(err, io.EOF) {
-		ps.list = append(ps.list, yamlProblems(err)...)
-		return nil
 	}
-	return &root
+	return root
 }
 
 // Location returns the configured time zone.
@@ -222,22 +224,4 @@ func (c *Config) AdminList() []cchcbot.Admin {
 // argument.
 func (c *Config) InviteLink(code string) string {
 	return "https://t.me/" + c.Telegram.BotUsername + "?start=" + code
-}
-
-// Token returns the bot token from the environment variable TokenEnv.
-func (c *Config) Token() (string, error) { return TokenFrom(os.Getenv) }
-
-// TokenFrom returns the bot token through getenv (os.Getenv in production).
-// Errors name the variable and never hold its value.
-func TokenFrom(getenv func(string) string) (string, error) {
-	tok := strings.TrimSpace(getenv(TokenEnv))
-	switch {
-	case tok == "":
-		return "", fmt.Errorf("thiếu mã bot: hãy đặt biến môi trường %s (mã do @BotFather cấp)", TokenEnv)
-	case strings.ContainsAny(tok, " \t\r\n/?#%") || !strings.Contains(tok, ":"):
-		// It goes into every request URL; a stray character would send it
-		// somewhere else or break the path.
-		return "", fmt.Errorf("biến môi trường %s không chứa một mã bot hợp lệ (dạng <số>:<chuỗi ký tự> do @BotFather cấp); giá trị không được hiển thị", TokenEnv)
-	}
-	return tok, nil
 }

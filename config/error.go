@@ -2,15 +2,12 @@ package config
 
 import (
 	"cmp"
-	"errors"
 	"fmt"
 	"regexp"
 	"slices"
 	"strconv"
 	"strings"
 	"unicode/utf8"
-
-	"gopkg.in/yaml.v3"
 )
 
 // Problem is one fault found in a configuration file, at the line where
@@ -57,38 +54,13 @@ func (ps *problems) err(file string) error {
 	if len(ps.list) == 0 {
 		return nil
 	}
-	slices.SortStableFunc(ps.list, func(a, b Problem) int { return cmp.Compare(a.Line, b.Line) })
+	sortProblems(ps.list)
 	return &Error{File: file, Problems: ps.list}
 }
 
-// yamlLine matches the "line N: " that yaml.v3 puts before its messages.
-var yamlLine = regexp.MustCompile(`^(?:yaml: )?line (\d+): (.*)$`)
-
-// yamlProblems turns a yaml.v3 error into problems with lines. Syntax
-// errors keep the library's English text (it is precise) behind a
-// Vietnamese lead.
-func yamlProblems(err error) []Problem {
-	var msgs []string
-	var te *yaml.TypeError
-	if errors.As(err, &te) {
-		msgs = te.Errors
-	} else {
-		msgs = []string{err.Error()}
-	}
-	var out []Problem
-	for _, m := range msgs {
-		m = strings.TrimPrefix(m, "yaml: ")
-		p := Problem{Message: m}
-		if sm := yamlLine.FindStringSubmatch(m); sm != nil {
-			p.Line, _ = strconv.Atoi(sm[1])
-			p.Message = sm[2]
-		}
-		if te == nil {
-			p.Message = "lỗi cú pháp YAML (syntax error): " + p.Message
-		}
-		out = append(out, p)
-	}
-	return out
+// sortProblems puts list in file order, keeping the order of each line's.
+func sortProblems(list []Problem) {
+	slices.SortStableFunc(list, func(a, b Problem) int { return cmp.Compare(a.Line, b.Line) })
 }
 
 // tokenShape is what a Telegram bot token looks like ("123456:AA...").

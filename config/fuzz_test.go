@@ -1,6 +1,8 @@
 package config_test
 
 import (
+	"bytes"
+	"errors"
 	"os"
 	"regexp"
 	"strings"
@@ -14,7 +16,8 @@ import (
 var tokenLike = regexp.MustCompile(`\d{5,}:[A-Za-z0-9_-]{30,}`)
 
 // FuzzParse feeds Parse arbitrary bytes: it must never panic, a refusal
-// must be an *Error naming the file and never quoting a token, and an
+// must be an *Error naming the file, never quoting a token and putting a
+// syntax error on a line of the file, and an
 // accepted file must yield a calendar whose periods can be computed.
 // Seeds: below and testdata/fuzz/FuzzParse.
 func FuzzParse(f *testing.F) {
@@ -36,6 +39,16 @@ func FuzzParse(f *testing.F) {
 			}
 			if tokenLike.MatchString(err.Error()) {
 				t.Fatalf("error quotes a token: %v", err)
+			}
+			// A syntax error names a line of the file, as an editor counts.
+			var e *config.Error
+			if errors.As(err, &e) {
+				lines := bytes.Count(data, []byte("\n")) + 1
+				for _, p := range e.Problems {
+					if strings.HasPrefix(p.Message, "lỗi cú pháp YAML") && (p.Line < 1 || p.Line > lines) {
+						t.Fatalf("syntax error at line %d of a %d-line file: %v", p.Line, lines, err)
+					}
+				}
 			}
 			return
 		}

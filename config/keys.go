@@ -140,11 +140,11 @@ func (c *checker) mapping(n *yaml.Node, t reflect.Type, path string, keys map[st
 		keys[k.Value] = k.Line
 		ft, ok := fields.types[k.Value]
 		if !ok {
-			msg := "unknown key " + quote(k.Value)
+			msg := "khóa " + quote(k.Value) + " không hợp lệ"
 			if s := suggest(k.Value, fields.names); s != "" {
-				msg += " (did you mean " + quote(s) + "?)"
+				msg += " (có phải ý là " + quote(s) + "?)"
 			} else {
-				msg += " (known keys here: " + strings.Join(fields.names, ", ") + ")"
+				msg += " (các khóa dùng được ở đây: " + strings.Join(fields.names, ", ") + ")"
 			}
 			c.ps.addf(k.Line, "%s", msg)
 			continue
@@ -192,18 +192,28 @@ func (c *checker) scalar(n *yaml.Node, t reflect.Type, path string) {
 			return
 		}
 		c.ps.addf(n.Line, "%s: giá trị có nhãn %s không dùng được ở đây", path, tag)
+		return
 	case reflect.Int, reflect.Int64:
 		if tag != "!!int" {
 			c.ps.addf(n.Line, "%s: %s không phải số nguyên", path, quote(n.Value))
+			return
 		}
 	case reflect.Float64:
 		if tag != "!!int" && tag != "!!float" {
 			c.ps.addf(n.Line, "%s: %s không phải số", path, quote(n.Value))
+			return
 		}
 	case reflect.Bool:
 		if tag != "!!bool" {
 			c.ps.addf(n.Line, "%s: %s phải là true hoặc false", path, quote(n.Value))
+			return
 		}
+	}
+	// The tag fits, but the value may not: "!!int abc" or a number too
+	// large for its field. Decoding it here gives the fault its line,
+	// which the decoding of the whole file would not.
+	if err := n.Decode(reflect.New(t).Interface()); err != nil {
+		c.ps.addf(n.Line, "%s: %s không phải %s", path, quote(n.Value), typeName(t.String()))
 	}
 }
 
@@ -245,7 +255,7 @@ func joinPath(path, key string) string {
 // structFields is the vocabulary of one level of the file.
 type structFields struct {
 	types map[string]reflect.Type
-	names []string // sorted, so "did you mean" breaks ties the same way every time
+	names []string // sorted, so the suggestion ("có phải ý là ...?") breaks ties the same way every time
 }
 
 var fieldCache sync.Map // reflect.Type → structFields

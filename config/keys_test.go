@@ -12,31 +12,31 @@ import (
 func TestUnknownKeys(t *testing.T) {
 	for _, tc := range []struct{ name, yaml, want string }{
 		{"top level", "remiders:\n  time: \"08:00\"\n" + base,
-			`config.yaml:1: unknown key "remiders" (did you mean "reminders"?)`},
+			`config.yaml:1: khóa "remiders" không hợp lệ (có phải ý là "reminders"?)`},
 		{"top level, capitalised", strings.Replace(base, "units:", "Units:", 1),
-			`config.yaml:1: unknown key "Units" (did you mean "units"?)`},
+			`config.yaml:1: khóa "Units" không hợp lệ (có phải ý là "units"?)`},
 		{"in telegram", base + "telegram:\n  bot_usename: cchc_bot\n",
-			`config.yaml:12: unknown key "bot_usename" (did you mean "bot_username"?)`},
+			`config.yaml:12: khóa "bot_usename" không hợp lệ (có phải ý là "bot_username"?)`},
 		{"in a unit", strings.Replace(base, "    name:", "    nam:", 1),
-			`config.yaml:3: unknown key "nam" (did you mean "name"?)`},
+			`config.yaml:3: khóa "nam" không hợp lệ (có phải ý là "name"?)`},
 		{"in a flow mapping", strings.Replace(base, "{ monthly: 12 }", "{ monthy: 12 }", 1),
-			`config.yaml:8: unknown key "monthy" (did you mean "monthly"?)`},
+			`config.yaml:8: khóa "monthy" không hợp lệ (có phải ý là "monthly"?)`},
 		{"in a report", strings.Replace(base, "    groups:", "    group:", 1),
-			`config.yaml:10: unknown key "group" (did you mean "groups"?)`},
+			`config.yaml:10: khóa "group" không hợp lệ (có phải ý là "groups"?)`},
 		{"in a window", strings.Replace(base, "to_day: 12", "today: 12", 1),
-			`config.yaml:9: unknown key "today" (did you mean "to_day"?)`},
+			`config.yaml:9: khóa "today" không hợp lệ (có phải ý là "to_day"?)`},
 		{"in a holiday, three levels down", base + "calendar:\n  holidays:\n    - { dat: 2024-01-01, name: x }\n",
-			`config.yaml:13: unknown key "dat" (did you mean "date"?)`},
+			`config.yaml:13: khóa "dat" không hợp lệ (có phải ý là "date"?)`},
 		{"in quiet hours", base + "reminders:\n  quiet_hours:\n    form: \"21:00\"\n    to: \"07:00\"\n",
-			`config.yaml:13: unknown key "form" (did you mean "from"?)`},
+			`config.yaml:13: khóa "form" không hợp lệ (có phải ý là "from"?)`},
 		{"no close key", base + "colour: blue\n",
-			`config.yaml:11: unknown key "colour" (known keys here: admins, backup, calendar, data_dir, district, log, metrics, office, outbound, reminders, reports, telegram, timezone, units)`},
+			`config.yaml:11: khóa "colour" không hợp lệ (các khóa dùng được ở đây: admins, backup, calendar, data_dir, district, log, metrics, office, outbound, reminders, reports, telegram, timezone, units)`},
 		{"every one reported", "remiders: {}\n" + base + "log:\n  levle: info\n",
-			"config.yaml:1: unknown key \"remiders\" (did you mean \"reminders\"?)\nconfig.yaml:13: unknown key \"levle\" (did you mean \"level\"?)"},
+			"config.yaml:1: khóa \"remiders\" không hợp lệ (có phải ý là \"reminders\"?)\nconfig.yaml:13: khóa \"levle\" không hợp lệ (có phải ý là \"level\"?)"},
 		{"in a merged mapping", `units:
   - &u { code: a, name: b, group: xa-thi-tran, head: x }
   - { <<: *u, code: c }
-`, `config.yaml:2: unknown key "head" (did you mean "head_title"?)`},
+`, `config.yaml:2: khóa "head" không hợp lệ (có phải ý là "head_title"?)`},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			if got := parseError(t, tc.yaml).Error(); got != tc.want {
@@ -64,7 +64,7 @@ func TestUnknownKeyInExample(t *testing.T) {
 		t.Fatal("the example has no reminders: line")
 	}
 	_, err = config.Parse([]byte(strings.Join(lines, "\n")), "config.example.yaml")
-	want := "config.example.yaml:" + itoa(line) + `: unknown key "remiders" (did you mean "reminders"?)`
+	want := "config.example.yaml:" + itoa(line) + `: khóa "remiders" không hợp lệ (có phải ý là "reminders"?)`
 	if err == nil || err.Error() != want {
 		t.Errorf("error = %v\nwant %s", err, want)
 	}
@@ -136,7 +136,7 @@ func TestFileShape(t *testing.T) {
 		{"duplicate key", base + "units: []\n", 11, `khóa "units" bị lặp lại (đã có ở dòng 1)`},
 		{"duplicate nested key", base + "log:\n  level: info\n  level: debug\n", 13, `khóa "level" bị lặp lại (đã có ở dòng 12)`},
 		{"syntax: tab indent", base + "log:\n\tlevel: info\n", 12, "lỗi cú pháp YAML"},
-		{"syntax: unclosed flow", strings.Replace(base, "groups: [xa-thi-tran]", "groups: [xa-thi-tran", 1), 9, "lỗi cú pháp YAML"}, // libyaml's line
+		{"syntax: unclosed flow", strings.Replace(base, "groups: [xa-thi-tran]", "groups: [xa-thi-tran", 1), 10, "lỗi cú pháp YAML: danh sách trong ngoặc vuông"}, // the line of the "[", not libyaml's
 		{"unknown tag", base + "office: !vault x\n", 11, "office: giá trị có nhãn !vault"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

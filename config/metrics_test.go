@@ -39,7 +39,7 @@ func TestValidateMetrics(t *testing.T) {
 		{"port too big", m + "  listen: \"127.0.0.1:70000\"\n", 12, `cổng "70000" không hợp lệ`},
 		{"named port", m + "  listen: \"127.0.0.1:http\"\n", 12, `cổng "http" không hợp lệ`},
 	})
-	if e := parseError(t, m+"  listn: \"127.0.0.1:9464\"\n"); !hasProblem(e, 12, `unknown key "listn" (did you mean "listen"?)`) {
+	if e := parseError(t, m+"  listn: \"127.0.0.1:9464\"\n"); !hasProblem(e, 12, `khóa "listn" không hợp lệ (có phải ý là "listen"?)`) {
 		t.Errorf("misspelt key: %v", e)
 	}
 }

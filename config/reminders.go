@@ -143,17 +143,17 @@ func (v *validator) days(path []any, key string, list []rawDayList, into map[cch
 		case date != "":
 			from, to = date, date
 		case from == "" || to == "":
-			v.errorf(ep, "%s: cần date, hoặc cả from và to (dạng YYYY-MM-DD)", key)
+			v.errorf(ep, "%s: cần date, hoặc cả from và to (ngày dạng %s)", key, dateForms)
 			continue
 		}
-		a, err1 := cchcbot.ParseDate(from)
-		b, err2 := cchcbot.ParseDate(to)
-		if err1 != nil || err2 != nil {
+		a, ok1 := parseDate(from)
+		b, ok2 := parseDate(to)
+		if !ok1 || !ok2 {
 			bad := from
-			if err1 == nil {
+			if ok1 {
 				bad = to
 			}
-			v.errorf(ep, "%s: ngày %s không hợp lệ, cần dạng YYYY-MM-DD, ví dụ 2024-09-02", key, quote(bad))
+			v.errorf(ep, "%s: ngày %s không hợp lệ, cần dạng %s", key, quote(bad), dateForms)
 			continue
 		}
 		if b.Before(a) {

@@ -99,9 +99,9 @@ func (v *validator) schedule(path []any, what string, s rawSchedule) cchcbot.Sch
 	forms := 0
 	if s.Once != "" {
 		forms++
-		d, err := cchcbot.ParseDate(strings.TrimSpace(s.Once))
-		if err != nil {
-			v.errorf(at(path, "once"), "reports: %s: schedule.once %s không hợp lệ, cần dạng YYYY-MM-DD, ví dụ 2024-01-31", what, quote(s.Once))
+		d, ok := parseDate(s.Once)
+		if !ok {
+			v.errorf(at(path, "once"), "reports: %s: schedule.once %s không hợp lệ, cần một ngày dạng %s", what, quote(s.Once), dateForms)
 		}
 		out = cchcbot.Schedule{Kind: cchcbot.ScheduleOnce, Date: d}
 	}
@@ -145,9 +145,9 @@ func (v *validator) date(path []any, what, key, s string) cchcbot.Date {
 	if strings.TrimSpace(s) == "" {
 		return cchcbot.Date{}
 	}
-	d, err := cchcbot.ParseDate(strings.TrimSpace(s))
-	if err != nil {
-		v.errorf(path, "reports: %s: %s %s không hợp lệ, cần dạng YYYY-MM-DD", what, key, quote(s))
+	d, ok := parseDate(s)
+	if !ok {
+		v.errorf(path, "reports: %s: %s %s không hợp lệ, cần một ngày dạng %s", what, key, quote(s), dateForms)
 	}
 	return d
 }

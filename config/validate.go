@@ -273,7 +273,7 @@ func parseSize(s string) (int64, error) {
 	}
 	n, err := strconv.ParseInt(s, 10, 64)
 	if err != nil || n < 0 || n > (1<<62)/mult {
-		return 0, fmt.Errorf("bad size %q", s)
+		return 0, fmt.Errorf("dung lượng %q không hợp lệ", s)
 	}
 	return n * mult, nil
 }

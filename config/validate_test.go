@@ -1,10 +1,13 @@
 package config_test
 
 import (
+	"fmt"
+	"maps"
 	"strings"
 	"testing"
 	"time"
 
+	"cchcbot"
 	"cchcbot/config"
 )
 
@@ -79,7 +82,9 @@ func TestValidateReports(t *testing.T) {
 		{"yearly 30/02", edit(t, "{ monthly: 12 }", `{ yearly: "30/02" }`), 8, `schedule.yearly "30/02" không hợp lệ`},
 		{"yearly in words", edit(t, "{ monthly: 12 }", `{ yearly: "31 tháng 1" }`), 8, `schedule.yearly "31 tháng 1" không hợp lệ`},
 		{"once not a date", edit(t, "{ monthly: 12 }", "{ once: 2024-02-30 }"), 8, `schedule.once "2024-02-30" không hợp lệ`},
-		{"once dd/mm/yyyy", edit(t, "{ monthly: 12 }", "{ once: 31/01/2024 }"), 8, `schedule.once "31/01/2024" không hợp lệ`},
+		{"once 31/02/yyyy", edit(t, "{ monthly: 12 }", "{ once: 31/02/2024 }"), 8, `schedule.once "31/02/2024" không hợp lệ, cần một ngày dạng dd/mm/yyyy hoặc yyyy-mm-dd`},
+		{"once yyyy/mm/dd", edit(t, "{ monthly: 12 }", "{ once: 2024/01/31 }"), 8, `schedule.once "2024/01/31" không hợp lệ`},
+		{"once two-digit year", edit(t, "{ monthly: 12 }", "{ once: 31/01/24 }"), 8, `schedule.once "31/01/24" không hợp lệ`},
 		{"window on a one-off report", edit(t, "{ monthly: 12 }", "{ once: 2024-01-31 }"), 9, "window chỉ dùng cho báo cáo hằng tháng"},
 		{"window on a yearly report", edit(t, "{ monthly: 12 }", `{ yearly: "31/01" }`), 9, "window chỉ dùng cho báo cáo hằng tháng"},
 		{"window day 0", edit(t, "from_day: 12", "from_day: 0"), 9, "window.from_day và window.to_day phải từ 1 đến 31"},
@@ -89,7 +94,9 @@ func TestValidateReports(t *testing.T) {
 		{"groups left out", edit(t, "    groups: [xa-thi-tran]\n", ""), 6, "thiếu groups"},
 		{"unknown group", edit(t, "groups: [xa-thi-tran]", "groups: [xa-thi-tran, phong]"), 10, `group "phong" không hợp lệ`},
 		{"repeated group", edit(t, "groups: [xa-thi-tran]", "groups: [xa-thi-tran, xa-thi-tran]"), 10, `group "xa-thi-tran" bị lặp lại`},
-		{"bad start", base + "    start: 2024-13-01\n", 11, `start "2024-13-01" không hợp lệ`},
+		{"bad start", base + "    start: 2024-13-01\n", 11, `start "2024-13-01" không hợp lệ, cần một ngày dạng dd/mm/yyyy hoặc yyyy-mm-dd`},
+		{"bad end dd/mm/yyyy", base + "    end: 31/04/2024\n", 11, `end "31/04/2024" không hợp lệ`},
+		{"end before start, both forms", base + "    start: 01/06/2024\n    end: 2024-01-01\n", 12, "end (01/01/2024) phải sau start (01/06/2024)"},
 		{"end before start", base + "    start: 2024-06-01\n    end: 2024-01-01\n", 12, "end (01/01/2024) phải sau start (01/06/2024)"},
 		{"open_days below the first reminder", base + "    open_days: 5\n", 11, "open_days (5) phải từ 7"},
 		{"default open_days below days_before", base + "reminders:\n  days_before: [30, 1]\n", 6, "open_days (20) phải từ 30"},
@@ -132,11 +139,14 @@ func TestValidateCalendar(t *testing.T) {
 		{"every day a weekend", c + "  weekends: [monday, tuesday, wednesday, thursday, friday, saturday, sunday]\n", 12, "không thể nghỉ cả bảy ngày"},
 		{"range backwards", h + "    - { from: 2024-02-14, to: 2024-02-08, name: Tết }\n", 13, "calendar.holidays: khoảng ngày 14/02/2024 – 08/02/2024 không hợp lệ: from phải trước hoặc bằng to"},
 		{"no such date", h + "    - { date: 2024-02-30, name: x }\n", 13, `calendar.holidays: ngày "2024-02-30" không hợp lệ`},
-		{"dd/mm/yyyy", h + "    - { date: 02/09/2024, name: Quốc khánh }\n", 13, `ngày "02/09/2024" không hợp lệ, cần dạng YYYY-MM-DD`},
+		{"dd/mm/yyyy not a date", h + "    - { date: 30/02/2024, name: x }\n", 13, `ngày "30/02/2024" không hợp lệ, cần dạng dd/mm/yyyy hoặc yyyy-mm-dd`},
+		{"mm/dd/yyyy", h + "    - { date: 09/13/2024, name: x }\n", 13, `ngày "09/13/2024" không hợp lệ`},
+		{"range backwards, dd/mm/yyyy", h + "    - { from: 14/02/2024, to: 08/02/2024, name: Tết }\n", 13, "khoảng ngày 14/02/2024 – 08/02/2024 không hợp lệ"},
+		{"same date in both forms", h + "    - { date: 2024-09-02, name: a }\n    - { date: 02/09/2024, name: b }\n", 14, "ngày 02/09/2024 đã được khai báo ở dòng 13"},
 		{"bad to", h + "    - { from: 2024-02-08, to: 2024-02-31 }\n", 13, `ngày "2024-02-31" không hợp lệ`},
 		{"date and range", h + "    - { date: 2024-01-01, from: 2024-01-01, to: 2024-01-02 }\n", 13, "không dùng cả hai"},
 		{"from without to", h + "    - { from: 2024-01-01, name: x }\n", 13, "cần date, hoặc cả from và to"},
-		{"neither", h + "    - { name: x }\n", 13, "cần date, hoặc cả from và to"},
+		{"neither", h + "    - { name: x }\n", 13, "cần date, hoặc cả from và to (ngày dạng dd/mm/yyyy hoặc yyyy-mm-dd"},
 		{"range over a month", h + "    - { from: 2024-02-08, to: 2024-12-14, name: Tết }\n", 13, "dài hơn 31 ngày"},
 		{"date listed twice", h + "    - { date: 2024-01-01, name: a }\n    - { from: 2023-12-30, to: 2024-01-01, name: b }\n", 14, "calendar.holidays: ngày 01/01/2024 đã được khai báo ở dòng 13"},
 		{"make-up day listed twice", c + "  working_days:\n    - { date: 2024-05-04 }\n    - { date: 2024-05-04 }\n", 14, "calendar.working_days: ngày 04/05/2024 đã được khai báo ở dòng 13"},
@@ -222,5 +232,54 @@ calendar:
 	}
 	if got := c.InviteLink("x"); got != "https://t.me/CCHC_QuyHop_Bot?start=x" {
 		t.Errorf("InviteLink = %s", got)
+	}
+}
+
+// TestDatesInBothForms checks that every date of the file may be written
+// dd/mm/yyyy, as the bot prints dates, as well as yyyy-mm-dd, and that both
+// give the same calendar.
+func TestDatesInBothForms(t *testing.T) {
+	const file = `units:
+  - { code: xa-chau-loc, name: "UBND xã Châu Lộc", group: xa-thi-tran }
+reports:
+  - id: ke-hoach
+    title: "Kế hoạch"
+    schedule: { once: %s }
+    groups: [xa-thi-tran]
+  - id: bao-cao-thang
+    title: "Báo cáo CCHC"
+    schedule: { monthly: 12 }
+    groups: [xa-thi-tran]
+    start: %s
+    end: %s
+calendar:
+  holidays:
+    - { date: %s, name: "Quốc khánh" }
+    - { from: %s, to: %s, name: "Tết" }
+  working_days:
+    - { date: %s, name: "Làm bù" }
+`
+	iso := []any{"2024-01-31", "2024-01-01", "2025-12-31", "2024-09-02", "2024-02-08", "2024-02-14", "2024-05-04"}
+	for _, tc := range []struct {
+		name  string
+		dates []any
+	}{
+		{"dd/mm/yyyy", []any{"31/01/2024", "01/01/2024", "31/12/2025", "02/09/2024", "08/02/2024", "14/02/2024", "04/05/2024"}},
+		{"d/m/yyyy", []any{"31/1/2024", "1/1/2024", "31/12/2025", "2/9/2024", "8/2/2024", "14/2/2024", "4/5/2024"}},
+		{"quoted, mixed", []any{`"31/01/2024"`, "2024-01-01", `"31/12/2025"`, "2024-09-02", "08/02/2024", "2024-02-14", `'04/05/2024'`}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			want := mustParse(t, fmt.Sprintf(file, iso...)).Calendar()
+			got := mustParse(t, fmt.Sprintf(file, tc.dates...)).Calendar()
+			if got.Kinds[0].Schedule != want.Kinds[0].Schedule || got.Kinds[1].Start != want.Kinds[1].Start || got.Kinds[1].End != want.Kinds[1].End {
+				t.Errorf("kinds = %+v\nwant %+v", got.Kinds, want.Kinds)
+			}
+			if !maps.Equal(got.Work.Holidays, want.Work.Holidays) || !maps.Equal(got.Work.WorkingDays, want.Work.WorkingDays) {
+				t.Errorf("holidays %v, working days %v\nwant %v, %v", got.Work.Holidays, got.Work.WorkingDays, want.Work.Holidays, want.Work.WorkingDays)
+			}
+			if len(got.Work.Holidays) != 8 || got.Kinds[0].Schedule.Date != cchcbot.D(2024, 1, 31) || got.Kinds[1].End != cchcbot.D(2025, 12, 31) {
+				t.Errorf("holidays %v, once %v, end %v", got.Work.Holidays, got.Kinds[0].Schedule.Date, got.Kinds[1].End)
+			}
+		})
 	}
 }

@@ -1,0 +1,69 @@
+package config
+
+import (
+	"strconv"
+	"strings"
+)
+
+// The placeholders of config.example.yaml, the entries it marks
+// "PLACEHOLDER": a copy of the example holds them until staff put in their
+// own. They are valid values, so validation passes them; Placeholders lists
+// them so that `cchcbot check` can warn and `cchcbot run` can refuse
+// rather than send the digest to a stranger's account or invite units to
+// another bot. Keep them in step with the example: TestPlaceholdersExample
+// loads it and expects each one reported.
+const (
+	// PlaceholderAdminID is admins[0].telegram_id in the example.
+	PlaceholderAdminID = 100000001
+	// PlaceholderAdminName is admins[0].name in the example.
+	PlaceholderAdminName = "Cán bộ phòng Nội vụ (thay bằng người thật)"
+	// PlaceholderBotUsername is telegram.bot_username in the example.
+	PlaceholderBotUsername = "cchc_quyhop_bot"
+)
+
+// Placeholders returns a Vietnamese sentence for each placeholder value of
+// config.example.yaml the configuration still holds, in file order, each
+// prefixed with "file:line: " as validation errors are. It is empty once
+// every placeholder has been replaced.
+func (c *Config) Placeholders() []string {
+	out := make([]string, 0, len(c.placeholders))
+	for _, p := range c.placeholders {
+		s := p.Message
+		if c.file != "" {
+			prefix := c.file
+			if p.Line > 0 {
+				prefix += ":" + strconv.Itoa(p.Line)
+			}
+			s = prefix + ": " + s
+		}
+		out = append(out, s)
+	}
+	return out
+}
+
+// placeholders records the placeholders c holds, at their lines.
+func (v *validator) placeholders(c *Config) {
+	for i, a := range c.Admins {
+		switch {
+		case a.TelegramID == PlaceholderAdminID:
+			c.placeholders = append(c.placeholders, Problem{
+				Line: v.line("admins", i, "telegram_id"),
+				Message: "admins: telegram_id " + strconv.Itoa(PlaceholderAdminID) + " là mã mẫu của config.example.yaml, không phải mã số Telegram của cán bộ: " +
+					"hãy thay bằng mã số thật (bot cho biết mã này khi cán bộ gửi /start), nếu không bản tin và thông báo sẽ được gửi đến một tài khoản không rõ",
+			})
+		case a.Name == PlaceholderAdminName:
+			c.placeholders = append(c.placeholders, Problem{
+				Line:    v.line("admins", i, "name"),
+				Message: "admins: tên " + strconv.Quote(a.Name) + " là tên mẫu của config.example.yaml: hãy ghi họ tên cán bộ",
+			})
+		}
+	}
+	if strings.EqualFold(c.Telegram.BotUsername, PlaceholderBotUsername) {
+		c.placeholders = append(c.placeholders, Problem{
+			Line: v.line("telegram", "bot_username"),
+			Message: "telegram.bot_username " + quote(c.Telegram.BotUsername) + " là tên bot mẫu của config.example.yaml: " +
+				"hãy ghi tên bot đã đăng ký với @BotFather (không có @), nếu không đường dẫn mời sẽ mở một bot khác",
+		})
+	}
+	sortProblems(c.placeholders)
+}
