@@ -1,10 +1,11 @@
-// Package backup keeps the daily copies of the database: one verified copy
-// a day, named by the office's date (cchcbot-2026-12-02.db), the newest
-// Keep kept and older ones deleted. The copy itself is the store's job
-// (store.DB.Backup: temp file, fsync, check, rename); cron, which triggers
-// it, is the scheduler's. Report files are not copied: they are immutable
-// and content-addressed in data_dir/files, so a plain copy of that
-// directory backs them up.
+// Package backup writes verified copies of the database (Write: a fresh
+// temp file, fsync, check, rename) and keeps the daily ones: one a day,
+// named by the office's date (cchcbot-2026-12-02.db), the newest Keep kept
+// and older ones deleted. The consistent snapshot itself is the store's
+// (store.DB.WriteBackup); cron, which triggers the daily copy, is the
+// scheduler's. Report files are not copied: they are immutable and
+// content-addressed in data_dir/files, so a plain copy of that directory
+// backs them up.
 package backup
 
 import (
@@ -16,17 +17,10 @@ import (
 	"path/filepath"
 	"regexp"
 	"slices"
-	"strings"
 	"time"
 
 	"cchcbot"
 )
-
-// Source writes a verified copy of the database to path, atomically:
-// store.DB.Backup.
-type Source interface {
-	Backup(ctx context.Context, path string) error
-}
 
 // Daily writes and prunes the daily copies.
 type Daily struct {
@@ -48,6 +42,10 @@ const (
 // namePattern is a daily copy's name and nothing else: Prune never deletes
 // a file it did not write.
 var namePattern = regexp.MustCompile(`^cchcbot-(\d{4}-\d{2}-\d{2})\.db$`)
+
+// tmpPattern is the temp file of an interrupted daily copy: Write's
+// ".NAME.<random>.tmp", or the "NAME.tmp" of earlier versions.
+var tmpPattern = regexp.MustCompile(`^(?:\.(cchcbot-\d{4}-\d{2}-\d{2}\.db)\.\d+|(cchcbot-\d{4}-\d{2}-\d{2}\.db))\.tmp$`)
 
 // Name returns the file name of day's copy.
 func Name(day cchcbot.Date) string { return prefix + day.String() + suffix }
@@ -93,7 +91,7 @@ func (d *Daily) Run(ctx context.Context) error {
 	day := cchcbot.DateOf(d.Clock.Now().In(d.Location))
 	path := filepath.Join(d.Dir, Name(day))
 	start := time.Now()
-	if err := d.Source.Backup(ctx, path); err != nil {
+	if _, err := Write(ctx, d.Source, path, true); err != nil {
 		return fmt.Errorf("daily backup: %w", err)
 	}
 	removed, err := d.Prune()
@@ -148,9 +146,9 @@ func (d *Daily) Prune() (removed []string, err error) {
 	today := Name(cchcbot.DateOf(d.Clock.Now().In(d.Location)))
 	entries, _ := os.ReadDir(d.Dir)
 	for _, e := range entries {
-		name, ok := strings.CutSuffix(e.Name(), ".tmp")
-		if ok && namePattern.MatchString(name) && name != today {
-			os.Remove(filepath.Join(d.Dir, e.Name()))
+		m := tmpPattern.FindStringSubmatch(e.Name())
+		if m != nil && m[1]+m[2] != today {
+			os.Remove(filepath.Join(d.Dir, e.Name())) // a planted link is removed, not followed
 		}
 	}
 	if len(errs) > 0 {

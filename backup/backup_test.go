@@ -2,6 +2,7 @@ package backup_test
 
 import (
 	"context"
+	"io"
 	"os"
 	"path/filepath"
 	"slices"
@@ -83,7 +84,7 @@ func TestRetention(t *testing.T) {
 	if err := os.MkdirAll(d.Dir, 0o700); err != nil {
 		t.Fatal(err)
 	}
-	others := []string{"cchcbot-manual.db", "cchcbot-2026-01-01.db.bak", "notes.txt", "cchcbot-2026-02-30.db", "cchcbot-2026-11-01.db.tmp"}
+	others := []string{"cchcbot-manual.db", "cchcbot-2026-01-01.db.bak", "notes.txt", "cchcbot-2026-02-30.db", "cchcbot-2026-11-01.db.tmp", ".cchcbot-2026-11-01.db.123456.tmp"}
 	for _, n := range others {
 		os.WriteFile(filepath.Join(d.Dir, n), []byte("x"), 0o600)
 	}
@@ -191,4 +192,5 @@ func TestFailedCopyKeepsOld(t *testing.T) {
 
 type failing struct{}
 
-func (failing) Backup(context.Context, string) error { return os.ErrPermission }
+func (failing) WriteBackup(context.Context, io.Writer) (int64, error) { return 0, os.ErrPermission }
+func (failing) Path() string                                          { return "/nonexistent/cchcbot.db" }

@@ -16,12 +16,19 @@ import (
 // make at least 20.
 const minKills = 10
 
+// maxInDoubt bounds the messages one kill can leave in doubt: the outbox
+// sender's sends in flight (MaxInFlight, 32) and one group commit's worth
+// of outcomes.
+const maxInDoubt = 64
+
 // TestCrashFanout kills the bot with SIGKILL at random points of a reminder
 // fan-out to 500 units, restarting it each time, until every unit has been
-// reminded. The scheduler records a reminder "sending" before the send and
-// "sent" after it, one at a time (Concurrency 1), so a crash may leave one
-// message in doubt, which the next start sends again: at most one
-// duplicate per kill, none otherwise.
+// reminded. The scheduler queues each reminder in the outbox in the commit
+// that logs it "sending"; the outbox's sender records it "sent" in the
+// commit that takes it out. A kill leaves in doubt only the messages
+// Telegram took whose outcome was not committed yet (the sends in flight
+// and the outcomes awaiting their group commit), which the next start
+// sends again: a few duplicates per kill at most, none otherwise.
 func TestCrashFanout(t *testing.T) {
 	const nUnits = 500
 	began := time.Now()
@@ -100,17 +107,17 @@ func TestCrashFanout(t *testing.T) {
 		h.kill(p)
 	}
 
-	// A last run, stopped cleanly once quiet: it resends what the last
-	// kill left in flight and then has nothing more to send. Should the
-	// stop still find a send in flight (a loaded machine), run again.
+	// A last run, stopped cleanly once quiet: it delivers what the last
+	// kill left in the outbox and then has nothing more to send. Should the
+	// stop still find messages queued (a loaded machine), run again.
 	for clean := 1; ; clean++ {
 		p := h.start()
 		h.settle(3*time.Second, 2*time.Second)
 		h.stop(p)
-		if pending := h.pendingReminders(); pending == 0 {
+		if queued := h.outboxLen(); queued == 0 {
 			break
 		} else if clean == 3 {
-			t.Fatalf("%d reminders still in flight after %d clean runs", pending, clean)
+			t.Fatalf("%d messages still in the outbox after %d clean runs", queued, clean)
 		}
 	}
 
@@ -130,8 +137,18 @@ func TestCrashFanout(t *testing.T) {
 			}
 		}
 	}
-	if duplicates > h.kills {
-		t.Errorf("%d duplicate reminders after %d kills: more than the one in flight per crash", duplicates, h.kills)
+	// A kill repeats at most the messages whose outcome was not committed:
+	// those in flight (the sender's MaxInFlight, 32) and those whose
+	// outcome awaited the group commit. At 25 messages a second over
+	// loopback that is a handful; the bound is the design's, the log
+	// line below the measurement.
+	if duplicates > h.kills*maxInDoubt {
+		t.Errorf("%d duplicate reminders after %d kills: more than %d in doubt per crash", duplicates, h.kills, maxInDoubt)
+	}
+	for i, n := range per {
+		if n > 1+h.kills {
+			t.Errorf("unit %s got the reminder %d times after %d kills", members[i].unit.Code, n, h.kills)
+		}
 	}
 
 	db := h.openStore()
@@ -151,9 +168,8 @@ func TestCrashFanout(t *testing.T) {
 	if len(sent) != nUnits {
 		t.Errorf("%d units have their reminder recorded sent, want %d", len(sent), nUnits)
 	}
-	resent := h.logCount("resending a reminder left in flight by a crash")
-	t.Logf("crashtest: scenario=fanout kills=%d units=%d reminded=%d sent=%d duplicates=%d resent_in_flight=%d rate_limited=%d lost=%d took=%s",
-		h.kills, nUnits, reminded, total, duplicates, resent, h.srv.TooManyRequests(), nUnits-reminded, time.Since(began).Round(time.Second))
+	t.Logf("crashtest: scenario=fanout kills=%d units=%d reminded=%d sent=%d duplicates=%d rate_limited=%d lost=%d took=%s",
+		h.kills, nUnits, reminded, total, duplicates, h.srv.TooManyRequests(), nUnits-reminded, time.Since(began).Round(time.Second))
 }
 
 // TestCrashUploads kills the bot with SIGKILL at random points of a

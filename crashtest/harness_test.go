@@ -161,6 +161,7 @@ func newHarness(t *testing.T, now string, rng *rand.Rand, edit configEdit) *harn
 	replace("bot_username: cchc_quyhop_bot", "bot_username: "+telegramtest.BotUsername)
 	replace("poll_timeout: 50s", "poll_timeout: 1s")
 	replace("telegram_id: 100000001", "telegram_id: "+strconv.Itoa(adminID))
+	replace("Cán bộ phòng Nội vụ (thay bằng người thật)", "Trần Thị Nội Vụ")
 	if edit.globalPerSecond > 0 {
 		replace("global_per_second: 30", "global_per_second: "+strconv.Itoa(edit.globalPerSecond))
 	}
@@ -424,18 +425,18 @@ func (h *harness) settle(min, quiet time.Duration) {
 	}
 }
 
-// pendingReminders opens the stopped bot's store and counts the reminders
-// left "sending".
-func (h *harness) pendingReminders() int {
+// outboxLen opens the stopped bot's store and counts the messages left in
+// its outbox.
+func (h *harness) outboxLen() int {
 	h.t.Helper()
 	db, err := store.Open(h.dataDir, store.Options{})
 	if err != nil {
 		h.t.Fatalf("the store does not open after a clean stop: %v", err)
 	}
 	defer db.Close()
-	p, err := db.PendingReminders(context.Background())
+	n, err := db.OutboxLen(context.Background())
 	if err != nil {
 		h.t.Fatal(err)
 	}
-	return len(p)
+	return n
 }

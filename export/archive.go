@@ -6,10 +6,13 @@ import (
 	"crypto/sha256"
 	"encoding/csv"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"strconv"
 	"strings"
+	"time"
 	"unicode"
 	"unicode/utf8"
 
@@ -73,8 +76,14 @@ func ArchiveSize(entries []ArchiveEntry) int64 {
 // WriteArchive writes pd's archive to w: the files ArchiveFiles picks and
 // the manifest. Every file is checked against its sha256 on the way: a
 // file changed on disk fails the archive rather than ship silently.
+//
+// Each entry is dated in the office's zone (the calendar's, from the
+// period's deadline): a file by its submission, the manifest by
+// pd.Generated. Zip readers show the MS-DOS date as it is, and an
+// undated entry shows 1980.
 func WriteArchive(ctx context.Context, w io.Writer, files FileStore, pd *PeriodData) ([]ArchiveEntry, error) {
 	entries := ArchiveFiles(pd)
+	loc := pd.Period.Deadline.Location()
 	zw := zip.NewWriter(w)
 	for _, e := range entries {
 		if e.Name == "" {
@@ -83,39 +92,68 @@ func WriteArchive(ctx context.Context, w io.Writer, files FileStore, pd *PeriodD
 		if err := ctx.Err(); err != nil {
 			return nil, err
 		}
-		if err := addFile(zw, files, e); err != nil {
+		if err := addFile(zw, files, e, loc); err != nil {
 			return nil, err
 		}
 	}
-	mw, err := zw.Create(ManifestName)
+	mw, err := zw.CreateHeader(&zip.FileHeader{Name: ManifestName, Method: zip.Deflate, Modified: manifestTime(pd, entries).In(loc)})
 	if err != nil {
 		return nil, err
 	}
-	if err := writeManifest(mw, entries); err != nil {
+	if err := writeManifest(mw, entries, loc); err != nil {
 		return nil, err
 	}
 	return entries, zw.Close()
 }
 
-func addFile(zw *zip.Writer, files FileStore, e ArchiveEntry) error {
+// manifestTime dates the manifest: when the export was made, or, for a
+// PeriodData not made by Load, the newest submission it lists, else the
+// period's opening.
+func manifestTime(pd *PeriodData, entries []ArchiveEntry) time.Time {
+	if !pd.Generated.IsZero() {
+		return pd.Generated
+	}
+	t := pd.Period.Opens
+	for _, e := range entries {
+		if e.Submission != nil && e.Submission.SubmittedAt.After(t) {
+			t = e.Submission.SubmittedAt
+		}
+	}
+	return t
+}
+
+func addFile(zw *zip.Writer, files FileStore, e ArchiveEntry, loc *time.Location) error {
 	r, err := files.OpenFile(e.SHA256)
 	if err != nil {
-		return fmt.Errorf("archive %s: %w", e.Name, err)
+		return unreadable(e, err)
 	}
 	defer r.Close()
-	hdr := &zip.FileHeader{Name: e.Name, Method: zip.Deflate, Modified: e.Submission.SubmittedAt}
+	hdr := &zip.FileHeader{Name: e.Name, Method: zip.Deflate, Modified: e.Submission.SubmittedAt.In(loc)}
 	fw, err := zw.CreateHeader(hdr)
 	if err != nil {
 		return err
 	}
 	h := sha256.New()
 	if _, err := io.Copy(io.MultiWriter(fw, h), r); err != nil {
-		return fmt.Errorf("archive %s: %w", e.Name, err)
+		return unreadable(e, err)
 	}
 	if got := hex.EncodeToString(h.Sum(nil)); got != e.SHA256 {
-		return fmt.Errorf("archive %s: the stored file's sha256 is %s, the record says %s: the file store is damaged", e.Name, got, e.SHA256)
+		return cchcbot.Errorf(cchcbot.EINTERNAL,
+			"Tệp %s trong kho tệp báo cáo đã bị thay đổi hoặc hư hỏng (mã sha256 hiện là %s, hồ sơ ghi %s), nên tệp lưu trữ không được lập. Xin báo cán bộ quản trị máy chủ kiểm tra thư mục files của kho dữ liệu.",
+			e.Name, got, e.SHA256)
 	}
 	return nil
+}
+
+// unreadable is a report file the archive cannot read from the file
+// store, said for staff, wrapping the cause for the log.
+func unreadable(e ArchiveEntry, err error) error {
+	why := "tệp không đọc được"
+	if errors.Is(err, fs.ErrNotExist) || cchcbot.ErrorCode(err) == cchcbot.ENOTFOUND {
+		why = "tệp không còn trong kho (thư mục files bị xóa, hoặc chưa được chép lại sau khi khôi phục?)"
+	}
+	return fmt.Errorf("%w: %w", cchcbot.Errorf(cchcbot.EINTERNAL,
+		"Không lấy được tệp %s (mã sha256 %s) từ kho tệp báo cáo: %s. Tệp lưu trữ không được lập.", e.Name, e.SHA256, why), err)
 }
 
 // ManifestColumns are the manifest's headings.
@@ -123,7 +161,7 @@ var ManifestColumns = []string{"Mã đơn vị", "Đơn vị", "Tệp", "SHA-256
 
 // writeManifest writes the manifest as CSV with a byte-order mark, which
 // is what makes Excel read it as UTF-8 rather than mangle the diacritics.
-func writeManifest(w io.Writer, entries []ArchiveEntry) error {
+func writeManifest(w io.Writer, entries []ArchiveEntry, loc *time.Location) error {
 	if _, err := io.WriteString(w, "\uFEFF"); err != nil {
 		return err
 	}
@@ -138,7 +176,7 @@ func writeManifest(w io.Writer, entries []ArchiveEntry) error {
 			rec[4] = strconv.FormatInt(e.Size, 10)
 		}
 		if s := e.Submission; s != nil {
-			rec[5], rec[6], rec[7] = strconv.Itoa(s.Version), s.ReceiptNo(), s.SubmittedAt.Format("02/01/2006 15:04")
+			rec[5], rec[6], rec[7] = strconv.Itoa(s.Version), s.ReceiptNo(), s.SubmittedAt.In(loc).Format("02/01/2006 15:04")
 			if e.Name == "" && s.Note != "" {
 				rec[2] = "(không kèm tệp) " + s.Note
 			}

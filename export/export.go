@@ -77,6 +77,9 @@ type KindData struct {
 // PeriodData is one period of the export.
 type PeriodData struct {
 	Period cchcbot.Period
+	// Generated is when the export was made, in the calendar's location,
+	// as Data.Generated: the archive's manifest is dated by it.
+	Generated time.Time
 	// DeadlinePassed is whether a missing report already counts as missing
 	// rather than "not yet due" at Generated.
 	DeadlinePassed bool
@@ -200,7 +203,7 @@ func loadPeriod(ctx context.Context, st Store, k cchcbot.ReportKind, p cchcbot.P
 	for i, us := range ps.Units {
 		index[us.Unit.Code] = i
 	}
-	return PeriodData{Period: p, DeadlinePassed: now.After(p.Deadline), Status: ps, Versions: versions, index: index}, nil
+	return PeriodData{Period: p, Generated: now, DeadlinePassed: now.After(p.Deadline), Status: ps, Versions: versions, index: index}, nil
 }
 
 // trim drops what a year's export does not keep in memory (see Versions).

@@ -17,6 +17,7 @@ import (
 
 	"github.com/xuri/excelize/v2"
 
+	"cchcbot"
 	"cchcbot/export"
 )
 
@@ -390,7 +391,7 @@ func TestArchiveRefusesADamagedFile(t *testing.T) {
 		t.Fatal(err)
 	}
 	_, err = export.WriteArchive(ctx, io.Discard, f.db, &d.Kinds[0].Periods[0])
-	if err == nil || !strings.Contains(err.Error(), "damaged") {
+	if msg := cchcbot.ErrorMessage(err); err == nil || !strings.Contains(msg, "hư hỏng") || !strings.Contains(msg, "BC tư pháp.pdf") {
 		t.Fatalf("archive of a tampered file: %v", err)
 	}
 }

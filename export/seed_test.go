@@ -80,7 +80,7 @@ func seed(t testing.TB) *fixture {
 	}
 	review := func(s *cchcbot.Submission, state cchcbot.SubmissionState, reason string, when time.Time) {
 		t.Helper()
-		if _, err := f.db.ReviewSubmission(ctx, s.ID, state, reason, "telegram:100000001", when); err != nil {
+		if _, err := f.db.ReviewSubmission(ctx, s.ID, state, reason, "telegram:100000001", when, nil); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -97,12 +97,9 @@ func seed(t testing.TB) *fixture {
 
 	// Reminders: Châu Lộc's member got two and acknowledged one.
 	for i, step := range []string{"before-3", "due"} {
-		r := cchcbot.Reminder{PeriodID: p.ID, UnitCode: "xa-chau-loc", Step: step, Member: "telegram:555", PlannedAt: f.now}
-		if _, err := f.db.BeginReminder(ctx, r); err != nil {
-			t.Fatal(err)
-		}
-		r.State, r.SentAt = cchcbot.ReminderSent, f.now
-		if err := f.db.FinishReminder(ctx, r); err != nil {
+		r := cchcbot.Reminder{PeriodID: p.ID, UnitCode: "xa-chau-loc", Step: step, Member: "telegram:555", PlannedAt: f.now,
+			State: cchcbot.ReminderSent, SentAt: f.now}
+		if err := f.db.MarkReminders(ctx, []cchcbot.Reminder{r}); err != nil {
 			t.Fatal(err)
 		}
 		if i == 0 {

@@ -2,11 +2,15 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
-	"os"
+	"io/fs"
 	"path/filepath"
 	"strings"
+
+	"cchcbot"
+	"cchcbot/backup"
 )
 
 // BackupCommand writes a verified copy of the database.
@@ -24,7 +28,7 @@ func (c *BackupCommand) Run(ctx context.Context, args []string) error {
 	for i, a := range rest {
 		if !strings.HasPrefix(a, "-") {
 			if rest[i], err = filepath.Abs(a); err != nil {
-				return err
+				return cchcbot.FileErrorf(err, "Không xác định được đường dẫn đầy đủ của %s", a)
 			}
 		}
 	}
@@ -33,35 +37,40 @@ func (c *BackupCommand) Run(ctx context.Context, args []string) error {
 
 // Usage prints the command's help.
 func (c *BackupCommand) Usage() {
-	fmt.Fprint(c.Stdout, `Usage: cchcbot backup [-config FILE] FILE
+	fmt.Fprint(c.Stdout, `Cách dùng: cchcbot backup [-config TỆP] [-force] TỆP
 
-Writes a consistent copy of the database to FILE and checks it. It works
-while the bot runs (the bot writes the copy: FILE must be writable by the
-bot's user) and while it is stopped. The report files themselves are in
-data_dir/files: copy that directory too.
+Ghi một bản sao nhất quán của cơ sở dữ liệu vào TỆP rồi kiểm tra bản sao.
+Lệnh chạy được cả khi bot đang chạy (khi đó bot ghi bản sao: người dùng
+của bot phải ghi được vào TỆP) lẫn khi bot đã dừng. Thư mục chứa TỆP được
+tạo nếu chưa có. Lệnh không ghi đè lên tệp có sẵn, trừ khi có -force, và
+không bao giờ ghi qua một liên kết tượng trưng (symlink).
 
-Options:
-`+configUsage+envUsage)
+Các tệp báo cáo nằm trong data_dir/files, không nằm trong bản sao: hãy
+sao chép cả thư mục đó.
+
+Tùy chọn:
+`+configUsage+`  -force          ghi đè nếu TỆP đã có
+`+envUsage)
 }
 
 // backupHandler writes a verified copy of the database, online.
 func backupHandler(ctx context.Context, env *Env, args []string, stdout io.Writer) error {
-	fs := newFlagSet("backup")
-	pos, err := parseInterspersed(fs, args)
+	flags := newFlagSet("backup")
+	force := flags.Bool("force", false, "")
+	pos, err := parseInterspersed(flags, args)
 	if err != nil {
 		return err
 	}
 	if len(pos) != 1 {
-		return usageError("usage: cchcbot backup FILE")
+		return usageError("Cú pháp: cchcbot backup [-force] TỆP, ví dụ: cchcbot backup data/backups/cchcbot-truoc-nang-cap.db")
 	}
-	if err := env.DB.Backup(ctx, pos[0]); err != nil {
+	n, err := backup.Write(ctx, env.DB, pos[0], *force)
+	if errors.Is(err, fs.ErrExist) {
+		return existsError(pos[0])
+	} else if err != nil {
 		return err
 	}
-	fi, err := os.Stat(pos[0])
-	if err != nil {
-		return err
-	}
-	fmt.Fprintf(stdout, "Đã sao lưu cơ sở dữ liệu vào %s (%d byte, đã kiểm tra). Các tệp báo cáo nằm trong %s/files: hãy sao chép cả thư mục đó.\n",
-		pos[0], fi.Size(), env.Config().DataDir)
+	fmt.Fprintf(stdout, "Đã sao lưu cơ sở dữ liệu vào %s (%d byte, đã kiểm tra). Các tệp báo cáo nằm trong %s: hãy sao chép cả thư mục đó.\n",
+		pos[0], n, filepath.Join(env.Config().DataDir, "files"))
 	return nil
 }

@@ -7,6 +7,8 @@ import (
 	"log/slog"
 	"os"
 	"os/signal"
+	"sync"
+	"sync/atomic"
 	"syscall"
 	"time"
 
@@ -15,64 +17,50 @@ import (
 	"cchcbot/bot"
 	"cchcbot/chat"
 	"cchcbot/config"
+	"cchcbot/inbox"
 	"cchcbot/metrics"
 	"cchcbot/outbox"
 	"cchcbot/scheduler"
 )
 
-// runBot runs the chat bot and the scheduler until ctx ends. A SIGHUP
-// reloads the config: the calendar and units change, nothing is resent.
+// runBot runs the bot until ctx ends. What needs only the store starts at
+// once: the scheduler (it queues reminders in the store's outbox), the
+// daily jobs, SIGHUP reloads. Telegram is reached in the meantime, retried
+// while it is unreachable; only then do the outbox's sender, the inbox's
+// handlers and the poller start. Nothing waits for Telegram that does not
+// have to, and nothing said meanwhile is lost: it waits in the store.
 func runBot(ctx context.Context, path string, env *Env, token string, logger *slog.Logger, obs *metrics.Metrics) error {
 	cfg, db, clk := env.Config(), env.DB, env.Clock
-	tg, err := connect(ctx, cfg, token, logger)
-	if err != nil || tg == nil {
-		return err
-	}
 	key, err := db.Secret(ctx, "callback", 32)
 	if err != nil {
 		return err
 	}
 	signer := cchcbot.CallbackSigner{Key: key}
-	var svc *chat.Service
-	queue := outbox.New(ctx, tg, outbox.Options{
-		GlobalPerSecond: cfg.Outbound.GlobalPerSecond, PerChatPerSecond: cfg.Outbound.PerChatPerSecond,
-		MaxRetries: cfg.Outbound.MaxRetries, Logger: logger, Observer: obs,
-		OnUnreachable: func(ctx context.Context, to cchcbot.UserID, err error) {
-			if err := svc.MemberUnreachable(ctx, to, cchcbot.ErrorMessage(err)); err != nil {
-				logger.Error("recording an unreachable member", "err", err)
-			}
-		},
-	})
-	obs.SetQueued(func() (int, int) { s := queue.Stats(); return s.QueuedInteractive, s.QueuedBulk })
-	sched := scheduler.New(cfg.Calendar(), db, queue, clk, signer, cfg.Office, logger)
+
+	sched := scheduler.New(cfg.Calendar(), db, clk, signer, cfg.Office, logger)
 	sched.NewInDigest = cfg.Reminders.AdminNotify == "digest"
 	if b := cfg.Backup; b.Enabled() {
 		// The backup settings are read at start: a reload does not move them.
 		daily := &backup.Daily{Source: db, Dir: b.Dir, Keep: b.Keep, At: b.Time, Location: cfg.Location(), Clock: clk, Logger: logger}
 		sched.Jobs = append(sched.Jobs, scheduler.Job{Name: "backup", At: b.Time, Run: daily.Run, CatchUp: daily.CatchUp})
 	}
-	svc = chat.New(chat.Options{
-		Store: db, Calendar: cfg.Calendar(), Channel: queue, Clock: clk, Signer: signer, Reminders: sched,
-		AdminNotify: cfg.Reminders.AdminNotify, MaxFileSize: cfg.Telegram.MaxFileSize, InviteLink: cfg.InviteLink,
-		Office: cfg.Office, Logger: logger, NoticesInBackground: true,
-	})
+	sched.Jobs = append(sched.Jobs, scheduler.Job{Name: "orphan-files", At: orphanTime, Run: func(ctx context.Context) error {
+		return collectOrphans(ctx, env, logger)
+	}})
+	if err := sched.Start(ctx); err != nil {
+		return &exitError{exitUsage, fmt.Errorf("lịch nhắc việc không khởi động được: %w", err)}
+	}
+	defer func() {
+		stopCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), schedulerGrace)
+		defer cancel()
+		if err := sched.Stop(stopCtx); err != nil {
+			logger.Warn("scheduler did not stop in time", "err", err)
+		}
+	}()
 
-	admins, err := db.Admins(ctx)
-	if err != nil {
-		return err
-	}
-	var adminIDs []cchcbot.UserID
-	for _, a := range admins {
-		adminIDs = append(adminIDs, a.User)
-	}
-	if err := tg.SetCommands(ctx, chat.MemberCommands(), chat.AdminCommands(), adminIDs); err != nil {
-		logger.Warn("registering the command menus failed (the bot works without them)", "err", err)
-	}
-	// The first sweep may have a long paced fan-out to catch up after
-	// downtime: chat must not wait for it.
-	schedStarted := make(chan error, 1)
-	go func() { schedStarted <- sched.Start(ctx) }()
-
+	// The chat service exists once Telegram answers; a reload before then
+	// reaches the scheduler and the staff commands.
+	var svc atomic.Pointer[chat.Service]
 	hup := make(chan os.Signal, 1)
 	signal.Notify(hup, syscall.SIGHUP)
 	defer signal.Stop(hup)
@@ -80,43 +68,97 @@ func runBot(ctx context.Context, path string, env *Env, token string, logger *sl
 		for {
 			select {
 			case <-hup:
-				reload(ctx, path, env, sched, svc, logger)
+				reload(ctx, path, env, sched, svc.Load(), logger)
 			case <-ctx.Done():
 				return
 			}
 		}
 	}()
 
-	logger.Info("bot polling Telegram", "bot", tg.Username())
-	err = bot.NewPoller(tg, db, svc, bot.PollerOptions{Observer: obs}).Run(ctx)
+	tg, err := connect(ctx, cfg, token, logger, obs)
+	if errors.Is(err, bot.ErrUnauthorized) {
+		return &exitError{exitUsage, err}
+	} else if err != nil || tg == nil {
+		return err
+	}
 
-	stopCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), schedulerGrace)
-	defer cancel()
-	select {
-	case serr := <-schedStarted:
-		if serr != nil {
-			logger.Error("scheduler failed to start", "err", serr)
+	// The sender starts on the backlog at once; a refusal it meets before
+	// the chat service below exists waits the moment it takes to make it.
+	ready := make(chan struct{})
+	sender := outbox.New(ctx, db, tg, outbox.Options{
+		GlobalPerSecond: cfg.Outbound.GlobalPerSecond, PerChatPerSecond: cfg.Outbound.PerChatPerSecond,
+		MaxRetries: cfg.Outbound.MaxRetries, Clock: clk, Logger: logger, Observer: obs,
+		NotBefore: sched.NotBefore, Superseded: sched.Superseded,
+		OnUnreachable: func(ctx context.Context, to cchcbot.UserID, err error) {
+			select {
+			case <-ready:
+			case <-ctx.Done():
+				return
+			}
+			if err := svc.Load().MemberUnreachable(ctx, to, cchcbot.ErrorMessage(err)); err != nil {
+				logger.Error("recording an unreachable member", "err", err)
+			}
+		},
+	})
+	obs.SetOutbox(func() metrics.OutboxState {
+		st := sender.Stats()
+		return metrics.OutboxState{Queued: st.Pending, OldestAge: st.OldestAge}
+	})
+	s := chat.New(chat.Options{
+		Store: db, Calendar: env.Config().Calendar(), Channel: sender, Clock: clk, Signer: signer, Reminders: sched,
+		AdminNotify: cfg.Reminders.AdminNotify, MaxFileSize: cfg.Telegram.MaxFileSize, InviteLink: cfg.InviteLink,
+		Office: cfg.Office, Logger: logger,
+	})
+	svc.Store(s)
+	close(ready)
+
+	if admins, err := db.Admins(ctx); err != nil {
+		logger.Warn("reading the admins for the command menus failed", "err", err)
+	} else {
+		var ids []cchcbot.UserID
+		for _, a := range admins {
+			ids = append(ids, a.User)
 		}
-	case <-stopCtx.Done():
+		if err := tg.SetCommands(ctx, chat.MemberCommands(), chat.AdminCommands(), ids); err != nil {
+			logger.Warn("registering the command menus failed (the bot works without them)", "err", err)
+		}
 	}
-	if serr := sched.Stop(stopCtx); serr != nil {
-		logger.Warn("scheduler did not stop in time", "err", serr)
-	}
-	// The sends in flight may still record an unreachable member: let
-	// them return before the store closes, within their own budget.
-	closed := make(chan struct{})
-	go func() { queue.Close(); svc.Wait(); close(closed) }()
-	select {
-	case <-closed:
-	case <-time.After(outboxGrace):
-		logger.Warn("sends still in flight at shutdown")
-	}
+
+	disp := inbox.New(db, s, inbox.Options{Logger: logger, Observer: obs})
+	var handlers sync.WaitGroup
+	handlers.Go(func() {
+		if err := disp.Run(ctx); err != nil && ctx.Err() == nil {
+			logger.Error("inbox stopped", "err", err)
+		}
+	})
+	logger.Info("bot polling Telegram", "bot", tg.Username())
+	err = bot.NewPoller(tg, db, disp, bot.PollerOptions{Observer: obs}).Run(ctx)
+
+	// Handlers in flight see their context cancelled; one interrupted
+	// stays in the inbox and runs again after the restart. Then the sender
+	// stops: what it has not delivered stays in the outbox.
+	waitBounded(logger, "handlers still running at shutdown", handlerGrace, handlers.Wait)
+	waitBounded(logger, "sends still in flight at shutdown", outboxGrace, sender.Close)
 	return err
 }
 
+// waitBounded runs wait, giving up after d: a stuck network call must not
+// hold the process past systemd's stop timeout.
+func waitBounded(logger *slog.Logger, what string, d time.Duration, wait func()) {
+	done := make(chan struct{})
+	go func() { wait(); close(done) }()
+	select {
+	case <-done:
+	case <-time.After(d):
+		logger.Warn(what)
+	}
+}
+
 // connect reaches Telegram, retrying while the network is down: an office
-// server may boot before its line is up. A refused token ends the run.
-func connect(ctx context.Context, cfg *config.Config, token string, logger *slog.Logger) (*bot.Telegram, error) {
+// server may boot before its line is up. Each failure counts as a failed
+// poll, so /metrics shows a bot that has never reached Telegram. A refused
+// token ends the run with ErrUnauthorized; a cancelled ctx with nil, nil.
+func connect(ctx context.Context, cfg *config.Config, token string, logger *slog.Logger, obs *metrics.Metrics) (*bot.Telegram, error) {
 	wait := time.Second
 	for {
 		tg, err := bot.New(ctx, bot.Config{Token: token, APIEndpoint: cfg.Telegram.APIEndpoint, FileEndpoint: cfg.Telegram.FileEndpoint,
@@ -126,7 +168,10 @@ func connect(ctx context.Context, cfg *config.Config, token string, logger *slog
 			return tg, nil
 		case errors.Is(err, bot.ErrUnauthorized):
 			return nil, err
+		case ctx.Err() != nil:
+			return nil, nil
 		}
+		obs.PollFailed()
 		logger.Warn("cannot reach Telegram, retrying", "err", err, "in", wait)
 		select {
 		case <-time.After(wait):
@@ -153,7 +198,9 @@ func reload(ctx context.Context, path string, env *Env, sched *scheduler.Schedul
 		return
 	}
 	sched.SetCalendar(cfg.Calendar())
-	svc.SetCalendar(cfg.Calendar())
+	if svc != nil {
+		svc.SetCalendar(cfg.Calendar())
+	}
 	env.SetConfig(cfg) // staff commands on the control socket see it too
 	logger.Info("config reloaded", "added", len(res.Added), "updated", len(res.Updated), "retired", len(res.Retired), "detail", fmt.Sprint(res))
 }

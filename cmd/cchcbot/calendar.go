@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"strings"
 
 	"cchcbot"
 )
@@ -17,16 +18,18 @@ type CalendarCommand struct {
 
 // Usage prints the command's help.
 func (c *CalendarCommand) Usage() {
-	fmt.Fprint(c.Stdout, `Usage: cchcbot calendar [-config FILE] [--from YYYY-MM-DD] [--to YYYY-MM-DD]
+	fmt.Fprint(c.Stdout, `Cách dùng: cchcbot calendar [-config TỆP] [--from NGÀY] [--to NGÀY]
 
-Prints every report period whose deadline falls in the range: its id, its
-data window, its deadline (and why it moved, when a weekend or a holiday
-pushed it to the next working day) and when each reminder goes out. It
-reads the config only: the bot need not be stopped, no token is needed.
+In mọi kỳ báo cáo có hạn nộp trong khoảng ngày đã cho: mã kỳ, khoảng số
+liệu, hạn nộp (và lý do dời hạn, khi cuối tuần hay ngày lễ đẩy hạn sang
+ngày làm việc kế tiếp) và thời điểm gửi từng lần nhắc việc. Lệnh chỉ đọc
+tệp cấu hình: không cần dừng bot, không cần mã bot.
 
-Options:
-`+configUsage+`  --from DATE     first deadline day (default today)
-  --to DATE       last deadline day (default three months after --from)
+NGÀY ghi dạng dd/mm/yyyy (15/02/2024) hoặc yyyy-mm-dd (2024-02-15).
+
+Tùy chọn:
+`+configUsage+`  --from NGÀY     ngày hạn nộp đầu tiên (mặc định hôm nay)
+  --to NGÀY       ngày hạn nộp cuối cùng (mặc định ba tháng sau --from)
 `+envUsage)
 }
 
@@ -37,29 +40,29 @@ func (c *CalendarCommand) Run(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	fs := newFlagSet("calendar")
-	from := fs.String("from", "", "first due date, YYYY-MM-DD (default today)")
-	to := fs.String("to", "", "last due date, YYYY-MM-DD (default three months on)")
-	if pos, err := parseInterspersed(fs, rest); err != nil {
+	flags := newFlagSet("calendar")
+	from := flags.String("from", "", "")
+	to := flags.String("to", "", "")
+	if pos, err := parseInterspersed(flags, rest); err != nil {
 		return err
 	} else if len(pos) > 0 {
-		return usageError("calendar takes no positional arguments, got %q", pos)
+		return usageError("Lệnh calendar không nhận tham số %q: ngày ghi sau --from và --to, ví dụ: cchcbot calendar --from 01/01/2024 --to 31/12/2024.", strings.Join(pos, " "))
 	}
 	cal := cfg.Calendar()
 	start := cchcbot.DateOf(clk.Now().In(cal.Location))
 	if *from != "" {
-		if start, err = cchcbot.ParseDate(*from); err != nil {
+		if start, err = parseDateArg(*from); err != nil {
 			return usageError("--from: %s", cchcbot.ErrorMessage(err))
 		}
 	}
 	end := start.AddMonths(3)
 	if *to != "" {
-		if end, err = cchcbot.ParseDate(*to); err != nil {
+		if end, err = parseDateArg(*to); err != nil {
 			return usageError("--to: %s", cchcbot.ErrorMessage(err))
 		}
 	}
 	if end.Before(start) {
-		return usageError("--to %s is before --from %s", end.VN(), start.VN())
+		return usageError("Ngày --to %s ở trước ngày --from %s.", end.VN(), start.VN())
 	}
 	periods := cal.Periods(start, end)
 	fmt.Fprintf(stdout, "Lịch báo cáo từ %s đến %s: %d kỳ\n", start.VN(), end.VN(), len(periods))

@@ -24,31 +24,38 @@ func (c *CheckCommand) Run(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	fs := newFlagSet("check")
-	units := fs.Bool("units", false, "list every unit with its code")
-	if pos, err := parseInterspersed(fs, rest); err != nil {
+	flags := newFlagSet("check")
+	units := flags.Bool("units", false, "")
+	if pos, err := parseInterspersed(flags, rest); err != nil {
 		return err
 	} else if len(pos) > 0 {
-		return usageError("check takes no positional arguments, got %q", pos)
+		return usageError("Lệnh check không nhận tham số %q. Cú pháp: cchcbot check [-config TỆP] [-units]", strings.Join(pos, " "))
 	}
 	summarize(c.Stdout, path, cfg, clk.Now())
 	if *units {
 		listUnits(c.Stdout, cfg)
+	}
+	if ph := cfg.Placeholders(); len(ph) > 0 {
+		fmt.Fprintf(c.Stdout, "\nCẢNH BÁO: cấu hình còn %d giá trị mẫu; cchcbot run sẽ không chạy cho đến khi chúng được thay bằng giá trị thật:\n", len(ph))
+		for _, p := range ph {
+			fmt.Fprintln(c.Stdout, "  "+p)
+		}
 	}
 	return nil
 }
 
 // Usage prints the command's help.
 func (c *CheckCommand) Usage() {
-	fmt.Fprint(c.Stdout, `Usage: cchcbot check [-config FILE] [-units]
+	fmt.Fprint(c.Stdout, `Cách dùng: cchcbot check [-config TỆP] [-units]
 
-Validates the configuration and prints a summary: units per group, report
-kinds with their schedules, the next three deadlines, the admins. Exit code
-0 when valid, 2 (with the line of the error) when not. Needs no token and
-does not touch the store.
+Kiểm tra tệp cấu hình và in tóm tắt: số đơn vị theo nhóm, các loại báo cáo
+với lịch nộp, ba hạn nộp sắp tới, các cán bộ quản trị; cảnh báo những giá
+trị mẫu chưa được thay (mã cán bộ, tên bot). Mã thoát 0 khi tệp
+hợp lệ, 2 (kèm số dòng có lỗi) khi không. Lệnh không cần mã bot và không
+đụng đến kho dữ liệu.
 
-Options:
-`+configUsage+`  -units          also list every unit with its code (for cchcbot invite)
+Tùy chọn:
+`+configUsage+`  -units          liệt kê thêm mọi đơn vị với mã của nó (dùng cho cchcbot invite)
 `+envUsage)
 }
 

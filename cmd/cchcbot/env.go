@@ -1,6 +1,7 @@
 package main
 
 import (
+	"errors"
 	"flag"
 	"io"
 	"os"
@@ -43,7 +44,7 @@ func clock() (cchcbot.Clock, error) {
 	}
 	t, err := time.Parse(time.RFC3339, s)
 	if err != nil {
-		return nil, usageError("CCHCBOT_NOW %q is not an RFC 3339 time (2024-02-10T09:00:00+07:00)", s)
+		return nil, usageError("Biến môi trường CCHCBOT_NOW = %q không phải một thời điểm theo RFC 3339 (ví dụ 2024-02-10T09:00:00+07:00).", s)
 	}
 	return cchcbot.ClockFunc(func() time.Time { return t }), nil
 }
@@ -61,7 +62,7 @@ func splitConfig(args []string) (path string, rest []string, err error) {
 		}
 		if !hasVal {
 			if i+1 >= len(args) {
-				return "", nil, usageError("-config needs a file name")
+				return "", nil, usageError("Tùy chọn -config cần tên tệp cấu hình đi kèm, ví dụ: -config /etc/cchcbot/config.yaml.")
 			}
 			i++
 			val = args[i]
@@ -103,11 +104,14 @@ func newFlagSet(name string) *flag.FlagSet {
 
 // parseInterspersed parses flags that may follow positional arguments
 // ("status 02/2024 -config x" as well as "status -config x 02/2024").
+// Its errors are usage errors in Vietnamese.
 func parseInterspersed(fs *flag.FlagSet, args []string) ([]string, error) {
 	var pos []string
 	for {
-		if err := fs.Parse(args); err != nil {
-			return nil, usageError("%v", err)
+		if err := fs.Parse(args); errors.Is(err, flag.ErrHelp) {
+			return nil, err
+		} else if err != nil {
+			return nil, flagErrorVN(fs.Name(), err)
 		}
 		args = fs.Args()
 		if len(args) == 0 {

@@ -4,8 +4,8 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"os"
-	"path/filepath"
+	"strconv"
+	"strings"
 
 	"cchcbot"
 	"cchcbot/export"
@@ -30,108 +30,74 @@ func (c *ExportCommand) Run(ctx context.Context, args []string) error {
 
 // Usage prints the command's help.
 func (c *ExportCommand) Usage() {
-	fmt.Fprint(c.Stdout, `Usage: cchcbot export [-config FILE] [--period PERIOD | --year YEAR] -o FILE.xlsx
+	fmt.Fprint(c.Stdout, `Cách dùng: cchcbot export [-config TỆP] [--period KỲ | --year NĂM] -o TỆP.xlsx [-force]
 
-Writes the Excel workbook of a year (default: this year) or of one period:
-a status sheet per report, coloured by state; the detail of every version
-with submitter, receipt number, files and sha256, reminders and returns;
-and the per-unit summary with the on-time rate the CCHC scoring uses.
-Units are grouped and listed in Vietnamese alphabetical order.
+Ghi bảng tổng hợp Excel của một năm (mặc định: năm nay) hoặc của một kỳ:
+mỗi loại báo cáo một trang tình hình, tô màu theo trạng thái; trang chi
+tiết mọi lần nộp với người nộp, số biên nhận, tệp và mã sha256, nhắc việc
+và trả lại; và trang tổng hợp theo đơn vị với tỷ lệ nộp đúng hạn dùng cho
+chấm điểm CCHC. Đơn vị được nhóm và xếp theo thứ tự chữ cái tiếng Việt.
 
-PERIOD is written as for "cchcbot status" (02/2024, 2024-02, or a period id).
-Works with the bot stopped or running (the bot then writes FILE: it must be
-writable by the bot's user).
+KỲ ghi như ở lệnh "cchcbot status" (02/2024, 2024-02 hoặc mã kỳ). Lệnh chạy
+được khi bot đã dừng hay đang chạy (khi đó bot ghi TỆP: người dùng của bot
+phải ghi được vào đó). Lệnh không ghi đè lên tệp có sẵn, trừ khi có -force.
 
-Options:
-`+configUsage+`  --period P      one period
-  --year Y        every period due in year Y
-  -o FILE         where to write the workbook (required)
+Tùy chọn:
+`+configUsage+`  --period KỲ     một kỳ báo cáo
+  --year NĂM      mọi kỳ có hạn nộp trong năm NĂM
+  -o TỆP          nơi ghi bảng tổng hợp (bắt buộc)
+  -force          ghi đè nếu TỆP đã có
 `+envUsage)
 }
 
-// absOutput makes -o's file name absolute: the bot that may write it runs
-// in another directory.
-func absOutput(args []string) ([]string, error) {
-	out := append([]string(nil), args...)
-	for i := 0; i < len(out); i++ {
-		switch out[i] {
-		case "-o", "--o":
-			if i+1 < len(out) {
-				abs, err := filepath.Abs(out[i+1])
-				if err != nil {
-					return nil, err
-				}
-				out[i+1] = abs
-				i++
-			}
-		}
-	}
-	return out, nil
-}
-
-// writeFileAtomic writes path through a temporary file in its directory,
-// so a failed export never leaves half a file under the name staff expect.
-func writeFileAtomic(path string, write func(w io.Writer) error) (int64, error) {
-	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*.tmp")
-	if err != nil {
-		return 0, err
-	}
-	defer os.Remove(tmp.Name())
-	if err := write(tmp); err != nil {
-		tmp.Close()
-		return 0, err
-	}
-	if err := tmp.Sync(); err != nil {
-		tmp.Close()
-		return 0, err
-	}
-	fi, err := tmp.Stat()
-	if err != nil {
-		tmp.Close()
-		return 0, err
-	}
-	if err := tmp.Close(); err != nil {
-		return 0, err
-	}
-	if err := os.Chmod(tmp.Name(), 0o640); err != nil {
-		return 0, err
-	}
-	return fi.Size(), os.Rename(tmp.Name(), path)
-}
-
 func exportHandler(ctx context.Context, env *Env, args []string, stdout io.Writer) error {
-	fs := newFlagSet("export")
-	period := fs.String("period", "", "")
-	year := fs.Int("year", 0, "")
-	out := fs.String("o", "", "")
-	pos, err := parseInterspersed(fs, args)
+	flags := newFlagSet("export")
+	period := flags.String("period", "", "")
+	year := flags.String("year", "", "")
+	out := flags.String("o", "", "")
+	force := flags.Bool("force", false, "")
+	pos, err := parseInterspersed(flags, args)
 	if err != nil {
 		return err
 	}
-	if len(pos) > 0 || *out == "" || *period != "" && *year != 0 {
-		return usageError("usage: cchcbot export [--period PERIOD | --year YEAR] -o FILE.xlsx")
+	const syntax = "Cú pháp: cchcbot export [--period KỲ | --year NĂM] -o TỆP.xlsx [-force]"
+	switch {
+	case len(pos) > 0:
+		return usageError("Lệnh export không nhận tham số %q: kỳ báo cáo ghi sau --period, năm ghi sau --year. %s", strings.Join(pos, " "), syntax)
+	case *out == "":
+		return usageError("Thiếu tùy chọn -o: xin cho biết tệp cần ghi, ví dụ -o tong-hop-2024.xlsx. %s", syntax)
+	case *period != "" && *year != "":
+		return usageError("Xin chỉ dùng một trong hai tùy chọn --period hoặc --year. %s", syntax)
+	}
+	// Refused before the export is built, not after a minute's work.
+	if err := checkOutput(*out, *force); err != nil {
+		return err
 	}
 	cfg := env.Config()
 	cal := cfg.Calendar()
 	now := env.Clock.Now()
-	sel := export.Selection{Year: *year}
+	var sel export.Selection
 	switch {
 	case *period != "":
 		p, err := cal.ResolvePeriod(*period, now)
 		if err != nil {
 			return usageError("%s", cchcbot.ErrorMessage(err))
 		}
-		sel = export.Selection{PeriodID: p.ID}
-	case *year == 0:
+		sel.PeriodID = p.ID
+	case *year == "":
 		sel.Year = now.In(cal.Location).Year()
-	case *year < 2000 || *year > 2200:
-		return usageError("--year %d is not a year", *year)
+	default:
+		y, err := strconv.Atoi(strings.TrimSpace(*year))
+		if err != nil || y < 2000 || y > 2200 {
+			return usageError("--year %s không phải là một năm hợp lệ: xin ghi năm từ 2000 đến 2200, ví dụ --year 2024.", *year)
+		}
+		sel.Year = y
 	}
 	d, err := export.Load(ctx, env.DB, cal, cfg.Office, sel, now)
 	if err != nil {
-		return err
+		return cchcbot.FileErrorf(err, "Không đọc được dữ liệu để lập bảng tổng hợp")
 	}
-	n, err := writeFileAtomic(*out, func(w io.Writer) error { return export.WriteWorkbook(ctx, w, env.DB, d) })
+	n, err := writeFileAtomic(*out, *force, func(w io.Writer) error { return export.WriteWorkbook(ctx, w, env.DB, d) })
 	if err != nil {
 		return err
 	}
@@ -162,37 +128,47 @@ func (c *ArchiveCommand) Run(ctx context.Context, args []string) error {
 
 // Usage prints the command's help.
 func (c *ArchiveCommand) Usage() {
-	fmt.Fprint(c.Stdout, `Usage: cchcbot archive [-config FILE] PERIOD -o FILE.zip
+	fmt.Fprint(c.Stdout, `Cách dùng: cchcbot archive [-config TỆP] KỲ -o TỆP.zip [-force]
 
-Writes a zip archive of a period's reports: for every unit, the files of
-its latest accepted version (else of its latest one), named
-"<unit code> - <unit name> - <file name>", and a manifest
-("00 - Danh mục tệp.csv") listing every unit with file, sha256, submission
-time and state. Every file is checked against its sha256 on the way.
+Ghi tệp nén các báo cáo của một kỳ: với mỗi đơn vị, các tệp của lần nộp
+được tiếp nhận gần nhất (nếu không có thì của lần nộp gần nhất), đặt tên
+"<mã đơn vị> - <tên đơn vị> - <tên tệp>" và ghi ngày giờ nộp; kèm danh mục
+("00 - Danh mục tệp.csv") liệt kê mọi đơn vị với tệp, mã sha256, thời điểm
+nộp và trạng thái. Mỗi tệp được đối chiếu mã sha256 khi nén.
 
-Works with the bot stopped or running (the bot then writes FILE).
+Lệnh chạy được khi bot đã dừng hay đang chạy (khi đó bot ghi TỆP). Lệnh
+không ghi đè lên tệp có sẵn, trừ khi có -force.
 
-Options:
-`+configUsage+`  -o FILE         where to write the archive (required)
+Tùy chọn:
+`+configUsage+`  -o TỆP          nơi ghi tệp nén (bắt buộc)
+  -force          ghi đè nếu TỆP đã có
 `+envUsage)
 }
 
 func archiveHandler(ctx context.Context, env *Env, args []string, stdout io.Writer) error {
-	fs := newFlagSet("archive")
-	out := fs.String("o", "", "")
-	pos, err := parseInterspersed(fs, args)
+	flags := newFlagSet("archive")
+	out := flags.String("o", "", "")
+	force := flags.Bool("force", false, "")
+	pos, err := parseInterspersed(flags, args)
 	if err != nil {
 		return err
 	}
-	if len(pos) != 1 || *out == "" {
-		return usageError("usage: cchcbot archive PERIOD -o FILE.zip")
+	const syntax = "Cú pháp: cchcbot archive KỲ -o TỆP.zip [-force], ví dụ: cchcbot archive 02/2024 -o bao-cao-02-2024.zip"
+	switch {
+	case len(pos) != 1:
+		return usageError("Xin ghi đúng một kỳ báo cáo. %s", syntax)
+	case *out == "":
+		return usageError("Thiếu tùy chọn -o: xin cho biết tệp cần ghi. %s", syntax)
+	}
+	if err := checkOutput(*out, *force); err != nil {
+		return err
 	}
 	pd, d, err := loadPeriodData(ctx, env, pos[0])
 	if err != nil {
 		return err
 	}
 	var entries []export.ArchiveEntry
-	n, err := writeFileAtomic(*out, func(w io.Writer) (err error) {
+	n, err := writeFileAtomic(*out, *force, func(w io.Writer) (err error) {
 		entries, err = export.WriteArchive(ctx, w, env.DB, pd)
 		return err
 	})
@@ -221,11 +197,12 @@ func loadPeriodData(ctx context.Context, env *Env, query string) (*export.Period
 		return nil, nil, usageError("%s", cchcbot.ErrorMessage(err))
 	}
 	if now.Before(p.Opens) {
-		return nil, nil, usageError("%s has not opened yet: it takes reports from %s", p.Label, cchcbot.DateOf(p.Opens.In(cal.Location)).VN())
+		return nil, nil, usageError("%s chưa bắt đầu nhận báo cáo (nhận từ %s, hạn nộp %s): chưa có gì để tổng hợp.",
+			p.Label, cchcbot.DateOf(p.Opens.In(cal.Location)).VN(), p.Due.VN())
 	}
 	d, err := export.Load(ctx, env.DB, cal, cfg.Office, export.Selection{PeriodID: p.ID}, now)
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, cchcbot.FileErrorf(err, "Không đọc được dữ liệu của %s", p.Label)
 	}
 	return &d.Kinds[0].Periods[0], d, nil
 }
@@ -246,25 +223,24 @@ func (c *SummaryCommand) Run(ctx context.Context, args []string) error {
 
 // Usage prints the command's help.
 func (c *SummaryCommand) Usage() {
-	fmt.Fprint(c.Stdout, `Usage: cchcbot summary [-config FILE] [PERIOD]
+	fmt.Fprint(c.Stdout, `Cách dùng: cchcbot summary [-config TỆP] [KỲ]
 
-Prints the paragraph and lists to paste into the district's CCHC report:
-how many units submitted on time, which were late (and by how many days),
-which were returned and which have not submitted. Without PERIOD: the open
-period nearest its deadline, else the latest one due.
+In đoạn văn và các danh sách để đưa vào báo cáo CCHC của huyện: bao nhiêu
+đơn vị nộp đúng hạn, đơn vị nào nộp trễ (trễ bao nhiêu ngày), đơn vị nào
+bị trả lại và đơn vị nào chưa nộp. Không ghi KỲ: kỳ đang mở gần hạn nhất,
+nếu không có thì kỳ gần nhất đã đến hạn.
 
-Options:
+Tùy chọn:
 `+configUsage+envUsage)
 }
 
 func summaryHandler(ctx context.Context, env *Env, args []string, stdout io.Writer) error {
-	fs := newFlagSet("summary")
-	pos, err := parseInterspersed(fs, args)
+	pos, err := parseInterspersed(newFlagSet("summary"), args)
 	if err != nil {
 		return err
 	}
 	if len(pos) > 1 {
-		return usageError("usage: cchcbot summary [PERIOD]")
+		return usageError("Xin ghi nhiều nhất một kỳ báo cáo. Cú pháp: cchcbot summary [KỲ], ví dụ: cchcbot summary 02/2024")
 	}
 	query := ""
 	if len(pos) == 1 {

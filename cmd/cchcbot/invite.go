@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"cchcbot"
+	"cchcbot/config"
 )
 
 // InviteCommand creates a single-use invite for a unit or an admin.
@@ -26,63 +27,78 @@ func (c *InviteCommand) Run(ctx context.Context, args []string) error {
 
 // Usage prints the command's help.
 func (c *InviteCommand) Usage() {
-	fmt.Fprint(c.Stdout, `Usage: cchcbot invite [-config FILE] [-ttl DURATION] UNIT_CODE
-       cchcbot invite [-config FILE] [-ttl DURATION] --admin NAME
+	fmt.Fprint(c.Stdout, `Cách dùng: cchcbot invite [-config TỆP] [-ttl THỜI_HẠN] ĐƠN_VỊ
+           cchcbot invite [-config TỆP] [-ttl THỜI_HẠN] --admin TÊN
 
-Creates a single-use invite and prints its code and its link
-(https://t.me/<bot>?start=<code>). Give the link to one member of the unit
-(or to the phòng Nội vụ officer): opening it joins them. The code is shown
-here only, never logged; the store keeps its hash. "cchcbot check -units"
-lists the unit codes.
+Tạo một mã mời dùng một lần và in mã cùng đường link
+(https://t.me/<bot>?start=<mã>). Gửi đường link cho một thành viên của đơn
+vị (hoặc cho cán bộ phòng Nội vụ): mở link là tham gia. Mã chỉ hiện ở đây,
+không bao giờ được ghi vào nhật ký; kho dữ liệu chỉ giữ mã băm của nó.
 
-Works with the bot stopped or running.
+ĐƠN_VỊ là mã đơn vị, không phân biệt chữ hoa, chữ thường (xa-chau-loc),
+hoặc tên đơn vị, có dấu hay không dấu (chau loc, "UBND xã Châu Lộc"); khi
+nhiều đơn vị cùng khớp, lệnh liệt kê chúng để chọn. "cchcbot check -units"
+liệt kê mọi mã đơn vị.
 
-Options:
-`+configUsage+`  -ttl DURATION   how long the invite stays valid (default 168h, 7 days;
-                  at most 2160h)
-  --admin NAME    invite a phòng Nội vụ admin instead of a unit member
+Lệnh chạy được khi bot đã dừng hay đang chạy.
+
+Tùy chọn:
+`+configUsage+`  -ttl THỜI_HẠN   thời hạn của mã mời: số ngày (30d), số giờ (48h) hoặc
+                  kết hợp (1d12h); mặc định 7d, tối đa 90d
+  --admin TÊN     mời một cán bộ quản trị phòng Nội vụ thay cho thành viên đơn vị
 `+envUsage)
 }
+
+// Bounds of -ttl.
+const (
+	defaultTTL = 7 * 24 * time.Hour
+	minTTL     = time.Minute
+	maxTTL     = 90 * 24 * time.Hour
+)
 
 // inviteHandler creates a single-use invite and prints its link. The code
 // goes to the staff member's terminal only; the store keeps its hash.
 func inviteHandler(ctx context.Context, env *Env, args []string, stdout io.Writer) error {
-	fs := newFlagSet("invite")
-	admin := fs.String("admin", "", "invite a phòng Nội vụ admin with this name")
-	ttl := fs.Duration("ttl", 7*24*time.Hour, "how long the invite stays valid")
-	pos, err := parseInterspersed(fs, args)
+	flags := newFlagSet("invite")
+	admin := flags.String("admin", "", "")
+	ttlArg := flags.String("ttl", "7d", "")
+	pos, err := parseInterspersed(flags, args)
 	if err != nil {
 		return err
 	}
-	if *ttl < time.Minute || *ttl > 90*24*time.Hour {
-		return usageError("-ttl must be between 1m and 2160h (90 days)")
+	ttl, err := config.ParseDuration(*ttlArg)
+	if err != nil {
+		return usageError("-ttl: %v.", err)
+	}
+	if ttl < minTTL || ttl > maxTTL {
+		return usageError("-ttl %s nằm ngoài giới hạn: thời hạn của mã mời phải từ 1 phút (1m) đến 90 ngày (90d).", *ttlArg)
 	}
 	now := env.Clock.Now().In(env.Config().Location())
-	inv := cchcbot.Invite{CreatedBy: "cli", CreatedAt: now, ExpiresAt: now.Add(*ttl)}
+	inv := cchcbot.Invite{CreatedBy: "cli", CreatedAt: now, ExpiresAt: now.Add(ttl)}
 	var who string
+	// A unit's name may come as several words: "invite chau loc".
+	query := strings.Join(pos, " ")
 	switch {
 	case strings.TrimSpace(*admin) != "" && len(pos) == 0:
 		inv.Admin, inv.AdminName = true, strings.TrimSpace(*admin)
 		who = "cán bộ quản trị " + inv.AdminName
-	case *admin == "" && len(pos) == 1:
-		u, err := env.DB.Unit(ctx, pos[0])
-		if cchcbot.ErrorCode(err) == cchcbot.ENOTFOUND || err == nil && u.Retired {
-			return usageError("không có đơn vị mã %q; danh sách mã đơn vị: cchcbot check -units", pos[0])
-		} else if err != nil {
+	case *admin == "" && strings.TrimSpace(query) != "":
+		u, err := lookupUnit(ctx, env, query)
+		if err != nil {
 			return err
 		}
 		inv.UnitCode = u.Code
 		who = u.Name
 	default:
-		return usageError("usage: cchcbot invite UNIT_CODE | cchcbot invite --admin NAME")
+		return usageError("Cú pháp: cchcbot invite ĐƠN_VỊ (mã hoặc tên đơn vị, ví dụ: cchcbot invite chau loc) hoặc cchcbot invite --admin TÊN")
 	}
 	code, hash, err := cchcbot.NewInviteCode(nil)
 	if err != nil {
-		return err
+		return cchcbot.FileErrorf(err, "Không tạo được mã mời")
 	}
 	inv.Hash = hash
 	if err := env.DB.CreateInvite(ctx, inv); err != nil {
-		return err
+		return cchcbot.FileErrorf(err, "Không lưu được mã mời")
 	}
 	fmt.Fprintf(stdout, "Mã mời cho %s (dùng một lần, hết hạn %s):\n", who, inv.ExpiresAt.Format("02/01/2006 15:04"))
 	fmt.Fprintf(stdout, "  Mã:         %s\n", code)

@@ -11,10 +11,8 @@ import (
 	"io"
 	"os"
 	"os/signal"
-	"strings"
 	"syscall"
 
-	"cchcbot"
 	"cchcbot/control"
 )
 
@@ -93,7 +91,7 @@ func Main(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	}
 	cmd, ok := commands(stdout, stderr)[args[0]]
 	if !ok {
-		fmt.Fprintf(stderr, "cchcbot: unknown command %q\n\n%s", args[0], usage)
+		fmt.Fprintf(stderr, "cchcbot: không có lệnh %q.\n\n%s", args[0], usage)
 		return exitUsage
 	}
 	for _, a := range args[1:] {
@@ -123,16 +121,6 @@ func exitCodeOf(err error) int {
 	return exitFailure
 }
 
-// errorText is what the staff member reads for err: a domain error's
-// message in place of its coded form, with the context wrapped around it.
-func errorText(err error) string {
-	var e *cchcbot.Error
-	if errors.As(err, &e) {
-		return strings.Replace(err.Error(), e.Error(), e.Message, 1)
-	}
-	return err.Error()
-}
-
 func isHelp(arg string) bool {
 	switch arg {
 	case "-h", "-help", "--help":
@@ -141,39 +129,43 @@ func isHelp(arg string) bool {
 	return false
 }
 
-const usage = `cchcbot: the CCHC deadline bot of Quỳ Hợp district.
+const usage = `cchcbot: bot nhắc hạn và nhận báo cáo cải cách hành chính (CCHC) của huyện Quỳ Hợp.
 
-Usage: cchcbot <command> [-config FILE] [arguments]
+Cách dùng: cchcbot <lệnh> [-config TỆP] [tham số]
 
-Commands:
-  run                         run the bot (needs TELEGRAM_BOT_TOKEN)
-  check                       validate the config and summarise it
-  calendar [--from D] [--to D]
-                              every period, deadline and reminder (D: YYYY-MM-DD)
-  invite UNIT_CODE            create an invite link for a unit
-  invite --admin NAME         create an invite link for a phòng Nội vụ admin
-  status [PERIOD]             who has submitted for a period (e.g. 02/2024)
-  export [--period P | --year Y] -o FILE.xlsx
-                              the Excel workbook of a year or a period
-  archive PERIOD -o FILE.zip  every unit's report files for a period, with a manifest
-  summary [PERIOD]            the text for the district's monthly CCHC report
-  backup FILE                 write a verified copy of the database
-  restore FILE                put a backup in place of the database (bot stopped)
+Các lệnh:
+  run                         chạy bot (cần biến môi trường TELEGRAM_BOT_TOKEN)
+  check                       kiểm tra tệp cấu hình và tóm tắt nội dung
+  calendar [--from NGÀY] [--to NGÀY]
+                              mọi kỳ báo cáo, hạn nộp và lần nhắc việc
+                              (NGÀY: dd/mm/yyyy hoặc yyyy-mm-dd)
+  invite ĐƠN_VỊ               tạo đường link mời cho một đơn vị (mã hoặc tên)
+  invite --admin TÊN          tạo đường link mời cho cán bộ quản trị phòng Nội vụ
+  status [KỲ] [ĐƠN_VỊ]        tình hình nộp báo cáo của một kỳ (ví dụ 02/2024)
+  export [--period KỲ | --year NĂM] -o TỆP.xlsx [-force]
+                              bảng tổng hợp Excel của một năm hoặc một kỳ
+  archive KỲ -o TỆP.zip [-force]
+                              tệp báo cáo của mọi đơn vị trong một kỳ, kèm danh mục
+  summary [KỲ]                đoạn văn cho báo cáo CCHC hằng tháng của huyện
+  backup TỆP [-force]         ghi một bản sao lưu cơ sở dữ liệu đã kiểm tra
+  restore TỆP                 khôi phục cơ sở dữ liệu từ bản sao lưu (dừng bot trước)
 
-Every command takes -config FILE (default ./config.yaml), before or after its
-arguments; "cchcbot <command> -h" shows its usage. invite, status, export,
-archive, summary and backup work whether or not the bot is running: while it
-runs they go through its control socket in data_dir.
+Lệnh nào cũng nhận -config TỆP (mặc định ./config.yaml), đặt trước hay sau
+các tham số đều được; "cchcbot <lệnh> -h" cho xem hướng dẫn của lệnh đó.
+invite, status, export, archive, summary và backup chạy được cả khi bot
+đang chạy hay đã dừng: khi bot chạy, lệnh đi qua cổng điều khiển
+(control.sock) trong data_dir.
 ` + envUsage
 
 const envUsage = `
-Environment:
-  TELEGRAM_BOT_TOKEN          the bot token (run only; never in the file)
-  CCHCBOT_NOW                 a fixed "now" (RFC 3339, e.g. 2024-02-10T09:00:00+07:00)
-                              for demos and tests; every command honours it
+Biến môi trường:
+  TELEGRAM_BOT_TOKEN          mã bot (chỉ lệnh run cần; không bao giờ ghi trong tệp)
+  CCHCBOT_NOW                 một thời điểm "bây giờ" cố định (RFC 3339, ví dụ
+                              2024-02-10T09:00:00+07:00) để trình diễn và kiểm thử;
+                              mọi lệnh đều theo nó
 `
 
 // configUsage is the -config line every command's usage shows.
-const configUsage = `  -config FILE    the configuration (default ./config.yaml; start from
+const configUsage = `  -config TỆP     tệp cấu hình (mặc định ./config.yaml; bắt đầu từ
                   config.example.yaml)
 `

@@ -54,6 +54,8 @@ func tempConfigServer(t *testing.T) (path, dataDir string, srv *telegramtest.Ser
 	cfg = strings.Replace(cfg, `"https://api.telegram.org/file/bot%s/%s"`, `"`+srv.FileEndpoint()+`"`, 1)
 	cfg = strings.Replace(cfg, "poll_timeout: 50s", "poll_timeout: 1s", 1)
 	cfg = strings.Replace(cfg, "telegram_id: 100000001", "telegram_id: 9001", 1)
+	cfg = strings.Replace(cfg, "Cán bộ phòng Nội vụ (thay bằng người thật)", "Trần Thị Nội Vụ", 1)
+	cfg = strings.Replace(cfg, "bot_username: cchc_quyhop_bot", "bot_username: "+telegramtest.BotUsername, 1)
 	// A fixed port would clash between tests and with a bot running on
 	// the machine; metrics_test.go picks a free one.
 	cfg = strings.Replace(cfg, `listen: "127.0.0.1:9464"`, `listen: ""`, 1)
@@ -83,7 +85,7 @@ func TestCheck(t *testing.T) {
 		regexp.MustCompile(`Hạn sắp tới \(từ 20/01/2024\):\n` +
 			`  Kế hoạch khắc phục.*: Thứ Tư 31/01/2024\n` +
 			`  Báo cáo CCHC tháng 02/2024: Thứ Năm 15/02/2024 \(lùi từ 12/02/2024 do Tết Nguyên đán Giáp Thìn\)\n` +
-			`  Báo cáo CCHC tháng 03/2024: Thứ Ba 12/03/2024\n$`),
+			`  Báo cáo CCHC tháng 03/2024: Thứ Ba 12/03/2024\n`),
 	} {
 		if !want.MatchString(out) {
 			t.Errorf("check output does not match %q:\n%s", want, out)
@@ -91,6 +93,12 @@ func TestCheck(t *testing.T) {
 	}
 	if strings.Contains(out, "xa-chau-loc") {
 		t.Error("check lists units without -units")
+	}
+	// The example's placeholders are named, with their lines.
+	for _, want := range []string{"CẢNH BÁO: cấu hình còn 2 giá trị mẫu", "config.example.yaml:33: telegram.bot_username", "config.example.yaml:46:"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("check output lacks %q:\n%s", want, out)
+		}
 	}
 	_, out, _ = run(t, "check", "-units", "-config", example)
 	if !regexp.MustCompile(`\n  xa-chau-loc +UBND xã Châu Lộc +Xã, thị trấn\n`).MatchString(out) {
@@ -100,14 +108,18 @@ func TestCheck(t *testing.T) {
 
 func TestUsage(t *testing.T) {
 	for _, cmd := range []string{"run", "check", "calendar", "invite", "status", "backup", "export", "archive", "summary", "restore"} {
+		prefix := "Cách dùng: "
+		if cmd == "run" {
+			prefix = "" // run.go's own text
+		}
 		for _, args := range [][]string{{cmd, "-h"}, {cmd, "-config", "x.yaml", "--help"}, {"help", cmd}} {
 			code, out, errOut := run(t, args...)
-			if code != exitOK || !strings.HasPrefix(out, "Usage: ") || !strings.Contains(out, "-config FILE") || errOut != "" {
+			if code != exitOK || !strings.HasPrefix(out, prefix) || !strings.Contains(out, "-config TỆP") || errOut != "" {
 				t.Errorf("%q: exit %d, out %q, stderr %q", args, code, out, errOut)
 			}
 		}
 	}
-	if code, _, errOut := run(t); code != exitUsage || !strings.Contains(errOut, "Commands:") {
+	if code, _, errOut := run(t); code != exitUsage || !strings.Contains(errOut, "Các lệnh:") {
 		t.Errorf("no command: exit %d, %s", code, errOut)
 	}
 }
@@ -145,13 +157,25 @@ func TestExitCodes(t *testing.T) {
 	bad := filepath.Join(t.TempDir(), "bad.yaml")
 	os.WriteFile(bad, []byte("units: []\nremiders: {}\n"), 0o600)
 	code, _, errOut := run(t, "check", "-config", bad)
-	if code != exitUsage || !strings.Contains(errOut, "bad.yaml:2: unknown key \"remiders\"") {
+	if code != exitUsage || !strings.Contains(errOut, "bad.yaml:2: ") || !strings.Contains(errOut, `"remiders"`) {
 		t.Errorf("bad config: exit %d, %s", code, errOut)
 	}
+	// run refuses the example's placeholders before anything else: the
+	// digest must not go to the example's admin id.
 	t.Setenv("TELEGRAM_BOT_TOKEN", "")
 	code, _, errOut = run(t, "run", "-config", example)
+	if code != exitUsage || !strings.Contains(errOut, "cấu hình còn giá trị mẫu") || !strings.Contains(errOut, "config.example.yaml:46:") {
+		t.Errorf("run with placeholders: exit %d, %s", code, errOut)
+	}
+	filled, _ := tempConfig(t)
+	code, _, errOut = run(t, "run", "-config", filled)
 	if code != exitUsage || !strings.Contains(errOut, "TELEGRAM_BOT_TOKEN") {
 		t.Errorf("run without token: exit %d, %s", code, errOut)
+	}
+	t.Setenv("TELEGRAM_BOT_TOKEN", `"123456:ABC-def"`)
+	code, _, errOut = run(t, "run", "-config", filled)
+	if code != exitUsage || !strings.Contains(errOut, "TELEGRAM_BOT_TOKEN") || strings.Contains(errOut, "123456") || strings.Contains(errOut, "ABC-def") {
+		t.Errorf("run with a quoted token: exit %d, %s", code, errOut)
 	}
 	if code, _, _ := run(t, "frobnicate"); code != exitUsage {
 		t.Errorf("unknown command exit %d", code)
@@ -170,7 +194,7 @@ func TestLockedStoreWithoutAnswer(t *testing.T) {
 	}
 	defer db.Close()
 	code, _, errOut := run(t, "status", "-config", cfg)
-	if code != exitLocked || !strings.Contains(errOut, "does not answer") {
+	if code != exitLocked || !strings.Contains(errOut, "không trả lời") {
 		t.Errorf("locked store: exit %d, %s", code, errOut)
 	}
 }
@@ -190,7 +214,7 @@ func TestLockedStoreStuckHolder(t *testing.T) {
 	}
 	defer ln.Close() // never accepts
 	code, out, errOut := run(t, "invite", "xa-chau-loc", "-config", cfg)
-	if code != exitLocked || !strings.Contains(errOut, "does not answer") || out != "" {
+	if code != exitLocked || !strings.Contains(errOut, "không trả lời") || out != "" {
 		t.Errorf("stuck holder: exit %d, %q %s", code, out, errOut)
 	}
 }
@@ -301,7 +325,7 @@ func TestSameAnswerWithBotRunning(t *testing.T) {
 		t.Fatal(err)
 	}
 	m := inviteCode.FindStringSubmatch(out)
-	if m == nil || !strings.Contains(out, "https://t.me/cchc_quyhop_bot?start="+m[1]) {
+	if m == nil || !strings.Contains(out, "https://t.me/"+telegramtest.BotUsername+"?start="+m[1]) {
 		t.Fatalf("invite output: %s", out)
 	}
 	if a, b := maskCode(t, out), maskCode(t, inviteStopped); a != b {

@@ -111,8 +111,7 @@ func TestRunServesMetrics(t *testing.T) {
 		}
 	}
 	var health string
-	// Before the first poll it is healthy too (the age counts from the
-	// start); wait for a poll to be recorded.
+	// Unhealthy until Telegram has answered a poll; wait for one.
 	waitFor("/healthz to report a poll", func() bool {
 		code, body, err := httpGet(base + "/healthz")
 		health = body
@@ -139,7 +138,7 @@ func TestRunServesMetrics(t *testing.T) {
 			t.Errorf("%s = %v (present %v), want > 0", name, v, ok)
 		}
 	}
-	for _, name := range []string{"cchcbot_reminders_pending", "cchcbot_store_up", `cchcbot_outbox_queued{priority="bulk"}`, "go_goroutines"} {
+	for _, name := range []string{"cchcbot_outbox_stored", "cchcbot_store_up", `cchcbot_outbox_queued{kind="reminder"}`, `cchcbot_outbox_queued{kind="reply"}`, "cchcbot_outbox_oldest_age_seconds", "go_goroutines"} {
 		if _, ok := sample(body, name); !ok {
 			t.Errorf("%s missing from /metrics", name)
 		}

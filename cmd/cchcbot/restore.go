@@ -20,20 +20,21 @@ type RestoreCommand struct {
 
 // Usage prints the command's help.
 func (c *RestoreCommand) Usage() {
-	fmt.Fprint(c.Stdout, `Usage: cchcbot restore [-config FILE] BACKUP
+	fmt.Fprint(c.Stdout, `Cách dùng: cchcbot restore [-config TỆP] BẢN_SAO_LƯU
 
-Replaces the database data_dir/cchcbot.db by BACKUP (a file written by
-cchcbot backup or by the daily backup in backup.dir). Stop the bot first
-(sudo systemctl stop cchcbot): restore refuses while it runs.
+Thay cơ sở dữ liệu data_dir/cchcbot.db bằng BẢN_SAO_LƯU (một tệp do lệnh
+cchcbot backup hoặc bản sao lưu hằng ngày trong backup.dir ghi ra). Hãy
+dừng bot trước (sudo systemctl stop cchcbot): lệnh từ chối khi bot đang
+chạy.
 
-BACKUP is checked before anything changes (bbolt's consistency check, and
-the schema: an older one is brought up to date, a newer one refused); a bad
-file leaves the database as it was. The current database is kept as
-data_dir/cchcbot.db.before-restore-<time>. The report files in
-data_dir/files are not in BACKUP: if they were lost, copy that directory
-back too; restore names how many are missing.
+BẢN_SAO_LƯU được kiểm tra trước khi thay đổi bất cứ điều gì (bước kiểm tra
+tính nhất quán của bbolt, và phiên bản cấu trúc: bản cũ hơn được nâng cấp,
+bản mới hơn bị từ chối); một tệp hỏng để nguyên cơ sở dữ liệu như cũ. Cơ
+sở dữ liệu hiện tại được giữ lại tại data_dir/cchcbot.db.before-restore-<thời điểm>.
+Các tệp báo cáo trong data_dir/files không nằm trong bản sao lưu: nếu
+chúng bị mất, hãy chép lại cả thư mục đó; lệnh cho biết thiếu bao nhiêu tệp.
 
-Options:
+Tùy chọn:
 `+configUsage+envUsage)
 }
 
@@ -48,17 +49,21 @@ func (c *RestoreCommand) Run(ctx context.Context, args []string) error {
 		return err
 	}
 	if len(pos) != 1 {
-		return usageError("usage: cchcbot restore [-config FILE] BACKUP")
+		return usageError("Cú pháp: cchcbot restore [-config TỆP] BẢN_SAO_LƯU")
 	}
 	src := pos[0]
 	if fi, err := os.Stat(src); err != nil {
-		return fmt.Errorf("không đọc được bản sao lưu: %w", err)
+		return cchcbot.FileErrorf(err, "Không đọc được bản sao lưu %s", src)
 	} else if !fi.Mode().IsRegular() {
-		return usageError("%s không phải là một tệp", src)
+		return usageError("%s không phải là một tệp.", src)
+	} else if fi.Size() == 0 {
+		// Said here: the check below runs on a copy, whose name would
+		// mean nothing to staff.
+		return cchcbot.Errorf(cchcbot.EINVALID, "%s không phải một bản sao lưu dùng được, cơ sở dữ liệu không bị thay đổi: tệp rỗng.", src)
 	}
 	live := filepath.Join(cfg.DataDir, store.FileName)
 	if sameFile(src, live) {
-		return usageError("%s chính là cơ sở dữ liệu đang dùng: hãy chọn một bản sao lưu", src)
+		return usageError("%s chính là cơ sở dữ liệu đang dùng: xin chọn một bản sao lưu.", src)
 	}
 
 	// Hold the live database's lock for the whole swap: a running bot
@@ -68,32 +73,37 @@ func (c *RestoreCommand) Run(ctx context.Context, args []string) error {
 		db, err := store.Open(cfg.DataDir, store.Options{LockTimeout: lockProbe, Now: clk.Now})
 		switch {
 		case cchcbot.ErrorCode(err) == cchcbot.ELOCKED:
-			return &exitError{exitLocked, fmt.Errorf("bot đang chạy trên %s: hãy dừng bot trước (ví dụ: sudo systemctl stop cchcbot) rồi chạy lại lệnh restore; không có gì bị thay đổi", cfg.DataDir)}
+			return &exitError{exitLocked, cchcbot.Errorf(cchcbot.ELOCKED, "Bot đang chạy trên %s: hãy dừng bot trước (ví dụ: sudo systemctl stop cchcbot) rồi chạy lại lệnh restore; không có gì bị thay đổi.", cfg.DataDir)}
 		case err != nil:
 			// A damaged database is a reason to restore: its lock was
 			// free, so no bot runs on it.
-			warnings = append(warnings, fmt.Sprintf("cơ sở dữ liệu cũ không mở được (%v); nó vẫn được giữ lại như dưới đây", err))
+			warnings = append(warnings, fmt.Sprintf("cơ sở dữ liệu cũ không mở được (%s); nó vẫn được giữ lại như dưới đây", cchcbot.ReasonVN(err)))
 		default:
 			defer db.Close()
 		}
 	} else if !errors.Is(err, os.ErrNotExist) {
-		return err
+		return cchcbot.FileErrorf(err, "Không kiểm tra được cơ sở dữ liệu %s", live)
 	} else if err := os.MkdirAll(cfg.DataDir, 0o700); err != nil {
-		return err
+		return cchcbot.FileErrorf(err, "Không tạo được thư mục dữ liệu %s", cfg.DataDir)
 	}
 
 	tmpDir, err := os.MkdirTemp(cfg.DataDir, ".restore-")
 	if err != nil {
-		return err
+		return cchcbot.FileErrorf(err, "Không tạo được thư mục tạm trong %s", cfg.DataDir)
 	}
 	defer os.RemoveAll(tmpDir)
 	size, err := verifyBackup(src, tmpDir, clk)
 	if err != nil {
-		return fmt.Errorf("%s không phải một bản sao lưu dùng được, cơ sở dữ liệu không bị thay đổi: %w", src, err)
+		var e *cchcbot.Error
+		if !errors.As(err, &e) {
+			// bbolt's words for a damaged or foreign file.
+			err = fmt.Errorf("%w: %w", cchcbot.Errorf(cchcbot.EINVALID, "tệp bị hỏng hoặc không phải cơ sở dữ liệu của cchcbot (chi tiết kỹ thuật: %v)", err), err)
+		}
+		return cchcbot.FileErrorf(err, "%s không phải một bản sao lưu dùng được, cơ sở dữ liệu không bị thay đổi", src)
 	}
 
 	if err := matchOwner(filepath.Join(tmpDir, store.FileName), cfg.DataDir); err != nil {
-		return fmt.Errorf("đặt chủ sở hữu cho bản khôi phục: %w", err)
+		return cchcbot.FileErrorf(err, "Không đặt được chủ sở hữu cho bản khôi phục")
 	}
 	aside := ""
 	if _, err := os.Lstat(live); err == nil {
@@ -108,27 +118,27 @@ func (c *RestoreCommand) Run(ctx context.Context, args []string) error {
 		// it: there is never a moment without one.
 		if err := os.Link(live, aside); err != nil {
 			if err := os.Rename(live, aside); err != nil {
-				return fmt.Errorf("giữ lại cơ sở dữ liệu cũ: %w", err)
+				return cchcbot.FileErrorf(err, "Không giữ lại được cơ sở dữ liệu cũ; không có gì bị thay đổi")
 			}
 		}
 	}
 	if err := os.Rename(filepath.Join(tmpDir, store.FileName), live); err != nil {
-		return fmt.Errorf("đặt bản sao lưu vào chỗ: %w", err)
+		return cchcbot.FileErrorf(err, "Không đặt được bản sao lưu vào chỗ của cơ sở dữ liệu")
 	}
 	if err := syncDir(cfg.DataDir); err != nil {
-		return err
+		return cchcbot.FileErrorf(err, "Đã khôi phục nhưng không đồng bộ được thư mục %s xuống đĩa", cfg.DataDir)
 	}
 
 	// Open the restored database where the bot will: the proof it works,
 	// and the count of report files it names that data_dir lacks.
 	db, err := store.Open(cfg.DataDir, store.Options{LockTimeout: lockProbe, Now: clk.Now})
 	if err != nil {
-		return fmt.Errorf("cơ sở dữ liệu đã khôi phục không mở được: %w", err)
+		return cchcbot.FileErrorf(err, "Cơ sở dữ liệu đã khôi phục không mở được")
 	}
 	defer db.Close()
 	units, err := db.Units(ctx)
 	if err != nil {
-		return err
+		return cchcbot.FileErrorf(err, "Không đọc được cơ sở dữ liệu đã khôi phục")
 	}
 	subs, missing := 0, 0
 	if err := db.AllSubmissions(ctx, func(s *cchcbot.Submission) error {
@@ -140,7 +150,7 @@ func (c *RestoreCommand) Run(ctx context.Context, args []string) error {
 		}
 		return nil
 	}); err != nil {
-		return err
+		return cchcbot.FileErrorf(err, "Không đọc được cơ sở dữ liệu đã khôi phục")
 	}
 
 	w := c.Stdout

@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"cchcbot"
@@ -21,7 +22,8 @@ import (
 // scheduler's jobs and the control commands in progress get bounded slices
 // of it, and the poller's own return is prompt on cancellation.
 const (
-	schedulerGrace = 6 * time.Second
+	handlerGrace   = 3 * time.Second
+	schedulerGrace = 2 * time.Second
 	outboxGrace    = 1 * time.Second
 	controlGrace   = 2 * time.Second
 )
@@ -63,6 +65,11 @@ func (c *RunCommand) Run(ctx context.Context, args []string) error {
 	cfg, err := loadConfig(path)
 	if err != nil {
 		return err
+	}
+	if ph := cfg.Placeholders(); len(ph) > 0 {
+		// The example's placeholder admin id is somebody's real account
+		// or nobody's: the digest must not go there.
+		return &exitError{exitUsage, fmt.Errorf("cấu hình còn giá trị mẫu, cần thay bằng giá trị thật trước khi chạy bot:\n  %s", strings.Join(ph, "\n  "))}
 	}
 	token, err := config.TokenFrom(os.Getenv)
 	if err != nil {

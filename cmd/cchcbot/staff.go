@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"errors"
-	"fmt"
 	"io"
 	"path/filepath"
 	"time"
@@ -48,11 +47,16 @@ func runStaff(ctx context.Context, name, path string, rest []string, stdout io.W
 	if cchcbot.ErrorCode(err) == cchcbot.ELOCKED {
 		sock := filepath.Join(cfg.DataDir, control.SocketName)
 		err := control.Call(ctx, sock, name, rest, stdout)
-		if errors.Is(err, control.ErrNoAnswer) {
-			return &exitError{exitLocked, fmt.Errorf("the store %s is locked by a process that does not answer on %s (a stopped or hung cchcbot? check with: fuser %s)",
+		var re *control.RemoteError
+		switch {
+		case err == nil, errors.As(err, &re), ctx.Err() != nil:
+			return err
+		case errors.Is(err, control.ErrNoAnswer):
+			return &exitError{exitLocked, cchcbot.Errorf(cchcbot.ELOCKED,
+				"Kho dữ liệu %s đang bị một tiến trình khác giữ, nhưng tiến trình đó không trả lời qua %s (một bot cchcbot bị treo hoặc đang dừng dở?). Xin kiểm tra bằng lệnh: fuser %s",
 				cfg.DataDir, sock, filepath.Join(cfg.DataDir, store.FileName))}
 		}
-		return err
+		return cchcbot.FileErrorf(err, "Bot đang chạy đã ngắt kết nối trước khi lệnh %s xong; xin xem nhật ký của bot", name)
 	} else if err != nil {
 		return err
 	}

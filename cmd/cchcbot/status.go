@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"strings"
+	"time"
 
 	"cchcbot"
 )
@@ -24,56 +26,75 @@ func (c *StatusCommand) Run(ctx context.Context, args []string) error {
 
 // Usage prints the command's help.
 func (c *StatusCommand) Usage() {
-	fmt.Fprint(c.Stdout, `Usage: cchcbot status [-config FILE] [PERIOD]
+	fmt.Fprint(c.Stdout, `Cách dùng: cchcbot status [-config TỆP] [KỲ] [ĐƠN_VỊ]
 
-Prints, for one period, every unit with its state, when it submitted, how
-many days late, how many versions, and the reminders sent and acknowledged.
+In, cho một kỳ báo cáo, mọi đơn vị với trạng thái, thời điểm nộp, trễ hạn
+bao nhiêu ngày (với đơn vị chưa nộp khi đã qua hạn: đã quá hạn bao nhiêu
+ngày), số phiên bản, số lần nhắc đã gửi và đã được xác nhận.
 
-PERIOD is a month of the monthly report (02/2024, 2/2024 or 2024-02), a
-year of a yearly or one-off report (2024), or a full period id
-(bao-cao-thang/2024-02, as "cchcbot calendar" shows). Without it: the open
-period nearest its deadline, else the latest one already due.
+KỲ là một tháng của báo cáo hằng tháng (02/2024, 2/2024 hoặc 2024-02), một
+năm của báo cáo hằng năm hoặc một lần (2024), hoặc mã kỳ đầy đủ
+(bao-cao-thang/2024-02, như "cchcbot calendar" in ra). Không ghi KỲ: kỳ
+đang mở gần hạn nhất, nếu không có thì kỳ gần nhất đã đến hạn.
 
-Works with the bot stopped or running.
+ĐƠN_VỊ chỉ in dòng của một đơn vị: mã đơn vị (không phân biệt chữ hoa, chữ
+thường) hoặc tên, có dấu hay không dấu, ví dụ: cchcbot status 02/2024 chau loc
 
-Options:
+Lệnh chạy được khi bot đã dừng hay đang chạy.
+
+Tùy chọn:
 `+configUsage+envUsage)
 }
 
 // statusHandler prints where every unit stands for a period.
 func statusHandler(ctx context.Context, env *Env, args []string, stdout io.Writer) error {
-	fs := newFlagSet("status")
-	pos, err := parseInterspersed(fs, args)
+	pos, err := parseInterspersed(newFlagSet("status"), args)
 	if err != nil {
 		return err
 	}
-	if len(pos) > 1 {
-		return usageError("usage: cchcbot status [PERIOD]")
-	}
-	query := ""
-	if len(pos) == 1 {
-		query = pos[0]
-	}
 	cal := env.Config().Calendar()
-	p, err := cal.ResolvePeriod(query, env.Clock.Now())
+	now := env.Clock.Now()
+	p, unitQuery, err := statusQuery(cal, pos, now)
 	if err != nil {
-		return usageError("%s", cchcbot.ErrorMessage(err))
+		return err
+	}
+	var only *cchcbot.Unit
+	if unitQuery != "" {
+		u, err := lookupUnit(ctx, env, unitQuery)
+		if cchcbot.ErrorCode(err) == cchcbot.ENOTFOUND && len(pos) == 1 {
+			return usageError("Không tìm thấy kỳ báo cáo hay đơn vị %q. Kỳ ghi dạng 02/2024 hoặc mã kỳ như bao-cao-thang/2024-02; đơn vị ghi mã hoặc tên, ví dụ: chau loc.", unitQuery)
+		} else if err != nil {
+			return err
+		}
+		only = &u
 	}
 	ps, err := loadStatus(ctx, env, p)
 	if err != nil {
-		return err
+		return cchcbot.FileErrorf(err, "Không đọc được tình hình nộp %s", p.Label)
+	}
+	units := ps.Units
+	if only != nil {
+		units = nil
+		for _, u := range ps.Units {
+			if u.Unit.Code == only.Code {
+				units = append(units, u)
+			}
+		}
+		if len(units) == 0 {
+			return usageError("%s không thuộc diện nộp %s.", only.Name, p.Label)
+		}
 	}
 	c := ps.Counts()
 	fmt.Fprintf(stdout, "%s [%s]\n", p.Label, p.ID)
 	if p.HasWindow() {
 		fmt.Fprintf(stdout, "Số liệu: %s. ", p.WindowVN())
 	}
-	fmt.Fprintf(stdout, "Hạn nộp: %s %s.\n", p.Due.WeekdayVN(), p.Due.VN())
+	fmt.Fprintf(stdout, "Hạn nộp: %s %s (%s).\n", p.Due.WeekdayVN(), p.Due.VN(), cchcbot.DaysLeftVN(p.DaysLeft(now)))
 	fmt.Fprintf(stdout, "Đã nộp %d/%d (đúng hạn %d, trễ hạn %d), chưa nộp %d, bị trả lại %d, không liên lạc được %d.\n\n",
 		c.Submitted(), c.Owed, c.OnTime, c.Late, c.Missing, c.Returned, c.Unreachable)
 	tw := newTable(stdout)
-	fmt.Fprintln(tw, "Đơn vị\tNhóm\tTrạng thái\tNộp lúc\tTrễ (ngày)\tPhiên bản\tNhắc đã gửi/đã nhận")
-	for _, u := range ps.Units {
+	fmt.Fprintln(tw, "Đơn vị\tNhóm\tTrạng thái\tNộp lúc\tTrễ hạn\tPhiên bản\tNhắc đã gửi/đã nhận")
+	for _, u := range units {
 		state := u.State.Label()
 		if u.Latest != nil && u.Latest.State == cchcbot.StateAccepted {
 			state += ", đã tiếp nhận"
@@ -83,15 +104,56 @@ func statusHandler(ctx context.Context, env *Env, args []string, stdout io.Write
 		} else if u.Members == 0 {
 			state += " (chưa có thành viên)"
 		}
-		at, late, version := "", "", ""
+		at, version := "", ""
 		if s := u.Latest; s != nil {
 			at = s.SubmittedAt.In(cal.Location).Format("02/01/2006 15:04")
-			late = fmt.Sprint(s.DaysLate)
 			version = fmt.Sprint(s.Version)
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%d/%d\n", u.Unit.Name, u.Unit.Group.Label(), state, at, late, version, u.RemindSent, u.RemindAcked)
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%d/%d\n", u.Unit.Name, u.Unit.Group.Label(), state, at, lateness(p, u, now), version, u.RemindSent, u.RemindAcked)
 	}
 	return tw.Flush()
+}
+
+// statusQuery reads status's arguments: a period and a unit, in either
+// order, each optional; a unit's name may take several words. Whatever
+// is not a period names a unit.
+func statusQuery(cal *cchcbot.Calendar, pos []string, now time.Time) (cchcbot.Period, string, error) {
+	if len(pos) == 0 {
+		p, err := cal.ResolvePeriod("", now)
+		if err != nil {
+			return cchcbot.Period{}, "", usageError("%s", cchcbot.ErrorMessage(err))
+		}
+		return p, "", nil
+	}
+	if p, err := cal.ResolvePeriod(pos[0], now); err == nil {
+		return p, strings.Join(pos[1:], " "), nil
+	}
+	if len(pos) > 1 {
+		if p, err := cal.ResolvePeriod(pos[len(pos)-1], now); err == nil {
+			return p, strings.Join(pos[:len(pos)-1], " "), nil
+		}
+	}
+	p, err := cal.ResolvePeriod("", now)
+	if err != nil {
+		return cchcbot.Period{}, "", usageError("%s", cchcbot.ErrorMessage(err))
+	}
+	return p, strings.Join(pos, " "), nil
+}
+
+// lateness fills the "Trễ hạn" column in the chat's words: for a standing
+// submission, how late it came; for a unit that still owes the period
+// (nothing sent, or sent back) once the deadline has passed, how many
+// days it is overdue so far, as /status says it.
+func lateness(p cchcbot.Period, u cchcbot.UnitStatus, now time.Time) string {
+	switch {
+	case u.State.Done() && u.Latest != nil && u.Latest.Late():
+		return fmt.Sprintf("trễ %d ngày", u.Latest.DaysLate)
+	case u.State.Done() && u.Latest != nil:
+		return "đúng hạn"
+	case !u.State.Done() && p.DaysLeft(now) < 0:
+		return cchcbot.DaysLeftVN(p.DaysLeft(now))
+	}
+	return ""
 }
 
 // loadStatus gathers the stored facts of a period.
