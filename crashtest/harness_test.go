@@ -128,6 +128,7 @@ type configEdit struct {
 	units            string // the units: block's entries; "" keeps the example's
 	globalPerSecond  int
 	perChatPerSecond int
+	digestOnly       bool // admin_notify: digest (no notice for each report)
 }
 
 var unitsBlock = regexp.MustCompile(`(?s)\nunits:\n.*?\n\n# The reports`)
@@ -167,6 +168,9 @@ func newHarness(t *testing.T, now string, rng *rand.Rand, edit configEdit) *harn
 	}
 	if edit.perChatPerSecond > 0 {
 		replace("per_chat_per_second: 1", "per_chat_per_second: "+strconv.Itoa(edit.perChatPerSecond))
+	}
+	if edit.digestOnly {
+		replace("admin_notify: each", "admin_notify: digest")
 	}
 	if edit.units != "" {
 		if !unitsBlock.MatchString(cfg) {
