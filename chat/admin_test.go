@@ -104,6 +104,14 @@ func TestRemindNowAsksFirst(t *testing.T) {
 	if e.Ref != ask.Ref || len(e.Buttons) != 0 {
 		t.Errorf("edit = %+v", e)
 	}
+	// The same press delivered again (after a crash mid fan-out) names
+	// the same round; a new question is a new round.
+	h.pressData(admin, ask, h.button(ask, "Gửi nhắc việc"))
+	again := h.say(admin, "/nhacnho 02/2024")
+	h.press(admin, again, "Gửi nhắc việc")
+	if k := h.rem.keys; len(k) != 3 || k[0] != k[1] || k[2] == k[0] || !strings.HasPrefix(k[0], string(admin.ID)+"/") {
+		t.Errorf("request keys = %q: want the first twice, then a new one", k)
+	}
 	h.rem.pending = 0
 	wantText(t, h.say(admin, "/nhacnho 02/2024").Text, "không có đơn vị nào cần nhắc")
 	wantText(t, h.say(admin, "/nhacnho 13/2024").Text, "Không tìm thấy kỳ báo cáo")

@@ -3,7 +3,9 @@ package scheduler_test
 import (
 	"context"
 	"errors"
+	"log/slog"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 
@@ -51,3 +53,41 @@ func job(name string, at cchcbot.TimeOfDay, ran, caught *atomic.Int32, err error
 		Run:     func(context.Context) error { ran.Add(1); return err },
 		CatchUp: func(context.Context) error { caught.Add(1); return err }}
 }
+
+// TestStartUpPanicRecovered: a panic in the start-up work (a job's
+// catch-up here) is logged and recovered like one in a cron job: the
+// process goes on, the other catch-ups run, and Stop returns.
+func TestStartUpPanicRecovered(t *testing.T) {
+	f := newFixture(t, 1)
+	s := f.scheduler()
+	var logs strings.Builder
+	var mu sync.Mutex
+	s.Logger = slog.New(slog.NewTextHandler(writerFunc(func(p []byte) (int, error) {
+		mu.Lock()
+		defer mu.Unlock()
+		return logs.Write(p)
+	}), nil))
+	var caught atomic.Int32
+	s.Jobs = append(s.Jobs,
+		scheduler.Job{Name: "boom", At: cchcbot.TimeOfDay{Hour: 2}, Run: func(context.Context) error { return nil },
+			CatchUp: func(context.Context) error { panic("bbolt: freelist corrupt") }},
+		job("backup", cchcbot.TimeOfDay{Hour: 2, Minute: 30}, &caught, &caught, nil))
+	if err := s.Start(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Stop(ctx); err != nil {
+		t.Fatal(err)
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if !strings.Contains(logs.String(), "panic recovered") || !strings.Contains(logs.String(), "freelist corrupt") {
+		t.Errorf("the panic was not logged:\n%s", logs.String())
+	}
+	if caught.Load() != 1 {
+		t.Errorf("the next catch-up ran %d times, want 1", caught.Load())
+	}
+}
+
+type writerFunc func([]byte) (int, error)
+
+func (f writerFunc) Write(p []byte) (int, error) { return f(p) }
