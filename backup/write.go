@@ -75,12 +75,12 @@ func Write(ctx context.Context, src Source, path string, replace bool) (size int
 	} else if err != nil {
 		return 0, cchcbot.FileErrorf(err, "Bản sao vừa ghi không qua được bước kiểm tra nên không được dùng (bản sao lưu cũ, nếu có, vẫn giữ nguyên)")
 	}
-	if err := install(tmp, path, replace); errors.Is(err, fs.ErrExist) {
+	if err := Install(tmp, path, replace); errors.Is(err, fs.ErrExist) {
 		return 0, exists(path, err)
 	} else if err != nil {
 		return 0, cchcbot.FileErrorf(err, "Không đặt được bản sao lưu vào %s", path)
 	}
-	if err := syncDir(dir); err != nil {
+	if err := SyncDir(dir); err != nil {
 		// The copy is in place; only its durability across a power cut
 		// is in doubt.
 		return size, cchcbot.FileErrorf(err, "Đã ghi bản sao lưu %s nhưng không đồng bộ được thư mục %s xuống đĩa", path, dir)
@@ -188,10 +188,11 @@ func verify(ctx context.Context, path string) error {
 	}
 }
 
-// install moves the finished copy tmp to path. Unless replace, it never
-// replaces a file that appeared while the copy was being written: a hard
-// link fails where one exists, a rename would not.
-func install(tmp, path string, replace bool) error {
+// Install moves a finished file tmp (a backup, an export the CLI wrote) to
+// path. Unless replace, it never replaces a file, even one that appeared
+// while tmp was being written: a hard link fails where one exists, a
+// rename would not. The caller fsyncs the folder after it (SyncDir).
+func Install(tmp, path string, replace bool) error {
 	if replace {
 		return os.Rename(tmp, path)
 	}
@@ -208,8 +209,8 @@ func install(tmp, path string, replace bool) error {
 	return os.Rename(tmp, path)
 }
 
-// syncDir fsyncs a directory, so that a rename in it survives a crash.
-func syncDir(dir string) error {
+// SyncDir fsyncs a directory, so that a rename in it survives a crash.
+func SyncDir(dir string) error {
 	d, err := os.Open(dir)
 	if err != nil {
 		return err

@@ -25,15 +25,11 @@ func (db *DB) CreateSubmission(ctx context.Context, s *cchcbot.Submission) error
 		return err
 	}
 	err = db.update(ctx, "create submission", func(tx *bolt.Tx) error {
-		if next.Key != "" {
-			if id := tx.Bucket(bucketSubByKey).Get([]byte(next.Key)); id != nil {
-				old, err := loadSubmission(tx, id)
-				if err != nil {
-					return err
-				}
-				next = *old
-				return errNoChange
-			}
+		if old, err := recordedUnder(tx, next.Key); err != nil {
+			return err
+		} else if old != nil {
+			next = *old
+			return errNoChange
 		}
 		db.cache.submissions.changedBy(tx)
 		return insertSubmission(tx, &next)
@@ -61,15 +57,11 @@ func (db *DB) RecordSubmission(ctx context.Context, s *cchcbot.Submission, out f
 	now := db.now()
 	var done []queued
 	err = db.update(ctx, "record submission", func(tx *bolt.Tx) error {
-		if next.Key != "" {
-			if id := tx.Bucket(bucketSubByKey).Get([]byte(next.Key)); id != nil {
-				old, err := loadSubmission(tx, id)
-				if err != nil {
-					return err
-				}
-				next = *old
-				return errNoChange
-			}
+		if old, err := recordedUnder(tx, next.Key); err != nil {
+			return err
+		} else if old != nil {
+			next = *old
+			return errNoChange
 		}
 		db.cache.submissions.changedBy(tx)
 		if err := insertSubmission(tx, &next); err != nil {
@@ -95,6 +87,19 @@ func (db *DB) RecordSubmission(ctx context.Context, s *cchcbot.Submission, out f
 	settle(done)
 	*s = next
 	return created, nil
+}
+
+// recordedUnder returns the submission recorded under an idempotency key,
+// nil if there is none (or key is empty).
+func recordedUnder(tx *bolt.Tx, key string) (*cchcbot.Submission, error) {
+	if key == "" {
+		return nil, nil
+	}
+	id := tx.Bucket(bucketSubByKey).Get([]byte(key))
+	if id == nil {
+		return nil, nil
+	}
+	return loadSubmission(tx, id)
 }
 
 // ImportSubmissions records many submissions in one transaction, each as

@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"cchcbot"
+	"cchcbot/backup"
 )
 
 // absOutput makes -o's file name absolute: the bot that may write it runs
@@ -90,33 +91,13 @@ func writeFileAtomic(path string, force bool, write func(w io.Writer) error) (in
 	if err != nil {
 		return 0, cchcbot.FileErrorf(err, "Không ghi được tệp %s", path)
 	}
-	if err := install(tmp.Name(), path, force); errors.Is(err, fs.ErrExist) {
+	if err := backup.Install(tmp.Name(), path, force); errors.Is(err, fs.ErrExist) {
 		return 0, existsError(path)
 	} else if err != nil {
 		return 0, cchcbot.FileErrorf(err, "Không đặt được tệp vào %s", path)
 	}
-	if err := syncDir(dir); err != nil {
+	if err := backup.SyncDir(dir); err != nil {
 		return 0, cchcbot.FileErrorf(err, "Đã ghi tệp %s nhưng không đồng bộ được thư mục %s xuống đĩa", path, dir)
 	}
 	return fi.Size(), nil
-}
-
-// install moves the finished file tmp to path. Unless replace, it never
-// replaces a file: a hard link fails where one exists, a rename would
-// not. backup/write.go has the same function.
-func install(tmp, path string, replace bool) error {
-	if replace {
-		return os.Rename(tmp, path)
-	}
-	err := os.Link(tmp, path)
-	if err == nil {
-		return os.Remove(tmp)
-	} else if errors.Is(err, fs.ErrExist) {
-		return err
-	}
-	// A file system without hard links: look, then rename.
-	if _, err := os.Lstat(path); err == nil {
-		return &fs.PathError{Op: "rename", Path: path, Err: fs.ErrExist}
-	}
-	return os.Rename(tmp, path)
 }

@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 
 	"cchcbot"
+	"cchcbot/backup"
 	"cchcbot/store"
 )
 
@@ -125,7 +126,7 @@ func (c *RestoreCommand) Run(ctx context.Context, args []string) error {
 	if err := os.Rename(filepath.Join(tmpDir, store.FileName), live); err != nil {
 		return cchcbot.FileErrorf(err, "Không đặt được bản sao lưu vào chỗ của cơ sở dữ liệu")
 	}
-	if err := syncDir(cfg.DataDir); err != nil {
+	if err := backup.SyncDir(cfg.DataDir); err != nil {
 		return cchcbot.FileErrorf(err, "Đã khôi phục nhưng không đồng bộ được thư mục %s xuống đĩa", cfg.DataDir)
 	}
 
@@ -212,19 +213,6 @@ func copyFile(src, dst string) (int64, error) {
 		err = cerr
 	}
 	return n, err
-}
-
-// syncDir fsyncs a directory, so that a rename in it survives a crash.
-func syncDir(dir string) error {
-	d, err := os.Open(dir)
-	if err != nil {
-		return err
-	}
-	err = d.Sync()
-	if cerr := d.Close(); err == nil {
-		err = cerr
-	}
-	return err
 }
 
 // sameFile reports whether a and b name the same existing file.
