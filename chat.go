@@ -37,7 +37,8 @@ type Inbound struct {
 
 // IncomingFile is a file a person sent, not yet downloaded.
 type IncomingFile struct {
-	ChannelFileID string
+	Channel       string // the network that holds it: ChannelTelegram, ChannelZalo
+	ChannelFileID string // the network's id for it (for Zalo, its download URL)
 	Name          string // as the sender named it; never trusted as a path
 	MIME          string // as the sender's app declared it; never trusted
 	Size          int64  // as the network declared it; 0 if unknown
@@ -46,7 +47,10 @@ type IncomingFile struct {
 
 // CallbackPress is a press of an inline button.
 type CallbackPress struct {
-	ID      string     // to answer the press (stop the spinner)
+	// ID answers the press (stops the spinner). A network other than
+	// Telegram prefixes it with its channel name and a colon, so that a
+	// Router knows where the answer goes.
+	ID      string
 	Data    string     // the button's data, hostile until verified
 	Message MessageRef // the message that carried the button
 }
@@ -117,6 +121,17 @@ type RetryAfterError struct {
 func (e *RetryAfterError) Error() string {
 	return fmt.Sprintf("rate limited: retry after %s", e.Wait)
 }
+
+// QuotaError is returned by a Channel when the network will not take more
+// messages of this kind for now (Zalo's quota of proactive messages): nothing
+// was sent, and retrying the same network before Until does not help;
+// another network the person uses might. Message says so in Vietnamese.
+type QuotaError struct {
+	Until   time.Time // when the quota renews; zero if unknown
+	Message string
+}
+
+func (e *QuotaError) Error() string { return "quota exhausted: " + e.Message }
 
 // TemporaryError wraps a failure that may pass on its own (5xx, a dropped
 // connection, a timeout): the send may be retried with backoff.

@@ -62,8 +62,11 @@ type Unit struct {
 // ("telegram:123456789"), so that the core never depends on one network.
 type UserID string
 
-// ChannelTelegram is the channel name of Telegram users.
-const ChannelTelegram = "telegram"
+// The channel names of the chat networks.
+const (
+	ChannelTelegram = "telegram"
+	ChannelZalo     = "zalo" // followers of the office's Zalo Official Account
+)
 
 // NewUserID returns the UserID of id on channel.
 func NewUserID(channel, id string) UserID { return UserID(channel + ":" + id) }
@@ -72,6 +75,10 @@ func NewUserID(channel, id string) UserID { return UserID(channel + ":" + id) }
 func TelegramUser(id int64) UserID {
 	return NewUserID(ChannelTelegram, strconv.FormatInt(id, 10))
 }
+
+// ZaloUser returns the UserID of a Zalo follower of the Official Account,
+// by the id Zalo gives the user for this OA.
+func ZaloUser(id string) UserID { return NewUserID(ChannelZalo, id) }
 
 // Channel returns the chat network part of u.
 func (u UserID) Channel() string {

@@ -38,11 +38,11 @@ func toIncoming(u tgbotapi.Update) (cchcbot.Incoming, bool) {
 			in.Text = m.Caption
 		}
 		if d := m.Document; d != nil {
-			in.Files = append(in.Files, cchcbot.IncomingFile{ChannelFileID: d.FileID, Name: d.FileName, MIME: d.MimeType, Size: int64(d.FileSize)})
+			in.Files = append(in.Files, cchcbot.IncomingFile{Channel: cchcbot.ChannelTelegram, ChannelFileID: d.FileID, Name: d.FileName, MIME: d.MimeType, Size: int64(d.FileSize)})
 		}
 		if len(m.Photo) > 0 {
 			p := m.Photo[len(m.Photo)-1] // Telegram lists sizes smallest first
-			in.Files = append(in.Files, cchcbot.IncomingFile{ChannelFileID: p.FileID, Name: "anh-" + p.FileUniqueID + ".jpg",
+			in.Files = append(in.Files, cchcbot.IncomingFile{Channel: cchcbot.ChannelTelegram, ChannelFileID: p.FileID, Name: "anh-" + p.FileUniqueID + ".jpg",
 				MIME: "image/jpeg", Size: int64(p.FileSize), Photo: true})
 		}
 		return in, in.Text != "" || len(in.Files) > 0

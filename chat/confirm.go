@@ -48,7 +48,7 @@ func (s *Service) confirm(ctx context.Context, w who, d cchcbot.Draft, answer fu
 	}
 	files := make([]cchcbot.File, len(d.Files))
 	for i, f := range d.Files {
-		stored, err := s.fetch(ctx, f)
+		stored, err := s.fetch(ctx, w.user, f)
 		if err != nil {
 			return s.fetchFailed(ctx, w, d, i, err)
 		}
@@ -76,10 +76,10 @@ func (s *Service) confirm(ctx context.Context, w who, d cchcbot.Draft, answer fu
 	return nil
 }
 
-// fetch downloads one file through the channel straight into the file
-// store, which hashes it on the way.
-func (s *Service) fetch(ctx context.Context, f cchcbot.File) (cchcbot.File, error) {
-	rc, err := s.opts.Channel.FetchFile(ctx, cchcbot.IncomingFile{ChannelFileID: f.ChannelFileID, Name: f.Name, MIME: f.MIME, Size: f.Size})
+// fetch downloads one file that from sent, from their network, straight
+// into the file store, which hashes it on the way.
+func (s *Service) fetch(ctx context.Context, from cchcbot.UserID, f cchcbot.File) (cchcbot.File, error) {
+	rc, err := s.opts.Channel.FetchFile(ctx, cchcbot.IncomingFile{Channel: from.Channel(), ChannelFileID: f.ChannelFileID, Name: f.Name, MIME: f.MIME, Size: f.Size})
 	if err != nil {
 		return f, err
 	}
