@@ -122,6 +122,18 @@ func (e *RetryAfterError) Error() string {
 	return fmt.Sprintf("rate limited: retry after %s", e.Wait)
 }
 
+// ChannelTokens are the OAuth tokens a network gives the bot (Zalo's
+// access token and its single-use refresh token), kept in the store so
+// that a restart, or a crash right after a refresh, never loses the one
+// refresh token that still works.
+type ChannelTokens struct {
+	Access         string
+	AccessExpires  time.Time
+	Refresh        string
+	RefreshExpires time.Time
+	UpdatedAt      time.Time
+}
+
 // QuotaError is returned by a Channel when the network will not take more
 // messages of this kind for now (Zalo's quota of proactive messages): nothing
 // was sent, and retrying the same network before Until does not help;
