@@ -12,6 +12,10 @@ import (
 // cannot be guessed even with unlimited tries.
 const InviteCodeBytes = 16
 
+// InviteCodeLen is the length of an invite code as text: InviteCodeBytes
+// in unpadded base64url.
+const InviteCodeLen = (InviteCodeBytes*8 + 5) / 6
+
 // NewInviteCode returns a fresh invite code and its hash. The code fits
 // Telegram's /start parameter (A-Z, a-z, 0-9, _ and -, at most 64).
 func NewInviteCode(r io.Reader) (code, hash string, err error) {

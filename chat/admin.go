@@ -101,6 +101,20 @@ func (s *Service) createInvite(ctx context.Context, w who, inv cchcbot.Invite) (
 	return code, nil
 }
 
+// howToJoin says how to use an invite code on each configured network:
+// Telegram opens the bot with a deep link; Zalo has none, so the person
+// follows the Official Account and sends the code as a message.
+func (s *Service) howToJoin(code string) string {
+	var lines []string
+	if s.opts.InviteLink != nil {
+		lines = append(lines, "• Trên Telegram: bấm vào đường link "+s.opts.InviteLink(code))
+	}
+	if s.opts.ZaloOALink != "" {
+		lines = append(lines, "• Trên Zalo: quan tâm Official Account "+s.opts.ZaloOALink+", rồi gửi mã sau vào cuộc trò chuyện với OA: "+code)
+	}
+	return strings.Join(lines, "\n")
+}
+
 // invite is /moi <unit>.
 func (s *Service) invite(ctx context.Context, w who, cmd Command) error {
 	if cmd.Arg == "" {
@@ -115,8 +129,8 @@ func (s *Service) invite(ctx context.Context, w who, cmd Command) error {
 		return err
 	}
 	s.opts.Logger.Info("invite created", "unit", u.Code, "by", string(w.user))
-	return s.reply(ctx, w.user, fmt.Sprintf("Đường link mời thành viên của %s (người chịu trách nhiệm: %s), dùng một lần, hết hạn lúc %s:\n%s\n\nXin chuyển đường link này cho %s hoặc cán bộ đầu mối CCHC của đơn vị; người nhận bấm vào link để tham gia.",
-		u.Name, headTitle(u), timeVN(s.now().Add(s.opts.InviteTTL), s.calendar().Location), s.opts.InviteLink(code), headTitle(u)))
+	return s.reply(ctx, w.user, fmt.Sprintf("Mã mời thành viên của %s (người chịu trách nhiệm: %s), dùng một lần, hết hạn lúc %s:\n%s\n\nXin chuyển cho %s hoặc cán bộ đầu mối CCHC của đơn vị.",
+		u.Name, headTitle(u), timeVN(s.now().Add(s.opts.InviteTTL), s.calendar().Location), s.howToJoin(code), headTitle(u)))
 }
 
 // inviteAdmin is /moiadmin <name>.
@@ -129,7 +143,7 @@ func (s *Service) inviteAdmin(ctx context.Context, w who, cmd Command) error {
 		return err
 	}
 	s.opts.Logger.Info("admin invite created", "by", string(w.user))
-	return s.reply(ctx, w.user, fmt.Sprintf("Đường link mời cán bộ phòng Nội vụ %s, dùng một lần, hết hạn lúc %s:\n%s\n\nNgười dùng đường link này sẽ xem được báo cáo của mọi đơn vị: xin chỉ gửi trực tiếp cho đúng người.", cmd.Arg, timeVN(s.now().Add(s.opts.InviteTTL), s.calendar().Location), s.opts.InviteLink(code)))
+	return s.reply(ctx, w.user, fmt.Sprintf("Mã mời cán bộ phòng Nội vụ %s, dùng một lần, hết hạn lúc %s:\n%s\n\nNgười dùng mã này sẽ xem được báo cáo của mọi đơn vị: xin chỉ gửi trực tiếp cho đúng người.", cmd.Arg, timeVN(s.now().Add(s.opts.InviteTTL), s.calendar().Location), s.howToJoin(code)))
 }
 
 // members is /thanhvien [unit].

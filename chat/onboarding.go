@@ -136,13 +136,33 @@ func (s *Service) latest(ctx context.Context, periodID, unitCode string) (*cchcb
 	return versions[len(versions)-1], nil
 }
 
-// unknownUser is all a stranger hears, whatever they send: how to join.
+// unknownUser is all a stranger hears, whatever they send: how to join,
+// in the way their network allows.
 func (s *Service) unknownUser(ctx context.Context, in cchcbot.Incoming) error {
 	if in.Callback != nil {
 		s.opts.Channel.AnswerCallback(ctx, in.Callback.ID, "Tài khoản chưa được đăng ký với đơn vị nào.")
 	}
+	how := "Xin liên hệ phòng Nội vụ để được cấp đường link mời dành cho đơn vị mình, rồi bấm vào đường link đó."
+	if in.User.Channel() != cchcbot.ChannelTelegram {
+		how = "Xin liên hệ phòng Nội vụ để được cấp mã mời dành cho đơn vị mình, rồi gửi mã đó vào cuộc trò chuyện này."
+	}
 	return s.reply(ctx, in.User, fmt.Sprintf(
 		"Xin chào. Đây là bot nhận báo cáo cải cách hành chính của %s.\n\n"+
-			"Tài khoản của bạn chưa được đăng ký với đơn vị nào. Xin liên hệ phòng Nội vụ để được cấp đường link mời dành cho đơn vị mình, rồi bấm vào đường link đó.\n\n"+
-			"Mã %s của bạn: %s (cung cấp cho phòng Nội vụ khi cần).", s.opts.Office, channelLabel(in.User), in.User.Local()))
+			"Tài khoản của bạn chưa được đăng ký với đơn vị nào. %s\n\n"+
+			"Mã %s của bạn: %s (cung cấp cho phòng Nội vụ khi cần).", s.opts.Office, how, channelLabel(in.User), in.User.Local()))
+}
+
+// bareInviteCode reports whether text is an invite code and nothing else,
+// as a person on Zalo sends it (Telegram's deep link sends "/start CODE").
+func bareInviteCode(text string) (string, bool) {
+	code := strings.TrimSpace(text)
+	if len(code) != cchcbot.InviteCodeLen {
+		return "", false
+	}
+	for _, r := range code {
+		if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '-' || r == '_') {
+			return "", false
+		}
+	}
+	return code, true
 }

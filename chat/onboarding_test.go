@@ -170,3 +170,36 @@ func TestMemberOfARetiredUnitIsAStranger(t *testing.T) {
 	wantText(t, h.say(chairLoc, "/trangthai").Text, "chưa được đăng ký")
 	wantText(t, h.say(admin, "/status chau loc").Text, "Không tìm thấy")
 }
+
+// TestZaloJoinByCode: Zalo has no deep link, so a person follows the
+// Official Account and sends the invite code as a message. A stranger on
+// Zalo is told so; a wrong or used code is refused as on Telegram; the
+// invite says how to join on each network configured.
+func TestZaloJoinByCode(t *testing.T) {
+	h := newHarness(t, testUnits())
+	h.svc.opts.ZaloOALink = "https://zalo.me/1234567890"
+	zaloChair := person{cchcbot.ZaloUser("8412345678901234567"), "Lê Văn Lộc"}
+	other := person{cchcbot.ZaloUser("8499999999999999999"), "Khách Zalo"}
+
+	hello := h.say(zaloChair, "Xin chào")
+	wantText(t, hello.Text, "chưa được đăng ký", "gửi mã đó vào cuộc trò chuyện này", "Mã Zalo của bạn: 8412345678901234567")
+	dontWantText(t, hello.Text, "bấm vào đường link")
+
+	inv := h.say(admin, "/moi chau loc")
+	wantText(t, inv.Text, "Trên Telegram: bấm vào đường link https://t.me/cchc_quyhop_bot?start=",
+		"Trên Zalo: quan tâm Official Account https://zalo.me/1234567890, rồi gửi mã sau vào cuộc trò chuyện với OA: ")
+	code := inv.Text[strings.LastIndex(inv.Text, ": ")+2:]
+	code = code[:cchcbot.InviteCodeLen]
+
+	wantText(t, h.say(zaloChair, "AAAAAAAAAAAAAAAAAAAAAA").Text, "Mã mời không đúng")
+	wantText(t, h.say(zaloChair, "  "+code+" ").Text, "Tài khoản đã được ghi nhận là thành viên của UBND xã Châu Lộc")
+	if m, err := h.db.Member(h.ctx, zaloChair.ID); err != nil || m.UnitCode != "xa-chau-loc" {
+		t.Fatalf("member = %+v, %v", m, err)
+	}
+	wantText(t, h.say(other, code).Text, "đã được sử dụng")
+	// The member's Telegram account is another member of the same unit.
+	h.join(chairLoc, "xa-chau-loc")
+	if ms, _ := h.db.Members(h.ctx, "xa-chau-loc"); len(ms) != 2 {
+		t.Errorf("members on both networks = %d, want 2", len(ms))
+	}
+}

@@ -102,8 +102,13 @@ type Options struct {
 	// MaxFileSize bounds one file of a report. Default 20 MB.
 	MaxFileSize int64
 	// InviteLink turns an invite code into the link that opens the bot
-	// with it (https://t.me/<bot>?start=<code>).
+	// with it on Telegram (https://t.me/<bot>?start=<code>); nil when
+	// Telegram is not configured.
 	InviteLink func(code string) string
+	// ZaloOALink is the office's Zalo Official Account
+	// (https://zalo.me/<oa_id>), where a person follows the OA and sends
+	// the invite code as a message; "" when Zalo is not configured.
+	ZaloOALink string
 	// InviteTTL is how long an invite stays valid. Default 7 days.
 	InviteTTL time.Duration
 	// Office signs messages: "Phòng Nội vụ huyện Quỳ Hợp".
@@ -144,7 +149,7 @@ func New(opts Options) *Service {
 	if opts.Logger == nil {
 		opts.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
 	}
-	if opts.InviteLink == nil {
+	if opts.InviteLink == nil && opts.ZaloOALink == "" {
 		opts.InviteLink = func(code string) string { return "/start " + code }
 	}
 	return &Service{opts: opts, cal: opts.Calendar, limiter: newAttemptLimiter(maxBadCodes, badCodeWindow, badCodePenalty),
@@ -266,6 +271,10 @@ func (s *Service) handleMessage(ctx context.Context, w who, in cchcbot.Incoming)
 	cmd := ParseCommand(in.Text)
 	if cmd.Name == "start" {
 		return s.start(ctx, w, in, cmd.Arg)
+	}
+	if code, ok := bareInviteCode(in.Text); ok && len(in.Files) == 0 {
+		// Zalo has no deep link: a person sends the code as a message.
+		return s.start(ctx, w, in, code)
 	}
 	if !w.known() {
 		return s.unknownUser(ctx, in)
