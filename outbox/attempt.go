@@ -32,6 +32,10 @@ func (s *Sender) send(j *job) {
 	if r.err != nil && cchcbot.ErrorCode(r.err) == cchcbot.EUNREACHABLE && s.opts.OnUnreachable != nil {
 		s.opts.OnUnreachable(s.ctx, j.to, r.err)
 	}
+	var quota *cchcbot.QuotaError
+	if j.out != nil && errors.As(r.err, &quota) && s.opts.OnQuota != nil {
+		s.opts.OnQuota(s.ctx, j.out, quota)
+	}
 }
 
 // settle decides what an attempt's outcome means: a final result (for a
@@ -40,6 +44,7 @@ func (s *Sender) send(j *job) {
 func (s *Sender) settle(j *job, ref cchcbot.MessageRef, err error) (r result, final bool) {
 	var ra *cchcbot.RetryAfterError
 	var temp *cchcbot.TemporaryError
+	var quota *cchcbot.QuotaError
 	now := time.Now()
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -70,6 +75,17 @@ func (s *Sender) settle(j *job, ref cchcbot.MessageRef, err error) (r result, fi
 		s.limited.Add(1) // after the pause is in force: tests wait on it
 		s.opts.Logger.Warn("telegram asked to slow down", "to", string(j.to), "retry_after", ra.Wait)
 		return s.requeue(j, now)
+
+	case errors.As(err, &quota):
+		// The network will take no more of these for now (Zalo's quota of
+		// proactive messages): retrying cannot help, another network might.
+		s.failed.Add(1)
+		s.opts.Observer.MessageFailed(j.method, "quota")
+		if j.out != nil {
+			s.opts.Logger.Warn("outbox: the network's quota refused a message", "id", j.out.ID, "kind", string(j.out.Kind), "to", string(j.to))
+		}
+		s.finish(j, cchcbot.Refused, "", quota.Message)
+		return result{err: err}, true
 
 	case cchcbot.ErrorCode(err) == cchcbot.EUNREACHABLE:
 		s.failed.Add(1)

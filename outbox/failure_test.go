@@ -333,3 +333,43 @@ func TestRefusedEditAndFileIDFallBack(t *testing.T) {
 		}
 	}
 }
+
+// TestQuota: a message the network refuses for its quota is recorded
+// refused with the network's Vietnamese reason, tried once, handed to
+// OnQuota (which Close waits for), and the others still go.
+func TestQuota(t *testing.T) {
+	full := &cchcbot.QuotaError{Message: "Zalo đã hết hạn mức tin nhắn chủ động của tháng này"}
+	ch := &channel{Fn: func(_ context.Context, c call, _ int) error {
+		if c.to == user(1) {
+			return full
+		}
+		return nil
+	}}
+	st := newMemStore()
+	var mu sync.Mutex
+	var handed []string
+	opts := fast()
+	opts.OnQuota = func(_ context.Context, o *cchcbot.Outgoing, err *cchcbot.QuotaError) {
+		mu.Lock()
+		defer mu.Unlock()
+		handed = append(handed, o.Text+": "+err.Message)
+	}
+	s := newSender(t, st, ch, opts)
+	st.Queue(msg(1, "nhắc việc"), msg(2, "nhắc việc khác"))
+	drain(t, s)
+	s.Close()
+	if d, _ := st.outcome(1); d.State != cchcbot.Refused || d.Error != full.Message {
+		t.Errorf("quota refusal recorded as %+v", d)
+	}
+	if d, _ := st.outcome(2); d.State != cchcbot.Delivered {
+		t.Errorf("the other message: %+v", d)
+	}
+	if ch.attempts("nhắc việc") != 1 {
+		t.Errorf("%d attempts at a quota refusal, want 1", ch.attempts("nhắc việc"))
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if len(handed) != 1 || handed[0] != "nhắc việc: "+full.Message {
+		t.Errorf("OnQuota got %q", handed)
+	}
+}

@@ -135,6 +135,7 @@ func (s *Sender) durableJob(o *cchcbot.Outgoing) *job {
 func refusedForGood(err error) bool {
 	var ra *cchcbot.RetryAfterError
 	var temp *cchcbot.TemporaryError
-	return err != nil && !errors.As(err, &ra) && !errors.As(err, &temp) && !isContextError(err) &&
+	var quota *cchcbot.QuotaError
+	return err != nil && !errors.As(err, &ra) && !errors.As(err, &temp) && !errors.As(err, &quota) && !isContextError(err) &&
 		cchcbot.ErrorCode(err) != cchcbot.EUNREACHABLE
 }
