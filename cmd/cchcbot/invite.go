@@ -7,6 +7,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/skip2/go-qrcode"
+
 	"cchcbot"
 	"cchcbot/config"
 )
@@ -22,18 +24,23 @@ func (c *InviteCommand) Run(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
+	if rest, err = absFlag(rest, "qr"); err != nil {
+		return err
+	}
 	return runStaff(ctx, "invite", path, rest, c.Stdout)
 }
 
 // Usage prints the command's help.
 func (c *InviteCommand) Usage() {
-	fmt.Fprint(c.Stdout, `Cách dùng: cchcbot invite [-config TỆP] [-ttl THỜI_HẠN] ĐƠN_VỊ
-           cchcbot invite [-config TỆP] [-ttl THỜI_HẠN] --admin TÊN
+	fmt.Fprint(c.Stdout, `Cách dùng: cchcbot invite [-config TỆP] [-ttl THỜI_HẠN] [--qr TỆP.png] ĐƠN_VỊ
+           cchcbot invite [-config TỆP] [-ttl THỜI_HẠN] [--qr TỆP.png] --admin TÊN
 
-Tạo một mã mời dùng một lần và in mã cùng đường link
-(https://t.me/<bot>?start=<mã>). Gửi đường link cho một thành viên của đơn
-vị (hoặc cho cán bộ phòng Nội vụ): mở link là tham gia. Mã chỉ hiện ở đây,
-không bao giờ được ghi vào nhật ký; kho dữ liệu chỉ giữ mã băm của nó.
+Tạo một mã mời dùng một lần và in mã cùng cách tham gia trên từng kênh đã
+cấu hình: trên Telegram, mở đường link https://t.me/<bot>?start=<mã>; trên
+Zalo, quan tâm Official Account (https://zalo.me/<oa_id>) rồi gửi mã vào
+cuộc trò chuyện. Gửi cho một thành viên của đơn vị (hoặc cho cán bộ phòng
+Nội vụ). Mã chỉ hiện ở đây, không bao giờ được ghi vào nhật ký; kho dữ liệu
+chỉ giữ mã băm của nó.
 
 ĐƠN_VỊ là mã đơn vị, không phân biệt chữ hoa, chữ thường (xa-chau-loc),
 hoặc tên đơn vị, có dấu hay không dấu (chau loc, "UBND xã Châu Lộc"); khi
@@ -46,6 +53,9 @@ Tùy chọn:
 `+configUsage+`  -ttl THỜI_HẠN   thời hạn của mã mời: số ngày (30d), số giờ (48h) hoặc
                   kết hợp (1d12h); mặc định 7d, tối đa 90d
   --admin TÊN     mời một cán bộ quản trị phòng Nội vụ thay cho thành viên đơn vị
+  --qr TỆP.png    ghi thêm mã QR của đường link mời Telegram (hoặc của OA Zalo
+                  khi chỉ cấu hình Zalo) vào tệp ảnh PNG, để in hoặc gửi kèm
+  -force          ghi đè tệp --qr đã có
 `+envUsage)
 }
 
@@ -62,6 +72,8 @@ func inviteHandler(ctx context.Context, env *Env, args []string, stdout io.Write
 	flags := newFlagSet("invite")
 	admin := flags.String("admin", "", "")
 	ttlArg := flags.String("ttl", "7d", "")
+	qrFile := flags.String("qr", "", "")
+	force := flags.Bool("force", false, "")
 	pos, err := parseInterspersed(flags, args)
 	if err != nil {
 		return err
@@ -92,6 +104,11 @@ func inviteHandler(ctx context.Context, env *Env, args []string, stdout io.Write
 	default:
 		return usageError("Cú pháp: cchcbot invite ĐƠN_VỊ (mã hoặc tên đơn vị, ví dụ: cchcbot invite chau loc) hoặc cchcbot invite --admin TÊN")
 	}
+	if *qrFile != "" {
+		if err := checkOutput(*qrFile, *force); err != nil {
+			return err
+		}
+	}
 	code, hash, err := cchcbot.NewInviteCode(nil)
 	if err != nil {
 		return cchcbot.FileErrorf(err, "Không tạo được mã mời")
@@ -100,8 +117,27 @@ func inviteHandler(ctx context.Context, env *Env, args []string, stdout io.Write
 	if err := env.DB.CreateInvite(ctx, inv); err != nil {
 		return cchcbot.FileErrorf(err, "Không lưu được mã mời")
 	}
+	cfg := env.Config()
 	fmt.Fprintf(stdout, "Mã mời cho %s (dùng một lần, hết hạn %s):\n", who, inv.ExpiresAt.Format("02/01/2006 15:04"))
 	fmt.Fprintf(stdout, "  Mã:         %s\n", code)
-	fmt.Fprintf(stdout, "  Đường link: %s\n", env.Config().InviteLink(code))
+	link := cfg.InviteLink(code)
+	fmt.Fprintf(stdout, "  Đường link: %s\n", link)
+	if *qrFile != "" {
+		if _, err := writeFileAtomic(*qrFile, *force, func(w io.Writer) error { return writeQR(w, link) }); err != nil {
+			return err
+		}
+		fmt.Fprintf(stdout, "  Mã QR:      %s\n", *qrFile)
+	}
 	return nil
+}
+
+// writeQR writes a PNG of a QR code for text, large enough to print on an
+// A4 invitation and to scan from a phone screen.
+func writeQR(w io.Writer, text string) error {
+	png, err := qrcode.Encode(text, qrcode.Medium, 512)
+	if err != nil {
+		return cchcbot.Errorf(cchcbot.EINTERNAL, "Không tạo được mã QR: %v", err)
+	}
+	_, err = w.Write(png)
+	return err
 }

@@ -14,11 +14,14 @@ import (
 
 // absOutput makes -o's file name absolute: the bot that may write it runs
 // in another directory.
-func absOutput(args []string) ([]string, error) {
+func absOutput(args []string) ([]string, error) { return absFlag(args, "o") }
+
+// absFlag makes the file name given to the flag named flag absolute.
+func absFlag(args []string, flag string) ([]string, error) {
 	out := append([]string(nil), args...)
 	for i := 0; i < len(out); i++ {
 		name, val, hasVal := strings.Cut(strings.TrimLeft(out[i], "-"), "=")
-		if name != "o" || !strings.HasPrefix(out[i], "-") {
+		if name != flag || !strings.HasPrefix(out[i], "-") {
 			continue
 		}
 		if !hasVal {
@@ -33,7 +36,7 @@ func absOutput(args []string) ([]string, error) {
 			return nil, cchcbot.FileErrorf(err, "Không xác định được đường dẫn đầy đủ của %s", val)
 		}
 		if hasVal {
-			out[i] = "-o=" + abs
+			out[i] = "-" + flag + "=" + abs
 		} else {
 			out[i] = abs
 		}
