@@ -373,3 +373,29 @@ func TestQuota(t *testing.T) {
 		t.Errorf("OnQuota got %q", handed)
 	}
 }
+
+// TestResume: after an outage has backed the Sender off, Resume (the
+// network is back) sends the waiting messages at once instead of at the
+// next probe.
+func TestResume(t *testing.T) {
+	var down atomic.Bool
+	down.Store(true)
+	ch := &channel{Fn: func(context.Context, call, int) error {
+		if down.Load() {
+			return &cchcbot.TemporaryError{Err: errors.New("connection refused")}
+		}
+		return nil
+	}}
+	st := newMemStore()
+	opts := fast()
+	opts.Backoff = func(int) time.Duration { return time.Hour } // the next probe would be an hour away
+	s := newSender(t, st, ch, opts)
+	st.Queue(msg(1, "biên nhận"))
+	waitFor(t, "a failed attempt", func() bool { return ch.attempts("biên nhận") >= 1 })
+	down.Store(false)
+	s.Resume()
+	drain(t, s)
+	if d, _ := st.outcome(1); d.State != cchcbot.Delivered {
+		t.Errorf("after Resume: %+v", d)
+	}
+}

@@ -239,3 +239,16 @@ func (s *Sender) poke() {
 	default:
 	}
 }
+
+// Resume tells the Sender that a network it could not reach is back (the
+// bot has just reached Telegram): the backoff of earlier failures is
+// forgotten and every waiting message may go at once, at the usual pace.
+func (s *Sender) Resume() {
+	s.mu.Lock()
+	s.globalUntil, s.failStreak = time.Time{}, 0
+	for _, c := range s.chats {
+		c.until = time.Time{}
+	}
+	s.mu.Unlock()
+	s.poke()
+}
