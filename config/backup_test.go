@@ -28,10 +28,10 @@ func TestBackupValues(t *testing.T) {
 
 func TestValidateBackup(t *testing.T) {
 	checkRules(t, []rule{
-		{"time not HH:MM", base + "backup:\n  time: 2h30\n", 12, `backup.time: giờ "2h30" không hợp lệ`},
-		{"negative keep", base + "backup:\n  keep: -1\n", 12, `backup.keep phải từ 0`},
-		{"keep too large", base + "backup:\n  keep: 1000\n", 12, `backup.keep phải từ 0`},
-		{"dir is data_dir", base + "data_dir: ./d\nbackup:\n  dir: d/\n", 13, `backup.dir không được trùng data_dir`},
-		{"misspelt key", base + "backup:\n  kept: 3\n", 12, `kept`},
+		{"time not HH:MM", base + "backup:\n  time: 2h30\n", 13, `backup.time: giờ "2h30" không hợp lệ`},
+		{"negative keep", base + "backup:\n  keep: -1\n", 13, `backup.keep phải từ 0`},
+		{"keep too large", base + "backup:\n  keep: 1000\n", 13, `backup.keep phải từ 0`},
+		{"dir is data_dir", base + "data_dir: ./d\nbackup:\n  dir: d/\n", 14, `backup.dir không được trùng data_dir`},
+		{"misspelt key", base + "backup:\n  kept: 3\n", 13, `kept`},
 	})
 }

@@ -32,8 +32,9 @@ type Config struct {
 	Office    string // the office that runs the bot, in message and export titles
 	District  string
 	Timezone  string
-	DataDir   string // relative to the working directory unless absolute
-	Telegram  Telegram
+	DataDir   string   // relative to the working directory unless absolute
+	Telegram  Telegram // zero unless HasTelegram
+	Zalo      Zalo     // zero unless HasZalo
 	Admins    []AdminEntry
 	Units     []UnitEntry // in file order
 	Reports   []cchcbot.ReportKind
@@ -44,12 +45,17 @@ type Config struct {
 	Metrics   Metrics
 	Backup    Backup
 
+	// hasTelegram and hasZalo record which chat networks the file
+	// configures: those whose section it has, even empty.
+	hasTelegram, hasZalo bool
+
 	loc          *time.Location
 	file         string    // the name Parse was given, for Placeholders
 	placeholders []Problem // see Placeholders
 }
 
-// Telegram holds the Bot API settings.
+// Telegram holds the Bot API settings: the telegram section, which
+// configures the Telegram bot, every key of it having a default.
 type Telegram struct {
 	APIEndpoint  string        // tgbotapi's ".../bot%s/%s" form: token, method
 	FileEndpoint string        // ".../file/bot%s/%s": token, file path
@@ -220,8 +226,17 @@ func (c *Config) AdminList() []cchcbot.Admin {
 	return out
 }
 
-// InviteLink returns the link that opens the bot with code as /start's
-// argument.
+// HasTelegram reports whether the file configures the Telegram bot: it
+// has a telegram section, even an empty one ("telegram: {}" takes every
+// default). Only then is the bot token needed.
+func (c *Config) HasTelegram() bool { return c.hasTelegram }
+
+// HasZalo reports whether the file configures the Zalo Official Account:
+// it has a zalo section.
+func (c *Config) HasZalo() bool { return c.hasZalo }
+
+// InviteLink returns the link that opens the Telegram bot with code as
+// /start's argument. It is meaningful only when HasTelegram.
 func (c *Config) InviteLink(code string) string {
 	return "https://t.me/" + c.Telegram.BotUsername + "?start=" + code
 }

@@ -15,19 +15,28 @@ import (
 
 const example = "../config.example.yaml"
 
-// base is the smallest valid file; its lines are counted by the tests that
-// append to it (the next line is 11).
-const base = `units:
+// baseUnits and baseReports are the two halves of base. base is the smallest
+// valid file; its lines are counted by the tests: 1 units, 2-4 the unit,
+// 5 telegram, 6 reports, 7-11 the report, and the next line is 12, where
+// tests append what they need (report keys included: the report is last).
+const (
+	baseUnits = `units:
   - code: xa-chau-loc
     name: "UBND xã Châu Lộc"
     group: xa-thi-tran
-reports:
+`
+	baseReports = `reports:
   - id: bao-cao-thang
     title: "Báo cáo CCHC"
     schedule: { monthly: 12 }
     window: { from_day: 12, to_day: 12 }
     groups: [xa-thi-tran]
 `
+	base = baseUnits + "telegram: {}\n" + baseReports
+	// noChannel is base without its chat network, ten lines long: tests
+	// that write their own telegram or zalo section append it to this.
+	noChannel = baseUnits + baseReports
+)
 
 func mustParse(t *testing.T, yaml string) *config.Config {
 	t.Helper()
@@ -304,7 +313,8 @@ func TestParseForms(t *testing.T) {
 		{"CRLF line ends", strings.ReplaceAll(base, "\n", "\r\n")},
 		{"block style schedule", strings.Replace(base, "{ monthly: 12 }", "\n      monthly: 12", 1)},
 		{"yearly", strings.Replace(strings.Replace(base, "{ monthly: 12 }", `{ yearly: "29/02" }`, 1), "    window: { from_day: 12, to_day: 12 }\n", "", 1)},
-		{"anchors and merge keys", `units:
+		{"anchors and merge keys", `telegram: {}
+units:
   - &xa { code: xa-chau-loc, name: "UBND xã Châu Lộc", group: xa-thi-tran, head_title: "Chủ tịch UBND xã" }
   - { <<: *xa, code: xa-chau-ly, name: "UBND xã Châu Lý" }
 reports:
@@ -317,7 +327,7 @@ reports:
     schedule: { once: 2024-01-31 }
     groups: *all
 `},
-		{"null sections", base + "telegram:\nreminders: ~\nadmins:\n"},
+		{"null sections", noChannel + "telegram:\nreminders: ~\nadmins:\n"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			c := mustParse(t, tc.yaml)
@@ -341,7 +351,7 @@ func TestLoad(t *testing.T) {
 	if err := os.WriteFile(bad, []byte(base+"remiders: {}\n"), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := config.Load(bad); err == nil || err.Error() != `bad.yaml:11: khóa "remiders" không hợp lệ (có phải ý là "reminders"?)` {
+	if _, err := config.Load(bad); err == nil || err.Error() != `bad.yaml:12: khóa "remiders" không hợp lệ (có phải ý là "reminders"?)` {
 		t.Errorf("bad file: %v", err)
 	}
 	if _, err := config.Load(dir); err == nil || !strings.Contains(err.Error(), "là một thư mục, không phải tệp cấu hình") {

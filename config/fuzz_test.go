@@ -31,6 +31,8 @@ func FuzzParse(f *testing.F) {
 	f.Add([]byte("telegram:\n  token: 123456789:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw\n"))
 	f.Add([]byte("units:\n  - &u { code: a, name: b, group: xa-thi-tran }\n  - { <<: [*u, *u], code: c }\n"))
 	f.Add([]byte("\xff\xfe"))
+	f.Add([]byte(zaloOnly + "  webhook_listen: \"[::1]:8081\"\n  proactive_monthly_quota: 0\n"))
+	f.Add([]byte(noChannel + "zalo:\n  app_secret: x\n<<: { telegram: {} }\n"))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		c, err := config.Parse(data, "fuzz.yaml")
 		if err != nil {

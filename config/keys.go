@@ -15,6 +15,22 @@ import (
 // the environment, so the file can be copied, mailed and versioned.
 var tokenKeys = map[string]bool{"token": true, "bot_token": true, "telegram_bot_token": true}
 
+// zaloSecretKeys are refused wherever they appear, for the same reason:
+// each names the variable its secret is read from. The access token is
+// the bot's to fetch, with the refresh token.
+var zaloSecretKeys = map[string]string{
+	"app_secret": ZaloAppSecretEnv, "secret_key": ZaloAppSecretEnv, "app_secret_key": ZaloAppSecretEnv,
+	"oa_secret_key": ZaloOASecretKeyEnv, "oa_secret": ZaloOASecretKeyEnv,
+	"refresh_token": ZaloRefreshTokenEnv, "access_token": ZaloRefreshTokenEnv,
+}
+
+// secretKey reports whether key names a secret, which the file may not hold.
+func secretKey(key string) bool {
+	key = strings.ToLower(key)
+	_, zalo := zaloSecretKeys[key]
+	return tokenKeys[key] || zalo
+}
+
 // checker walks the parsed file against the raw* types before anything is
 // decoded, so that each unknown key, duplicate key or value of the wrong
 // type is reported with its own line and the key as staff wrote it.
@@ -65,9 +81,13 @@ func scanTokens(n *yaml.Node, ps *problems, done map[*yaml.Node]bool) {
 	done[n] = true
 	if n.Kind == yaml.MappingNode {
 		for i := 0; i+1 < len(n.Content); i += 2 {
-			if k := n.Content[i]; tokenKeys[strings.ToLower(k.Value)] {
+			k := n.Content[i]
+			if tokenKeys[strings.ToLower(k.Value)] {
 				ps.addf(k.Line, "khóa %q không được phép: mã bot chỉ đọc từ biến môi trường %s, không bao giờ ghi trong tệp cấu hình", k.Value, TokenEnv)
 				done[n.Content[i+1]] = true // one message for the line is enough
+			} else if env, ok := zaloSecretKeys[strings.ToLower(k.Value)]; ok {
+				ps.addf(k.Line, "khóa %q không được phép: khóa bí mật của Zalo chỉ đọc từ biến môi trường %s, không bao giờ ghi trong tệp cấu hình", k.Value, env)
+				done[n.Content[i+1]] = true
 			}
 		}
 	}
@@ -130,7 +150,7 @@ func (c *checker) mapping(n *yaml.Node, t reflect.Type, path string, keys map[st
 			c.merge(v, t, path, keys)
 			continue
 		}
-		if tokenKeys[strings.ToLower(k.Value)] {
+		if secretKey(k.Value) {
 			continue // reported by scanTokens
 		}
 		if first, dup := keys[k.Value]; dup {

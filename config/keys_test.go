@@ -15,24 +15,24 @@ func TestUnknownKeys(t *testing.T) {
 			`config.yaml:1: khóa "remiders" không hợp lệ (có phải ý là "reminders"?)`},
 		{"top level, capitalised", strings.Replace(base, "units:", "Units:", 1),
 			`config.yaml:1: khóa "Units" không hợp lệ (có phải ý là "units"?)`},
-		{"in telegram", base + "telegram:\n  bot_usename: cchc_bot\n",
+		{"in telegram", noChannel + "telegram:\n  bot_usename: cchc_bot\n",
 			`config.yaml:12: khóa "bot_usename" không hợp lệ (có phải ý là "bot_username"?)`},
 		{"in a unit", strings.Replace(base, "    name:", "    nam:", 1),
 			`config.yaml:3: khóa "nam" không hợp lệ (có phải ý là "name"?)`},
 		{"in a flow mapping", strings.Replace(base, "{ monthly: 12 }", "{ monthy: 12 }", 1),
-			`config.yaml:8: khóa "monthy" không hợp lệ (có phải ý là "monthly"?)`},
+			`config.yaml:9: khóa "monthy" không hợp lệ (có phải ý là "monthly"?)`},
 		{"in a report", strings.Replace(base, "    groups:", "    group:", 1),
-			`config.yaml:10: khóa "group" không hợp lệ (có phải ý là "groups"?)`},
+			`config.yaml:11: khóa "group" không hợp lệ (có phải ý là "groups"?)`},
 		{"in a window", strings.Replace(base, "to_day: 12", "today: 12", 1),
-			`config.yaml:9: khóa "today" không hợp lệ (có phải ý là "to_day"?)`},
+			`config.yaml:10: khóa "today" không hợp lệ (có phải ý là "to_day"?)`},
 		{"in a holiday, three levels down", base + "calendar:\n  holidays:\n    - { dat: 2024-01-01, name: x }\n",
-			`config.yaml:13: khóa "dat" không hợp lệ (có phải ý là "date"?)`},
+			`config.yaml:14: khóa "dat" không hợp lệ (có phải ý là "date"?)`},
 		{"in quiet hours", base + "reminders:\n  quiet_hours:\n    form: \"21:00\"\n    to: \"07:00\"\n",
-			`config.yaml:13: khóa "form" không hợp lệ (có phải ý là "from"?)`},
+			`config.yaml:14: khóa "form" không hợp lệ (có phải ý là "from"?)`},
 		{"no close key", base + "colour: blue\n",
-			`config.yaml:11: khóa "colour" không hợp lệ (các khóa dùng được ở đây: admins, backup, calendar, data_dir, district, log, metrics, office, outbound, reminders, reports, telegram, timezone, units)`},
+			`config.yaml:12: khóa "colour" không hợp lệ (các khóa dùng được ở đây: admins, backup, calendar, data_dir, district, log, metrics, office, outbound, reminders, reports, telegram, timezone, units, zalo)`},
 		{"every one reported", "remiders: {}\n" + base + "log:\n  levle: info\n",
-			"config.yaml:1: khóa \"remiders\" không hợp lệ (có phải ý là \"reminders\"?)\nconfig.yaml:13: khóa \"levle\" không hợp lệ (có phải ý là \"level\"?)"},
+			"config.yaml:1: khóa \"remiders\" không hợp lệ (có phải ý là \"reminders\"?)\nconfig.yaml:14: khóa \"levle\" không hợp lệ (có phải ý là \"level\"?)"},
 		{"in a merged mapping", `units:
   - &u { code: a, name: b, group: xa-thi-tran, head: x }
   - { <<: *u, code: c }
@@ -76,12 +76,12 @@ func TestTokenRefused(t *testing.T) {
 		name, yaml string
 		line       int
 	}{
-		{"under telegram", "telegram:\n  bot_username: cchc_bot\n  token: \"" + secret + "\"\n" + base, 3},
+		{"under telegram", "telegram:\n  bot_username: cchc_bot\n  token: \"" + secret + "\"\n" + noChannel, 3},
 		{"at the top", "token: " + secret + "\n" + base, 1},
-		{"bot_token", base + "telegram:\n  bot_token: " + secret + "\n", 12},
-		{"in the wrong key", base + "telegram:\n  bot_username: \"" + secret + "\"\n", 12},
-		{"in a list", base + "admins:\n  - { telegram_id: 1, name: \"" + secret + "\" }\n", 12},
-		{"empty token key", "telegram:\n  token:\n" + base, 2},
+		{"bot_token", noChannel + "telegram:\n  bot_token: " + secret + "\n", 12},
+		{"in the wrong key", noChannel + "telegram:\n  bot_username: \"" + secret + "\"\n", 12},
+		{"in a list", base + "admins:\n  - { telegram_id: 1, name: \"" + secret + "\" }\n", 13},
+		{"empty token key", "telegram:\n  token:\n" + noChannel, 2},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			e := parseError(t, tc.yaml)
@@ -101,18 +101,18 @@ func TestTypeErrors(t *testing.T) {
 		line       int
 		want       string
 	}{
-		{"word for a number", base + "reminders:\n  overdue_max: many\n", 12, `reminders.overdue_max: "many" không phải số nguyên`},
-		{"fraction for a day", strings.Replace(base, "monthly: 12", "monthly: 12.5", 1), 8, `reports.schedule.monthly: "12.5" không phải số nguyên`},
-		{"quoted number", base + "admins:\n  - { telegram_id: \"abc\", name: x }\n", 12, `admins.telegram_id: "abc" không phải số nguyên`},
-		{"yes for a bool", strings.Replace(base, "    groups:", "    requires_file: có\n    groups:", 1), 10, `reports.requires_file: "có" phải là true hoặc false`},
-		{"text for a rate", base + "outbound:\n  global_per_second: fast\n", 12, `outbound.global_per_second: "fast" không phải số`},
-		{"scalar for a section", base + "telegram: cchc_bot\n", 11, `telegram: cần các khóa con`},
-		{"list for a section", base + "log: [text]\n", 11, `log: cần các khóa con`},
-		{"scalar for a list", base + "reminders:\n  days_before: 7\n", 12, `reminders.days_before: cần một danh sách`},
+		{"word for a number", base + "reminders:\n  overdue_max: many\n", 13, `reminders.overdue_max: "many" không phải số nguyên`},
+		{"fraction for a day", strings.Replace(base, "monthly: 12", "monthly: 12.5", 1), 9, `reports.schedule.monthly: "12.5" không phải số nguyên`},
+		{"quoted number", base + "admins:\n  - { telegram_id: \"abc\", name: x }\n", 13, `admins.telegram_id: "abc" không phải số nguyên`},
+		{"yes for a bool", strings.Replace(base, "    groups:", "    requires_file: có\n    groups:", 1), 11, `reports.requires_file: "có" phải là true hoặc false`},
+		{"text for a rate", base + "outbound:\n  global_per_second: fast\n", 13, `outbound.global_per_second: "fast" không phải số`},
+		{"scalar for a section", noChannel + "telegram: cchc_bot\n", 11, `telegram: cần các khóa con`},
+		{"list for a section", base + "log: [text]\n", 12, `log: cần các khóa con`},
+		{"scalar for a list", base + "reminders:\n  days_before: 7\n", 13, `reminders.days_before: cần một danh sách`},
 		{"mapping for a list", "units:\n  code: a\n" + base[strings.Index(base, "reports:"):], 2, `units: cần một danh sách`},
-		{"scalar for a list item", base + "admins: [5]\n", 11, `admins, mục 1: cần các khóa con`},
-		{"list for a scalar", base + "office: [a, b]\n", 11, `office: cần một giá trị đơn`},
-		{"mapping key", base + "calendar:\n  ? [a]\n  : b\n", 12, `calendar: tên khóa phải là chữ`},
+		{"scalar for a list item", base + "admins: [5]\n", 12, `admins, mục 1: cần các khóa con`},
+		{"list for a scalar", base + "office: [a, b]\n", 12, `office: cần một giá trị đơn`},
+		{"mapping key", base + "calendar:\n  ? [a]\n  : b\n", 13, `calendar: tên khóa phải là chữ`},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			if e := parseError(t, tc.yaml); !hasProblem(e, tc.line, tc.want) {
@@ -132,12 +132,12 @@ func TestFileShape(t *testing.T) {
 		{"only comments", "# office: x\n", 0, "tệp cấu hình trống"},
 		{"a list", "- a\n- b\n", 1, "tệp cấu hình phải gồm các dòng"},
 		{"a word", "hello\n", 1, "tệp cấu hình phải gồm các dòng"},
-		{"two documents", base + "---\noffice: x\n", 11, "một tài liệu YAML"},
-		{"duplicate key", base + "units: []\n", 11, `khóa "units" bị lặp lại (đã có ở dòng 1)`},
-		{"duplicate nested key", base + "log:\n  level: info\n  level: debug\n", 13, `khóa "level" bị lặp lại (đã có ở dòng 12)`},
-		{"syntax: tab indent", base + "log:\n\tlevel: info\n", 12, "lỗi cú pháp YAML"},
-		{"syntax: unclosed flow", strings.Replace(base, "groups: [xa-thi-tran]", "groups: [xa-thi-tran", 1), 10, "lỗi cú pháp YAML: danh sách trong ngoặc vuông"}, // the line of the "[", not libyaml's
-		{"unknown tag", base + "office: !vault x\n", 11, "office: giá trị có nhãn !vault"},
+		{"two documents", base + "---\noffice: x\n", 12, "một tài liệu YAML"},
+		{"duplicate key", base + "units: []\n", 12, `khóa "units" bị lặp lại (đã có ở dòng 1)`},
+		{"duplicate nested key", base + "log:\n  level: info\n  level: debug\n", 14, `khóa "level" bị lặp lại (đã có ở dòng 13)`},
+		{"syntax: tab indent", base + "log:\n\tlevel: info\n", 13, "lỗi cú pháp YAML"},
+		{"syntax: unclosed flow", strings.Replace(base, "groups: [xa-thi-tran]", "groups: [xa-thi-tran", 1), 11, "lỗi cú pháp YAML: danh sách trong ngoặc vuông"}, // the line of the "[", not libyaml's
+		{"unknown tag", base + "office: !vault x\n", 12, "office: giá trị có nhãn !vault"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			if e := parseError(t, tc.yaml); !hasProblem(e, tc.line, tc.want) {

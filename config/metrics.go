@@ -23,22 +23,28 @@ type Metrics struct {
 func (m Metrics) Enabled() bool { return m.Listen != "" }
 
 func (v *validator) metrics(c *Config, r rawMetrics) {
-	p := []any{"metrics", "listen"}
 	c.Metrics = Metrics{Listen: strings.TrimSpace(r.Listen)}
-	addr := c.Metrics.Listen
+	v.listen([]any{"metrics", "listen"}, "metrics.listen", c.Metrics.Listen, DefaultMetricsListen,
+		"/healthz và /metrics không có xác thực nên chỉ mở trên 127.0.0.1, ::1 hoặc localhost (xem từ máy khác qua SSH tunnel hoặc reverse proxy)")
+}
+
+// listen checks addr, the loopback host:port a key (at path, named key in
+// messages) gives a server of ours; "" is valid and turns it off. why
+// says why only loopback will do.
+func (v *validator) listen(path []any, key, addr, example, why string) {
 	if addr == "" {
 		return
 	}
 	host, port, err := net.SplitHostPort(addr)
 	if err != nil {
-		v.errorf(p, "metrics.listen: %s không hợp lệ: cần dạng địa_chỉ:cổng, ví dụ %s (để trống để tắt)", quote(addr), DefaultMetricsListen)
+		v.errorf(path, "%s: %s không hợp lệ: cần dạng địa_chỉ:cổng, ví dụ %s (để trống để tắt)", key, quote(addr), example)
 		return
 	}
 	if n, err := strconv.Atoi(port); err != nil || n < 1 || n > 65535 {
-		v.errorf(p, "metrics.listen: cổng %s không hợp lệ: cần số từ 1 đến 65535, ví dụ %s", quote(port), DefaultMetricsListen)
+		v.errorf(path, "%s: cổng %s không hợp lệ: cần số từ 1 đến 65535, ví dụ %s", key, quote(port), example)
 	}
 	if !isLoopback(host) {
-		v.errorf(p, "metrics.listen: %s không phải địa chỉ loopback: /healthz và /metrics không có xác thực nên chỉ mở trên 127.0.0.1, ::1 hoặc localhost (xem từ máy khác qua SSH tunnel hoặc reverse proxy)", quote(addr))
+		v.errorf(path, "%s: %s không phải địa chỉ loopback: %s", key, quote(addr), why)
 	}
 }
 

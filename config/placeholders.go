@@ -19,6 +19,10 @@ const (
 	PlaceholderAdminName = "Cán bộ phòng Nội vụ (thay bằng người thật)"
 	// PlaceholderBotUsername is telegram.bot_username in the example.
 	PlaceholderBotUsername = "cchc_quyhop_bot"
+	// PlaceholderZaloID is zalo.app_id and zalo.oa_id in the example's
+	// zalo section (commented out): Zalo issues no id of zeros, so any
+	// such id is reported, whatever its length.
+	PlaceholderZaloID = "0000000000000000000"
 )
 
 // Placeholders returns a Vietnamese sentence for each placeholder value of
@@ -64,6 +68,19 @@ func (v *validator) placeholders(c *Config) {
 			Message: "telegram.bot_username " + quote(c.Telegram.BotUsername) + " là tên bot mẫu của config.example.yaml: " +
 				"hãy ghi tên bot đã đăng ký với @BotFather (không có @), nếu không đường dẫn mời sẽ mở một bot khác",
 		})
+	}
+	if c.hasZalo {
+		for _, e := range []struct{ key, value, what string }{
+			{"app_id", c.Zalo.AppID, "mã ứng dụng tại developers.zalo.me"},
+			{"oa_id", c.Zalo.OAID, "mã Official Account của phòng"},
+		} {
+			if e.value != "" && strings.Trim(e.value, "0") == "" {
+				c.placeholders = append(c.placeholders, Problem{
+					Line:    v.line("zalo", e.key),
+					Message: "zalo." + e.key + " " + quote(e.value) + " là mã mẫu của config.example.yaml: hãy ghi " + e.what + ", nếu không bot không kết nối được với Zalo",
+				})
+			}
+		}
 	}
 	sortProblems(c.placeholders)
 }

@@ -24,7 +24,7 @@ func TestPlaceholdersExample(t *testing.T) {
 }
 
 func TestPlaceholders(t *testing.T) {
-	filled := base + `telegram:
+	filled := noChannel + `telegram:
   bot_username: ubnd_quyhop_cchc_bot
 admins:
   - { telegram_id: 123456789, name: "Nguyễn Thị Hoa" }
@@ -42,7 +42,7 @@ admins:
 			[]string{"config.yaml:15: admins: telegram_id 100000001 là mã mẫu"}},
 		{"real id, example's name", strings.Replace(filled, "Nguyễn Thị Hoa", config.PlaceholderAdminName, 1),
 			[]string{`config.yaml:14: admins: tên "Cán bộ phòng Nội vụ (thay bằng người thật)" là tên mẫu`}},
-		{"every one, in file order", "admins:\n  - telegram_id: 100000001\n    name: x\ntelegram:\n  bot_username: cchc_quyhop_bot\n" + base,
+		{"every one, in file order", "admins:\n  - telegram_id: 100000001\n    name: x\ntelegram:\n  bot_username: cchc_quyhop_bot\n" + noChannel,
 			[]string{"config.yaml:2: admins: telegram_id 100000001", "config.yaml:5: telegram.bot_username"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

@@ -11,6 +11,7 @@ type raw struct {
 	Timezone  string       `yaml:"timezone"`
 	DataDir   string       `yaml:"data_dir"`
 	Telegram  rawTelegram  `yaml:"telegram"`
+	Zalo      rawZalo      `yaml:"zalo"`
 	Admins    []rawAdmin   `yaml:"admins"`
 	Units     []rawUnit    `yaml:"units"`
 	Reports   []rawReport  `yaml:"reports"`
@@ -28,6 +29,17 @@ type rawTelegram struct {
 	BotUsername  string `yaml:"bot_username"`
 	PollTimeout  string `yaml:"poll_timeout"`
 	MaxFileSize  string `yaml:"max_file_size"`
+}
+
+type rawZalo struct {
+	AppID                 string  `yaml:"app_id"`
+	OAID                  string  `yaml:"oa_id"`
+	APIBase               string  `yaml:"api_base"`
+	OAuthBase             string  `yaml:"oauth_base"`
+	WebhookListen         *string `yaml:"webhook_listen"` // a pointer: "" turns the webhook server off
+	WebhookPath           string  `yaml:"webhook_path"`
+	ProactiveMonthlyQuota *int    `yaml:"proactive_monthly_quota"` // a pointer: 0 allows no proactive message
+	MaxFileSize           string  `yaml:"max_file_size"`
 }
 
 type rawAdmin struct {

@@ -38,28 +38,28 @@ func TestSyntaxErrorLines(t *testing.T) {
 		want string // part of the explanation
 	}
 	cases := []tc{
-		// base's lines: 1 units, 2-4 the unit, 5 reports, 6-10 the report.
-		{"tab indents a key", base + "log:\n\tlevel: info\n", 12, "ký tự Tab"},
-		{"tab inside a section", base + "reminders:\n  time: \"08:00\"\n\tdigest_time: \"07:30\"\n", 13, "ký tự Tab"},
-		{"key indented less than its siblings", base + "log:\n    level: info\n  format: text\n", 13, "thụt lề không đúng"},
-		{"key indented more than its siblings", base + "log:\n  level: info\n    format: text\n", 13, "dấu hai chấm \":\" đặt ở chỗ không được phép"},
+		// base's lines: 1 units, 2-4 the unit, 5 telegram, 6 reports, 7-11 the report.
+		{"tab indents a key", base + "log:\n\tlevel: info\n", 13, "ký tự Tab"},
+		{"tab inside a section", base + "reminders:\n  time: \"08:00\"\n\tdigest_time: \"07:30\"\n", 14, "ký tự Tab"},
+		{"key indented less than its siblings", base + "log:\n    level: info\n  format: text\n", 14, "thụt lề không đúng"},
+		{"key indented more than its siblings", base + "log:\n  level: info\n    format: text\n", 14, "dấu hai chấm \":\" đặt ở chỗ không được phép"},
 		{"unit key out of line", strings.Replace(base, "    group: xa-thi-tran", "   group: xa-thi-tran", 1), 4, "danh sách thụt lề không đúng"},
-		{"colon inside a value", base + "office: Phòng Nội vụ: huyện Quỳ Hợp\n", 11, "ngoặc kép"},
-		{"key without colon", base + "log\n  level: info\n", 11, "thiếu dấu hai chấm"},
-		{"unclosed [", strings.Replace(base, "groups: [xa-thi-tran]", "groups: [xa-thi-tran", 1), 10, "chưa được đóng bằng \"]\""},
-		{"unclosed {", strings.Replace(base, "{ monthly: 12 }", "{ monthly: 12", 1), 8, "chưa được đóng bằng \"}\""},
-		{"unclosed quote at the end", strings.Replace(base, `title: "Báo cáo CCHC"`, `title: "Báo cáo CCHC`, 1), 7, "ngoặc kép \" hoặc ngoặc đơn ' mở ở dòng này chưa được đóng"},
-		{"unclosed quote closed by a later one", strings.Replace(base, `name: "UBND xã Châu Lộc"`, `name: "UBND xã Châu Lộc`, 1), 3, "mở ở dòng này chưa được đóng (lỗi lộ ra ở dòng 7)"},
-		{"list item on the key's line", base + "log: - text\n", 11, "đứng đầu một dòng riêng"},
-		{"backslash in double quotes", base + "data_dir: \"C:\\data\"\n", 11, "đường dẫn Windows"},
-		{"value starting with @", base + "telegram:\n  bot_username: @cchc_bot\n", 12, "không được đứng đầu một giá trị"},
-		{"alias to nothing", base + "office: *van-phong\n", 11, "dấu * tham chiếu"},
-		{"saved as Windows-1258", base + "office: \"Ph\xf2ng N\xe9i v\xf5\"\n", 11, "UTF-8"},
+		{"colon inside a value", base + "office: Phòng Nội vụ: huyện Quỳ Hợp\n", 12, "ngoặc kép"},
+		{"key without colon", base + "log\n  level: info\n", 12, "thiếu dấu hai chấm"},
+		{"unclosed [", strings.Replace(base, "groups: [xa-thi-tran]", "groups: [xa-thi-tran", 1), 11, "chưa được đóng bằng \"]\""},
+		{"unclosed {", strings.Replace(base, "{ monthly: 12 }", "{ monthly: 12", 1), 9, "chưa được đóng bằng \"}\""},
+		{"unclosed quote at the end", strings.Replace(base, `title: "Báo cáo CCHC"`, `title: "Báo cáo CCHC`, 1), 8, "ngoặc kép \" hoặc ngoặc đơn ' mở ở dòng này chưa được đóng"},
+		{"unclosed quote closed by a later one", strings.Replace(base, `name: "UBND xã Châu Lộc"`, `name: "UBND xã Châu Lộc`, 1), 3, "mở ở dòng này chưa được đóng (lỗi lộ ra ở dòng 8)"},
+		{"list item on the key's line", base + "log: - text\n", 12, "đứng đầu một dòng riêng"},
+		{"backslash in double quotes", base + "data_dir: \"C:\\data\"\n", 12, "đường dẫn Windows"},
+		{"value starting with @", noChannel + "telegram:\n  bot_username: @cchc_bot\n", 12, "không được đứng đầu một giá trị"},
+		{"alias to nothing", base + "office: *van-phong\n", 12, "dấu * tham chiếu"},
+		{"saved as Windows-1258", base + "office: \"Ph\xf2ng N\xe9i v\xf5\"\n", 12, "UTF-8"},
 		{"on the first line", "office: Phòng Nội vụ: huyện\n" + base, 1, "dấu hai chấm \":\" đặt ở chỗ không được phép"},
-		{"unknown to the explanations", base + "office: !a!b x\n", 11, "chi tiết bằng tiếng Anh từ thư viện đọc YAML: found undefined tag handle"},
-		{"CRLF and byte order mark", "\ufeff" + strings.ReplaceAll(base+"log:\n    level: info\n  format: text\n", "\n", "\r\n"), 13, "thụt lề không đúng"},
-		{"after a valid multi-line { }", base + "reminders:\n  quiet_hours: {\n    from: \"21:00\",\n    to: \"07:00\" }\n  time: \"08:00\"\n\tdigest_time: \"07:30\"\n", 16, "ký tự Tab"},
-		{"in the second document", base + "---\nlog:\n\tlevel: info\n", 13, "ký tự Tab"},
+		{"unknown to the explanations", base + "office: !a!b x\n", 12, "chi tiết bằng tiếng Anh từ thư viện đọc YAML: found undefined tag handle"},
+		{"CRLF and byte order mark", "\ufeff" + strings.ReplaceAll(base+"log:\n    level: info\n  format: text\n", "\n", "\r\n"), 14, "thụt lề không đúng"},
+		{"after a valid multi-line { }", base + "reminders:\n  quiet_hours: {\n    from: \"21:00\",\n    to: \"07:00\" }\n  time: \"08:00\"\n\tdigest_time: \"07:30\"\n", 17, "ký tự Tab"},
+		{"in the second document", base + "---\nlog:\n\tlevel: info\n", 14, "ký tự Tab"},
 	}
 	// The example file, broken at a known line: yaml.v3 reported these
 	// between one and eighty lines too early.
@@ -111,8 +111,8 @@ func TestSyntaxErrorLines(t *testing.T) {
 // text does not is reported at its own line, in Vietnamese.
 func TestValueTypeLines(t *testing.T) {
 	checkRules(t, []rule{
-		{"!!int on a word", base + "reminders:\n  overdue_max: !!int abc\n", 12, `reminders.overdue_max: "abc" không phải số nguyên`},
-		{"!!int too large", base + "admins:\n  - telegram_id: !!int 99999999999999999999\n", 12, `admins.telegram_id: "99999999999999999999" không phải số nguyên`},
-		{"!!float on a word", base + "outbound:\n  global_per_second: !!float fast\n", 12, `outbound.global_per_second: "fast" không phải số`},
+		{"!!int on a word", base + "reminders:\n  overdue_max: !!int abc\n", 13, `reminders.overdue_max: "abc" không phải số nguyên`},
+		{"!!int too large", base + "admins:\n  - telegram_id: !!int 99999999999999999999\n", 13, `admins.telegram_id: "99999999999999999999" không phải số nguyên`},
+		{"!!float on a word", base + "outbound:\n  global_per_second: !!float fast\n", 13, `outbound.global_per_second: "fast" không phải số`},
 	})
 }

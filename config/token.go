@@ -22,8 +22,15 @@ var tokenForm = regexp.MustCompile(`^[0-9]+:[A-Za-z0-9_-]+$`)
 // or typographic (a token pasted from a word processor).
 const quoteMarks = "\"'`“”‘’"
 
-// Token returns the bot token from the environment variable TokenEnv.
-func (c *Config) Token() (string, error) { return TokenFrom(os.Getenv) }
+// Token returns the bot token from the environment variable TokenEnv, or
+// "" without reading it when the file configures no Telegram. SecretsFrom
+// reads the secrets of every configured network.
+func (c *Config) Token() (string, error) {
+	if !c.hasTelegram {
+		return "", nil
+	}
+	return TokenFrom(os.Getenv)
+}
 
 // TokenFrom returns the bot token through getenv (os.Getenv in production).
 // Spaces and line ends around the value are dropped (an env file written

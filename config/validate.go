@@ -97,7 +97,7 @@ func (v *validator) build(r *raw) *Config {
 		DataDir:  or(r.DataDir, DefaultDataDir),
 	}
 	v.location(c)
-	v.telegram(c, r.Telegram)
+	v.channels(c, r)
 	v.admins(c, r.Admins)
 	v.units(c, r.Units)
 	v.reminders(c, r.Reminders)
@@ -125,6 +125,59 @@ func (v *validator) location(c *Config) {
 	c.loc = loc
 }
 
+// channels validates the sections of the chat networks the file
+// configures, and requires one at least.
+func (v *validator) channels(c *Config, r *raw) {
+	c.hasTelegram, c.hasZalo = v.present("telegram"), v.present("zalo")
+	if c.hasTelegram {
+		v.telegram(c, r.Telegram)
+	}
+	if c.hasZalo {
+		v.zalo(c, r.Zalo)
+	}
+	if !c.hasTelegram && !c.hasZalo {
+		v.errorf(nil, "chưa khai báo kênh trò chuyện nào: cần mục telegram: (bot Telegram, mã bot trong biến môi trường %s) hoặc mục zalo: (Official Account Zalo), hoặc cả hai", TokenEnv)
+	}
+}
+
+// present reports whether the file has key at its top level, written
+// there or merged in by "<<", whatever its value.
+func (v *validator) present(key string) bool {
+	n := v.root
+	if n.Kind == yaml.DocumentNode && len(n.Content) > 0 {
+		n = n.Content[0]
+	}
+	return hasKey(resolve(n), key, map[*yaml.Node]bool{})
+}
+
+func hasKey(n *yaml.Node, key string, done map[*yaml.Node]bool) bool {
+	if n == nil || done[n] {
+		return false
+	}
+	done[n] = true
+	switch n.Kind {
+	case yaml.MappingNode:
+		for i := 0; i+1 < len(n.Content); i += 2 {
+			switch k := resolve(n.Content[i]); {
+			case k == nil:
+			case k.ShortTag() == "!!merge":
+				if hasKey(resolve(n.Content[i+1]), key, done) {
+					return true
+				}
+			case k.Value == key:
+				return true
+			}
+		}
+	case yaml.SequenceNode: // the mappings a merge key lists
+		for _, e := range n.Content {
+			if hasKey(resolve(e), key, done) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
 func (v *validator) telegram(c *Config, t rawTelegram) {
 	p := []any{"telegram"}
 	c.Telegram = Telegram{
@@ -150,14 +203,7 @@ func (v *validator) telegram(c *Config, t rawTelegram) {
 			c.Telegram.PollTimeout = d
 		}
 	}
-	if t.MaxFileSize != "" {
-		n, err := parseSize(t.MaxFileSize)
-		if err != nil || n <= 0 || n > 2<<30 {
-			v.errorf(at(p, "max_file_size"), "telegram.max_file_size: %s không hợp lệ: cần một dung lượng như 20MB (tối đa 2GB)", quote(t.MaxFileSize))
-		} else {
-			c.Telegram.MaxFileSize = n
-		}
-	}
+	c.Telegram.MaxFileSize = v.fileSize(at(p, "max_file_size"), "telegram.max_file_size", t.MaxFileSize, DefaultMaxFileSize)
 	if u := c.Telegram.BotUsername; u != "" && (!botUsernamePattern.MatchString(u) || !strings.HasSuffix(strings.ToLower(u), "bot")) {
 		v.errorf(at(p, "bot_username"), "telegram.bot_username: %s không phải tên bot Telegram (5–32 ký tự chữ, số, dấu _, kết thúc bằng \"bot\"; không có @)", quote(t.BotUsername))
 	}
@@ -173,7 +219,26 @@ func validEndpoint(s string) bool {
 	return err == nil && (u.Scheme == "http" || u.Scheme == "https") && u.Host != ""
 }
 
+// fileSize returns the size written at path (key names it in messages),
+// def when none is written.
+func (v *validator) fileSize(path []any, key, s string, def int64) int64 {
+	if s == "" {
+		return def
+	}
+	n, err := parseSize(s)
+	if err != nil || n <= 0 || n > 2<<30 {
+		v.errorf(path, "%s: %s không hợp lệ: cần một dung lượng như 20MB (tối đa 2GB)", key, quote(s))
+		return def
+	}
+	return n
+}
+
 func (v *validator) admins(c *Config, list []rawAdmin) {
+	if len(list) > 0 && !c.hasTelegram {
+		// An admin named here is a Telegram account: without the bot,
+		// the digest and the notices to them could never be delivered.
+		v.errorf([]any{"admins"}, "admins: cán bộ khai báo ở đây được nhận diện bằng telegram_id nên cần có mục telegram:; khi chỉ dùng Zalo, hãy bỏ mục admins và thêm cán bộ phòng Nội vụ bằng lời mời quản trị (cchcbot invite --admin)")
+	}
 	first := map[int64]int{}
 	for i, a := range list {
 		p := []any{"admins", i}

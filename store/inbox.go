@@ -21,8 +21,9 @@ const defaultMaxSeen = 100_000
 // event whose Key was accepted within the seen TTL, or earlier in evs, is
 // a redelivery and is skipped. Every other event's Key is remembered; one
 // with In set is also put in the inbox, with its Seq and ReceivedAt (now),
-// and returned, in the order of evs. One without (an event the bot
-// ignores) is only remembered.
+// and returned, in the order of evs, and its user's last-seen time moves
+// to now (see LastSeen). One without (an event the bot ignores) is only
+// remembered.
 func (db *DB) AcceptIncoming(ctx context.Context, evs []cchcbot.Inbound) ([]cchcbot.Inbound, error) {
 	for _, ev := range evs {
 		if ev.Key == "" || len(ev.Key) > bolt.MaxKeySize {
@@ -47,6 +48,9 @@ func (db *DB) AcceptIncoming(ctx context.Context, evs []cchcbot.Inbound) ([]cchc
 			changed = true
 			if ev.In == nil {
 				continue
+			}
+			if err := noteSeen(tx, ev.In.User, now); err != nil {
+				return err
 			}
 			seq, err := inbox.NextSequence()
 			if err != nil {

@@ -30,6 +30,7 @@ var migrations = [...]migration{
 	{"0004-reminder-counts", reminderCounts},
 	{"0005-submission-keys", submissionKeys},
 	{"0006-outbox-inbox", outboxInbox},
+	{"0007-channels", channels},
 }
 
 // Names of earlier schemas, kept only for the migrations that made and
@@ -239,4 +240,12 @@ func reminderCounts(tx *bolt.Tx, _ time.Time) error {
 // Key idempotent. Submissions before it carry no key.
 func submissionKeys(tx *bolt.Tx, _ time.Time) error {
 	return createIfMissing(tx, bucketSubByKey)
+}
+
+// channels adds what a second chat network needs: the OAuth tokens a
+// network gives the bot, each user's last-seen time (the start of Zalo's
+// free reply window) and the monthly count of proactive messages. Users
+// seen before it have no last-seen time until they write again.
+func channels(tx *bolt.Tx, _ time.Time) error {
+	return createIfMissing(tx, bucketTokens, bucketLastSeen, bucketProactive)
 }

@@ -133,7 +133,7 @@ func TestMigrationFromVersion1(t *testing.T) {
 	if got := meta["schema_version"]; got != fmt.Sprint(store.SchemaVersion) {
 		t.Errorf("schema version = %q, want %d", got, store.SchemaVersion)
 	}
-	for _, name := range []string{"0002-unit-index-updates-order", "0003-reminders-in-flight-index", "0004-reminder-counts", "0005-submission-keys", "0006-outbox-inbox"} {
+	for _, name := range []string{"0002-unit-index-updates-order", "0003-reminders-in-flight-index", "0004-reminder-counts", "0005-submission-keys", "0006-outbox-inbox", "0007-channels"} {
 		if meta["migration/"+name] == "" {
 			t.Errorf("migration %s not recorded; meta = %v", name, meta)
 		}

@@ -38,6 +38,9 @@ var (
 	bucketInbox       = []byte("inbox")           // be64 seq → Inbound; the seq comes from the bucket's sequence
 	bucketSeen        = []byte("seen")            // Inbound.Key → be64 order number, be64 unix nanoseconds seen
 	bucketSeenOrder   = []byte("seen_order")      // be64 order number → Inbound.Key; prunes the oldest
+	bucketTokens      = []byte("channel_tokens")  // channel name → ChannelTokens; secrets, see tokens.go
+	bucketLastSeen    = []byte("last_seen")       // UserID → be64 unix nanoseconds of the latest accepted event
+	bucketProactive   = []byte("proactive")       // channel \0 "YYYY-MM" → be64 proactive messages counted
 )
 
 // Keys of the meta bucket.
