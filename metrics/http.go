@@ -40,10 +40,19 @@ func (m *Metrics) Check(ctx context.Context) Health {
 	age := max(now.Sub(since), 0)
 	h.LastPollAgeSeconds = age.Round(time.Millisecond).Seconds()
 	switch {
+	case m.opts.NoPolls:
 	case h.LastPoll == nil:
 		h.Problems = append(h.Problems, "no successful poll of Telegram since the start")
 	case age > m.opts.Staleness:
 		h.Problems = append(h.Problems, "the last successful poll of Telegram is older than stale_after_seconds")
+	}
+	m.checksMu.Lock()
+	checks := append([]check(nil), m.checks...)
+	m.checksMu.Unlock()
+	for _, c := range checks {
+		if err := c.fn(); err != nil {
+			h.Problems = append(h.Problems, c.name+": "+err.Error())
+		}
 	}
 	if src := m.opts.Source; src != nil {
 		ctx, cancel := context.WithTimeout(ctx, storeTimeout)
@@ -125,4 +134,19 @@ func (s *Server) Shutdown(ctx context.Context) error {
 	}
 	<-s.done
 	return err
+}
+
+// check is a named condition of health.
+type check struct {
+	name string
+	fn   func() error
+}
+
+// AddCheck makes /healthz unhealthy while fn returns an error (Zalo's
+// refresh token refused, say); name and the error's text go into the
+// problems, so neither may hold a secret.
+func (m *Metrics) AddCheck(name string, fn func() error) {
+	m.checksMu.Lock()
+	defer m.checksMu.Unlock()
+	m.checks = append(m.checks, check{name, fn})
 }

@@ -7,6 +7,7 @@ package metrics
 
 import (
 	"context"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -41,6 +42,9 @@ type Options struct {
 	// Staleness is how old the last successful poll may be before /healthz
 	// answers 503. Default DefaultStaleness.
 	Staleness time.Duration
+	// NoPolls is set when the bot does not poll Telegram (a Zalo-only
+	// office): /healthz then asks nothing of polls.
+	NoPolls bool
 	// Now is the clock (time.Now in production).
 	Now func() time.Time
 }
@@ -53,6 +57,9 @@ type Metrics struct {
 	opts    Options
 	reg     *prometheus.Registry
 	started time.Time
+
+	checksMu sync.Mutex
+	checks   []check // more conditions of health (a network's credentials)
 
 	sent         *prometheus.CounterVec
 	failed       *prometheus.CounterVec

@@ -273,3 +273,29 @@ func TestListen(t *testing.T) {
 		t.Error("still serving after Shutdown")
 	}
 }
+
+// TestHealthChecksAndNoPolls: a check added by the wiring (a network's
+// credentials) makes /healthz unhealthy while it fails; a bot without
+// Telegram is not asked for polls.
+func TestHealthChecksAndNoPolls(t *testing.T) {
+	clk := &clock{t: start}
+	src := &source{
+		OutboxLenFn: func(context.Context) (int, error) { return 0, nil },
+		SizeFn:      func() (int64, error) { return 1, nil },
+	}
+	m := metrics.New(metrics.Options{Source: src, Now: clk.Now, NoPolls: true})
+	h := m.Handler()
+	if code, got := health(t, h); code != http.StatusOK || len(got.Problems) != 0 {
+		t.Fatalf("a bot without Telegram, never polled: %d %+v", code, got)
+	}
+	var dead error
+	m.AddCheck("zalo", func() error { return dead })
+	if code, _ := health(t, h); code != http.StatusOK {
+		t.Errorf("a passing check: %d", code)
+	}
+	dead = errors.New("the refresh token was refused")
+	code, got := health(t, h)
+	if code != http.StatusServiceUnavailable || len(got.Problems) != 1 || got.Problems[0] != "zalo: the refresh token was refused" {
+		t.Errorf("a failing check: %d %q", code, got.Problems)
+	}
+}
