@@ -70,6 +70,9 @@ func (s *Sender) load(ctx context.Context) error {
 		for i := range rows {
 			if o := &rows[i]; o.ID > s.lastID {
 				s.lastID = o.ID
+				if s.opts.Network != "" && o.To.Channel() != s.opts.Network {
+					continue // another network's Sender delivers it
+				}
 				s.pending[o.ID] = o
 				j := s.durableJob(o)
 				s.queues[j.prio] = append(s.queues[j.prio], j)

@@ -47,6 +47,12 @@ type Store interface {
 // Options tune the Sender. Zero values take the defaults, which are
 // Telegram's documented limits.
 type Options struct {
+	// Network, when set, is the one chat network this Sender delivers to
+	// (cchcbot.ChannelTelegram, ChannelZalo): it takes only the store's
+	// messages to that network's users, so that each network has its own
+	// pace, backoff and 429 pauses, and an outage of one holds up nothing
+	// of the other. "" takes every message.
+	Network          string
 	GlobalPerSecond  float64 // default 30
 	PerChatPerSecond float64 // default 1
 	// MaxRetries bounds the retries of a temporary failure for a direct

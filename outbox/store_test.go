@@ -3,6 +3,7 @@ package outbox_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"slices"
 	"strings"
 	"testing"
@@ -198,3 +199,48 @@ func TestStoreWaitIdleSeesQueue(t *testing.T) {
 		}
 	}
 }
+
+// TestOneSenderPerNetwork: two Senders on one store, one a network, each
+// delivers its own network's messages and only those, and one network's
+// outage holds up nothing of the other's.
+func TestOneSenderPerNetwork(t *testing.T) {
+	db, err := store.Open(t.TempDir(), store.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	tg := &channel{Fn: func(context.Context, call, int) error {
+		return &cchcbot.TemporaryError{Err: errors.New("Telegram unreachable")}
+	}}
+	zl := &channel{}
+	newSender(t, db, tg, with(fast(), func(o *outbox.Options) { o.Network = cchcbot.ChannelTelegram }))
+	zls := newSender(t, db, zl, with(fast(), func(o *outbox.Options) { o.Network = cchcbot.ChannelZalo }))
+	for i := range 3 {
+		err := db.Queue(context.Background(),
+			&cchcbot.Outgoing{Kind: cchcbot.OutReminder, To: cchcbot.TelegramUser(int64(i + 1)), Text: fmt.Sprint("tg ", i)},
+			&cchcbot.Outgoing{Kind: cchcbot.OutReminder, To: cchcbot.ZaloUser(fmt.Sprint(840 + i)), Text: fmt.Sprint("zalo ", i)})
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	drain(t, zls)
+	if got := len(zl.delivered()); got != 3 {
+		t.Errorf("Zalo delivered %d of 3 while Telegram was down", got)
+	}
+	for _, c := range zl.all() {
+		if c.to.Channel() != cchcbot.ChannelZalo {
+			t.Errorf("the Zalo sender sent to %s", c.to)
+		}
+	}
+	for _, c := range tg.all() {
+		if c.to.Channel() != cchcbot.ChannelTelegram {
+			t.Errorf("the Telegram sender sent to %s", c.to)
+		}
+	}
+	if n, _ := db.OutboxLen(context.Background()); n != 3 {
+		t.Errorf("%d messages left, want Telegram's 3", n)
+	}
+
+}
+
+func with(o outbox.Options, f func(*outbox.Options)) outbox.Options { f(&o); return o }

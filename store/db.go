@@ -65,8 +65,10 @@ type DB struct {
 	seenTTL time.Duration
 	maxSeen int
 
-	// queued is signalled after every commit that queued messages.
-	queued chan struct{}
+	// queued is closed, and replaced, after every commit that queued
+	// messages: every sender listening hears of it.
+	queuedMu sync.Mutex
+	queued   chan struct{}
 
 	// fileMu orders PutFile's rename against CollectOrphanFiles' removal,
 	// so that a file put again is never removed under it.
@@ -124,7 +126,7 @@ func Open(dir string, opts Options) (*DB, error) {
 		return nil, fmt.Errorf("open %s: %w", path, err)
 	}
 
-	db := &DB{bolt: b, dir: dir, now: opts.Now, seenTTL: opts.SeenTTL, maxSeen: defaultMaxSeen, queued: make(chan struct{}, 1)}
+	db := &DB{bolt: b, dir: dir, now: opts.Now, seenTTL: opts.SeenTTL, maxSeen: defaultMaxSeen, queued: make(chan struct{})}
 	if opts.ReadOnly {
 		err = db.checkVersion()
 	} else if err = os.Chmod(path, 0o600); err != nil {

@@ -37,11 +37,16 @@ func (db *DB) Queue(ctx context.Context, msgs ...*cchcbot.Outgoing) error {
 	return nil
 }
 
-// Queued returns the channel signalled after every commit that put
-// messages in the outbox: by Queue, or with the change that caused them.
-// It holds one signal at most, so a burst of commits wakes the sender
-// once; there is one channel per DB, for the one sender.
-func (db *DB) Queued() <-chan struct{} { return db.queued }
+// Queued returns a channel closed by the next commit that puts messages in
+// the outbox (by Queue, or with the change that caused them). A sender
+// takes it before reading what is pending, then waits on it: a commit in
+// between closes it, so nothing goes unnoticed, and every sender (one per
+// network) hears of every commit.
+func (db *DB) Queued() <-chan struct{} {
+	db.queuedMu.Lock()
+	defer db.queuedMu.Unlock()
+	return db.queued
+}
 
 // queued is a message written in a transaction not yet committed: the
 // caller's copy gets the stored one (its ID) only once the commit holds.
@@ -90,10 +95,10 @@ func (db *DB) enqueue(tx *bolt.Tx, now time.Time, msgs []*cchcbot.Outgoing) ([]q
 }
 
 func (db *DB) signalQueued() {
-	select {
-	case db.queued <- struct{}{}:
-	default: // a signal is already waiting: the sender reads everything anyway
-	}
+	db.queuedMu.Lock()
+	defer db.queuedMu.Unlock()
+	close(db.queued)
+	db.queued = make(chan struct{})
 }
 
 // validOutgoing refuses a message no sender could deliver. Messages are

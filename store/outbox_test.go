@@ -12,10 +12,13 @@ func reply(to cchcbot.UserID, text string) *cchcbot.Outgoing {
 	return &cchcbot.Outgoing{Kind: cchcbot.OutReply, To: to, Priority: cchcbot.PriorityInteractive, Text: text}
 }
 
-// signalled reports whether Queued holds a signal, taking it.
+// signalled reports whether a commit has queued messages since the test
+// last asked (or opened the store), and starts listening anew.
 func signalled(db *store.DB) bool {
+	ch, _ := watches.Load(db)
 	select {
-	case <-db.Queued():
+	case <-ch.(<-chan struct{}):
+		watches.Store(db, db.Queued())
 		return true
 	default:
 		return false

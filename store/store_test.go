@@ -32,8 +32,14 @@ func mustOpenDir(tb testing.TB, dir string) *store.DB {
 		tb.Fatalf("Open(%s): %v", dir, err)
 	}
 	tb.Cleanup(func() { db.Close() })
+	watches.Store(db, db.Queued())
 	return db
 }
+
+// watches holds, per store, the Queued channel taken when the test last
+// looked: Queued's channel is closed by a commit that queues, so a test
+// takes it before the commits it wants to hear of.
+var watches sync.Map
 
 var testUnits = []cchcbot.Unit{
 	{Code: "phong-noi-vu", Name: "Phòng Nội vụ", Group: cchcbot.GroupDepartment, HeadTitle: "Trưởng phòng", Order: 1},
