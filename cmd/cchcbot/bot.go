@@ -8,7 +8,6 @@ import (
 	"os"
 	"os/signal"
 	"sync"
-	"sync/atomic"
 	"syscall"
 	"time"
 
@@ -21,6 +20,7 @@ import (
 	"cchcbot/metrics"
 	"cchcbot/outbox"
 	"cchcbot/scheduler"
+	"cchcbot/zalo"
 )
 
 // runBot runs the bot until ctx ends. What needs only the store starts at
@@ -29,7 +29,7 @@ import (
 // while it is unreachable; only then do the outbox's sender, the inbox's
 // handlers and the poller start. Nothing waits for Telegram that does not
 // have to, and nothing said meanwhile is lost: it waits in the store.
-func runBot(ctx context.Context, path string, env *Env, token string, logger *slog.Logger, obs *metrics.Metrics) error {
+func runBot(ctx context.Context, path string, env *Env, secrets config.Secrets, logger *slog.Logger, obs *metrics.Metrics) error {
 	cfg, db, clk := env.Config(), env.DB, env.Clock
 	key, err := db.Secret(ctx, "callback", 32)
 	if err != nil {
@@ -58,9 +58,87 @@ func runBot(ctx context.Context, path string, env *Env, token string, logger *sl
 		}
 	}()
 
-	// The chat service exists once Telegram answers; a reload before then
-	// reaches the scheduler and the staff commands.
-	var svc atomic.Pointer[chat.Service]
+	// Each network has its own outbox sender (its own pace and backoff),
+	// and the conversation sees them all through one Router. Telegram
+	// joins once reached; until then its messages wait in the outbox, and
+	// everything else runs.
+	var svc *chat.Service
+	telegram := newLateChannel("Telegram")
+	networks := cchcbot.Router{}
+	var senders []*outbox.Sender
+	addNetwork := func(name string, ch cchcbot.Channel) *outbox.Sender {
+		s := outbox.New(ctx, db, ch, outbox.Options{Network: name,
+			GlobalPerSecond: cfg.Outbound.GlobalPerSecond, PerChatPerSecond: cfg.Outbound.PerChatPerSecond,
+			MaxRetries: cfg.Outbound.MaxRetries, Clock: clk, Logger: logger.With("network", name), Observer: obs,
+			NotBefore: sched.NotBefore, Superseded: sched.Superseded,
+			OnUnreachable: func(ctx context.Context, to cchcbot.UserID, err error) {
+				if err := svc.MemberUnreachable(ctx, to, cchcbot.ErrorMessage(err)); err != nil {
+					logger.Error("recording an unreachable member", "err", err)
+				}
+			},
+		})
+		networks[name] = s
+		senders = append(senders, s)
+		return s
+	}
+	var tgSender *outbox.Sender
+	if cfg.HasTelegram() {
+		tgSender = addNetwork(cchcbot.ChannelTelegram, telegram)
+	}
+	var zc *zalo.Client
+	if cfg.HasZalo() {
+		if zc, err = startZalo(ctx, cfg, secrets.Zalo, db, clk, logger, obs); err != nil {
+			return err
+		}
+		addNetwork(cchcbot.ChannelZalo, zc)
+	}
+	obs.SetOutbox(func() metrics.OutboxState {
+		st := metrics.OutboxState{Queued: map[cchcbot.OutKind]int{}}
+		for _, s := range senders {
+			one := s.Stats()
+			for k, n := range one.Pending {
+				st.Queued[k] += n
+			}
+			st.OldestAge = max(st.OldestAge, one.OldestAge)
+		}
+		return st
+	})
+	var inviteLink func(string) string
+	if cfg.HasTelegram() {
+		inviteLink = cfg.InviteLink
+	}
+	svc = chat.New(chat.Options{
+		Store: db, Calendar: cfg.Calendar(), Channel: networks, Clock: clk, Signer: signer, Reminders: sched,
+		AdminNotify: cfg.Reminders.AdminNotify, MaxFileSize: max(cfg.Telegram.MaxFileSize, cfg.Zalo.MaxFileSize),
+		InviteLink: inviteLink, ZaloOALink: cfg.ZaloOALink(), Office: cfg.Office, Logger: logger,
+	})
+	disp := inbox.New(db, svc, inbox.Options{Logger: logger, Observer: obs})
+	var handlers sync.WaitGroup
+	handlers.Go(func() {
+		if err := disp.Run(ctx); err != nil && ctx.Err() == nil {
+			logger.Error("inbox stopped", "err", err)
+		}
+	})
+	// Stopping: handlers in flight see their context cancelled; one
+	// interrupted stays in the inbox and runs again after the restart.
+	// Then the senders stop: what they have not delivered stays in the
+	// outbox.
+	defer waitBounded(logger, "sends still in flight at shutdown", outboxGrace, func() {
+		var wg sync.WaitGroup
+		for _, s := range senders {
+			wg.Go(s.Close)
+		}
+		wg.Wait()
+	})
+	defer waitBounded(logger, "handlers still running at shutdown", handlerGrace, handlers.Wait)
+	if zc != nil {
+		stop, err := serveZaloWebhook(cfg, zc, db, disp, logger)
+		if err != nil {
+			return err
+		}
+		defer stop() // first: no event is taken once the handlers stop
+	}
+
 	hup := make(chan os.Signal, 1)
 	signal.Notify(hup, syscall.SIGHUP)
 	defer signal.Stop(hup)
@@ -68,50 +146,25 @@ func runBot(ctx context.Context, path string, env *Env, token string, logger *sl
 		for {
 			select {
 			case <-hup:
-				reload(ctx, path, env, sched, svc.Load(), logger)
+				reload(ctx, path, env, sched, svc, logger)
 			case <-ctx.Done():
 				return
 			}
 		}
 	}()
 
-	tg, err := connect(ctx, cfg, token, logger, obs)
+	if !cfg.HasTelegram() {
+		<-ctx.Done()
+		return nil
+	}
+	tg, err := connect(ctx, cfg, secrets.TelegramToken, logger, obs)
 	if errors.Is(err, bot.ErrUnauthorized) {
 		return &exitError{exitUsage, err}
 	} else if err != nil || tg == nil {
 		return err
 	}
-
-	// The sender starts on the backlog at once; a refusal it meets before
-	// the chat service below exists waits the moment it takes to make it.
-	ready := make(chan struct{})
-	sender := outbox.New(ctx, db, tg, outbox.Options{
-		GlobalPerSecond: cfg.Outbound.GlobalPerSecond, PerChatPerSecond: cfg.Outbound.PerChatPerSecond,
-		MaxRetries: cfg.Outbound.MaxRetries, Clock: clk, Logger: logger, Observer: obs,
-		NotBefore: sched.NotBefore, Superseded: sched.Superseded,
-		OnUnreachable: func(ctx context.Context, to cchcbot.UserID, err error) {
-			select {
-			case <-ready:
-			case <-ctx.Done():
-				return
-			}
-			if err := svc.Load().MemberUnreachable(ctx, to, cchcbot.ErrorMessage(err)); err != nil {
-				logger.Error("recording an unreachable member", "err", err)
-			}
-		},
-	})
-	obs.SetOutbox(func() metrics.OutboxState {
-		st := sender.Stats()
-		return metrics.OutboxState{Queued: st.Pending, OldestAge: st.OldestAge}
-	})
-	s := chat.New(chat.Options{
-		Store: db, Calendar: env.Config().Calendar(), Channel: sender, Clock: clk, Signer: signer, Reminders: sched,
-		AdminNotify: cfg.Reminders.AdminNotify, MaxFileSize: cfg.Telegram.MaxFileSize, InviteLink: cfg.InviteLink,
-		Office: cfg.Office, Logger: logger,
-	})
-	svc.Store(s)
-	close(ready)
-
+	telegram.set(tg)
+	tgSender.Resume()
 	if admins, err := db.Admins(ctx); err != nil {
 		logger.Warn("reading the admins for the command menus failed", "err", err)
 	} else {
@@ -123,23 +176,8 @@ func runBot(ctx context.Context, path string, env *Env, token string, logger *sl
 			logger.Warn("registering the command menus failed (the bot works without them)", "err", err)
 		}
 	}
-
-	disp := inbox.New(db, s, inbox.Options{Logger: logger, Observer: obs})
-	var handlers sync.WaitGroup
-	handlers.Go(func() {
-		if err := disp.Run(ctx); err != nil && ctx.Err() == nil {
-			logger.Error("inbox stopped", "err", err)
-		}
-	})
 	logger.Info("bot polling Telegram", "bot", tg.Username())
-	err = bot.NewPoller(tg, db, disp, bot.PollerOptions{Observer: obs}).Run(ctx)
-
-	// Handlers in flight see their context cancelled; one interrupted
-	// stays in the inbox and runs again after the restart. Then the sender
-	// stops: what it has not delivered stays in the outbox.
-	waitBounded(logger, "handlers still running at shutdown", handlerGrace, handlers.Wait)
-	waitBounded(logger, "sends still in flight at shutdown", outboxGrace, sender.Close)
-	return err
+	return bot.NewPoller(tg, db, disp, bot.PollerOptions{Observer: obs}).Run(ctx)
 }
 
 // waitBounded runs wait, giving up after d: a stuck network call must not

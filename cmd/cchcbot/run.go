@@ -71,7 +71,7 @@ func (c *RunCommand) Run(ctx context.Context, args []string) error {
 		// or nobody's: the digest must not go there.
 		return &exitError{exitUsage, fmt.Errorf("cấu hình còn giá trị mẫu, cần thay bằng giá trị thật trước khi chạy bot:\n  %s", strings.Join(ph, "\n  "))}
 	}
-	token, err := config.TokenFrom(os.Getenv)
+	secrets, err := cfg.SecretsFrom(os.Getenv)
 	if err != nil {
 		return &exitError{exitUsage, err}
 	}
@@ -99,7 +99,7 @@ func (c *RunCommand) Run(ctx context.Context, args []string) error {
 
 	// Bound here, so that a taken port fails the start; deferred after
 	// the store, so it stops serving before the store closes.
-	obs := metrics.New(metrics.Options{Source: db, Staleness: 3*cfg.Telegram.PollTimeout + time.Minute})
+	obs := metrics.New(metrics.Options{Source: db, Staleness: 3*cfg.Telegram.PollTimeout + time.Minute, NoPolls: !cfg.HasTelegram()})
 	if addr := cfg.Metrics.Listen; addr != "" {
 		ms, err := obs.Listen(addr)
 		if err != nil {
@@ -134,7 +134,7 @@ func (c *RunCommand) Run(ctx context.Context, args []string) error {
 	defer os.Remove(sock)
 	logger.Info("cchcbot running", "data_dir", cfg.DataDir, "units", len(cfg.Units), "control", sock)
 
-	err = runBot(ctx, path, env, token, logger, obs)
+	err = runBot(ctx, path, env, secrets, logger, obs)
 
 	// Finish in-flight staff commands (their context is cancelled), then
 	// let the deferred Close release bbolt; a stuck command cannot hold

@@ -13,6 +13,7 @@ import (
 
 	"cchcbot"
 	"cchcbot/bot/telegramtest"
+	"cchcbot/config"
 	"cchcbot/control"
 	"cchcbot/store"
 )
@@ -74,23 +75,35 @@ func (p *proc) waitLog(want string) {
 	}
 }
 
-// seedMember makes user a member of unit in the stopped bot's store.
+// seedMember makes the Telegram user a member of unit in the stopped
+// bot's store.
 func seedMember(t *testing.T, dataDir, unit string, user int64) {
 	t.Helper()
+	seedUser(t, dataDir, unit, cchcbot.TelegramUser(user))
+}
+
+// seedUser makes user a member of unit, one of the example config's, in
+// the stopped bot's store, through an invite as /start would.
+func seedUser(t *testing.T, dataDir, unit string, user cchcbot.UserID) {
+	t.Helper()
+	cfg, err := config.Load(example)
+	if err != nil {
+		t.Fatal(err)
+	}
 	db, err := store.Open(dataDir, store.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer db.Close()
 	ctx := context.Background()
-	if _, err := db.SyncUnits(ctx, []cchcbot.Unit{{Code: unit, Name: "UBND xã Châu Lộc", Group: cchcbot.GroupCommune, HeadTitle: "Chủ tịch UBND xã", Order: 1}}, time.Now()); err != nil {
+	if _, err := db.SyncUnits(ctx, cfg.UnitList(), time.Now()); err != nil {
 		t.Fatal(err)
 	}
 	_, hash, _ := cchcbot.NewInviteCode(nil)
 	if err := db.CreateInvite(ctx, cchcbot.Invite{Hash: hash, UnitCode: unit, CreatedBy: "test", ExpiresAt: time.Now().Add(time.Hour)}); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := db.RedeemInvite(ctx, hash, cchcbot.Member{User: cchcbot.TelegramUser(user), UnitCode: unit, Name: "Lê Văn Lộc"}, time.Now()); err != nil {
+	if _, err := db.RedeemInvite(ctx, hash, cchcbot.Member{User: user, UnitCode: unit, Name: "Thành viên " + unit}, time.Now()); err != nil {
 		t.Fatal(err)
 	}
 }
