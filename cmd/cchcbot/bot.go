@@ -91,6 +91,7 @@ func runBot(ctx context.Context, path string, env *Env, secrets config.Secrets, 
 			return err
 		}
 		addNetwork(cchcbot.ChannelZalo, zc)
+		env.SetZalo(zc) // zalo-auth on the control socket reaches it
 	}
 	obs.SetOutbox(func() metrics.OutboxState {
 		st := metrics.OutboxState{Queued: map[cchcbot.OutKind]int{}}

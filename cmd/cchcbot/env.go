@@ -12,6 +12,7 @@ import (
 	"cchcbot"
 	"cchcbot/config"
 	"cchcbot/store"
+	"cchcbot/zalo"
 )
 
 // Env is what a staff command needs: the config, the open store and the
@@ -21,7 +22,15 @@ type Env struct {
 	Clock cchcbot.Clock
 
 	config atomic.Pointer[config.Config] // swapped by a SIGHUP reload
+	zalo   atomic.Pointer[zalo.Client]   // the running bot's Zalo adapter, if any
 }
+
+// Zalo returns the running bot's Zalo adapter, nil outside the bot or
+// without Zalo.
+func (e *Env) Zalo() *zalo.Client { return e.zalo.Load() }
+
+// SetZalo records the running bot's Zalo adapter for the staff commands.
+func (e *Env) SetZalo(zc *zalo.Client) { e.zalo.Store(zc) }
 
 // NewEnv returns an Env on cfg.
 func NewEnv(cfg *config.Config, db *store.DB, clk cchcbot.Clock) *Env {

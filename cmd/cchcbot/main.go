@@ -57,16 +57,17 @@ type Command interface {
 // commands returns the subcommands by name, writing to stdout and stderr.
 func commands(stdout, stderr io.Writer) map[string]Command {
 	return map[string]Command{
-		"run":      &RunCommand{Stdout: stdout, Stderr: stderr},
-		"check":    &CheckCommand{Stdout: stdout},
-		"calendar": &CalendarCommand{Stdout: stdout},
-		"invite":   &InviteCommand{Stdout: stdout},
-		"status":   &StatusCommand{Stdout: stdout},
-		"backup":   &BackupCommand{Stdout: stdout},
-		"export":   &ExportCommand{Stdout: stdout},
-		"archive":  &ArchiveCommand{Stdout: stdout},
-		"summary":  &SummaryCommand{Stdout: stdout},
-		"restore":  &RestoreCommand{Stdout: stdout},
+		"run":       &RunCommand{Stdout: stdout, Stderr: stderr},
+		"check":     &CheckCommand{Stdout: stdout},
+		"calendar":  &CalendarCommand{Stdout: stdout},
+		"invite":    &InviteCommand{Stdout: stdout},
+		"status":    &StatusCommand{Stdout: stdout},
+		"backup":    &BackupCommand{Stdout: stdout},
+		"export":    &ExportCommand{Stdout: stdout},
+		"archive":   &ArchiveCommand{Stdout: stdout},
+		"summary":   &SummaryCommand{Stdout: stdout},
+		"restore":   &RestoreCommand{Stdout: stdout},
+		"zalo-auth": &ZaloAuthCommand{Stdin: os.Stdin, Stdout: stdout},
 	}
 }
 
@@ -134,7 +135,8 @@ const usage = `cchcbot: bot nhắc hạn và nhận báo cáo cải cách hành 
 Cách dùng: cchcbot <lệnh> [-config TỆP] [tham số]
 
 Các lệnh:
-  run                         chạy bot (cần biến môi trường TELEGRAM_BOT_TOKEN)
+  run                         chạy bot (cần TELEGRAM_BOT_TOKEN khi có Telegram,
+                              ZALO_APP_SECRET và ZALO_OA_SECRET_KEY khi có Zalo)
   check                       kiểm tra tệp cấu hình và tóm tắt nội dung
   calendar [--from NGÀY] [--to NGÀY]
                               mọi kỳ báo cáo, hạn nộp và lần nhắc việc
@@ -146,13 +148,15 @@ Các lệnh:
                               bảng tổng hợp Excel của một năm hoặc một kỳ
   archive KỲ -o TỆP.zip [-force]
                               tệp báo cáo của mọi đơn vị trong một kỳ, kèm danh mục
-  summary [KỲ]                đoạn văn cho báo cáo CCHC hằng tháng của huyện
+  summary [KỲ]                đoạn văn cho báo cáo CCHC hằng tháng
   backup TỆP [-force]         ghi một bản sao lưu cơ sở dữ liệu đã kiểm tra
   restore TỆP                 khôi phục cơ sở dữ liệu từ bản sao lưu (dừng bot trước)
+  zalo-auth < TỆP             cài mã làm mới (refresh token) của Official Account Zalo,
+                              đọc từ đầu vào chuẩn
 
 Lệnh nào cũng nhận -config TỆP (mặc định ./config.yaml), đặt trước hay sau
 các tham số đều được; "cchcbot <lệnh> -h" cho xem hướng dẫn của lệnh đó.
-invite, status, export, archive, summary và backup chạy được cả khi bot
+invite, status, export, archive, summary, backup và zalo-auth chạy được cả khi bot
 đang chạy hay đã dừng: khi bot chạy, lệnh đi qua cổng điều khiển
 (control.sock) trong data_dir.
 ` + envUsage

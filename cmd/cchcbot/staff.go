@@ -19,12 +19,13 @@ type handlerFunc func(ctx context.Context, env *Env, args []string, stdout io.Wr
 // staffHandlers are the commands the running bot serves on its control
 // socket, by name.
 var staffHandlers = map[string]handlerFunc{
-	"invite":  inviteHandler,
-	"status":  statusHandler,
-	"backup":  backupHandler,
-	"export":  exportHandler,
-	"archive": archiveHandler,
-	"summary": summaryHandler,
+	"invite":    inviteHandler,
+	"status":    statusHandler,
+	"backup":    backupHandler,
+	"export":    exportHandler,
+	"archive":   archiveHandler,
+	"summary":   summaryHandler,
+	"zalo-auth": zaloAuthHandler,
 }
 
 // lockProbe is how long a staff command waits for the store's lock before
