@@ -76,6 +76,9 @@ func runBot(ctx context.Context, path string, env *Env, secrets config.Secrets, 
 					logger.Error("recording an unreachable member", "err", err)
 				}
 			},
+			OnQuota: func(ctx context.Context, o *cchcbot.Outgoing, qe *cchcbot.QuotaError) {
+				tellAdminsQuota(ctx, db, o, qe, logger)
+			},
 		})
 		networks[name] = s
 		senders = append(senders, s)

@@ -81,3 +81,30 @@ func serveZaloWebhook(cfg *config.Config, zc *zalo.Client, db *store.DB, disp *i
 		srv.Shutdown(sctx)
 	}, nil
 }
+
+// tellAdminsQuota queues, once per unit and reminder step, a notice to
+// every admin that Zalo refused a reminder for its quota: the unit was not
+// reminded on Zalo and must be reached another way.
+func tellAdminsQuota(ctx context.Context, db *store.DB, o *cchcbot.Outgoing, qe *cchcbot.QuotaError, logger *slog.Logger) {
+	key, what := "zalo/quota/"+string(o.To)+"/"+fmt.Sprint(o.ID), "một tin nhắn"
+	if r := o.Reminder; r != nil {
+		key = "zalo/quota/" + r.PeriodID + "/" + r.UnitCode + "/" + r.Step
+		what = "lời nhắc việc"
+		if u, err := db.Unit(ctx, r.UnitCode); err == nil {
+			what += " tới " + u.Name
+		}
+		what += " (kỳ " + r.PeriodID + ")"
+	}
+	admins, err := db.Admins(ctx)
+	if err != nil {
+		logger.Error("reading the admins to tell them of Zalo's quota", "err", err)
+		return
+	}
+	text := fmt.Sprintf("Không gửi được %s qua Zalo: %s Đơn vị chưa nhận được nội dung này; đề nghị liên hệ trực tiếp hoặc mời thêm thành viên dùng Telegram.", what, qe.Message)
+	for _, a := range admins {
+		msg := &cchcbot.Outgoing{Kind: cchcbot.OutNotice, To: a.User, Text: text, Priority: cchcbot.PriorityBulk}
+		if _, err := db.QueueOnce(ctx, key+"/"+string(a.User), msg); err != nil {
+			logger.Error("queueing the Zalo quota notice", "err", err)
+		}
+	}
+}

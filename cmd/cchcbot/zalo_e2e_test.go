@@ -305,3 +305,42 @@ func seedZaloMember(t *testing.T, dataDir, unit, id string) {
 	t.Helper()
 	seedUser(t, dataDir, unit, cchcbot.ZaloUser(id))
 }
+
+// TestZaloQuotaTellsAdmins: Zalo refuses the 08:00 reminders for its
+// monthly quota of proactive messages. Nothing is retried into a wall:
+// each refusal is recorded, and the admins are told, once per unit, which
+// unit was not reminded on Zalo; the unit's Telegram member is reminded as
+// usual.
+func TestZaloQuotaTellsAdmins(t *testing.T) {
+	h := newZaloBot(t)
+	tLoc := telegramtest.User{ID: 3001, FirstName: "Lê", LastName: "Văn Lộc"}
+	zLoc := zalotest.User{ID: "8400000000000000001"}
+	zDinh := zalotest.User{ID: "8400000000000000002"}
+	seedMember(t, h.dataDir, "xa-chau-loc", tLoc.ID)
+	seedZaloMember(t, h.dataDir, "xa-chau-loc", zLoc.ID)
+	seedZaloMember(t, h.dataDir, "xa-chau-dinh", zDinh.ID)
+	h.zl.AddFollower(zLoc)
+	h.zl.AddFollower(zDinh)
+	h.zl.QuotaNext(zalotest.QuotaMonthly, 2)
+	h.start()
+
+	if _, err := h.tg.WaitMessages(tLoc.ID, 1, 30*time.Second); err != nil {
+		t.Fatalf("the Telegram member was not reminded: %v", err)
+	}
+	admin := telegramtest.User{ID: 9001}
+	err := h.tg.WaitFor(func(s *telegramtest.Server) bool {
+		return countText(s, admin, "qua Zalo") >= 2
+	}, 30*time.Second)
+	if err != nil {
+		t.Fatalf("the admins were not told of the quota: %v\n%s", err, h.p.log.String())
+	}
+	for _, unit := range []string{"UBND xã Châu Lộc", "UBND xã Châu Đình"} {
+		if n := countText(h.tg, admin, "lời nhắc việc tới "+unit); n != 1 {
+			t.Errorf("notices about %s: %d, want 1", unit, n)
+		}
+	}
+	if n := h.zl.TotalMessages(); n != 0 {
+		t.Errorf("%d Zalo messages through an exhausted quota", n)
+	}
+	h.p.stop()
+}
