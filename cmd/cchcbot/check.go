@@ -64,6 +64,14 @@ func summarize(w io.Writer, path string, cfg *config.Config, now time.Time) {
 	fmt.Fprintf(w, "Cấu hình %s hợp lệ.\n%s – %s, múi giờ %s, dữ liệu tại %s\n\n", path, cfg.Office, cfg.District, cfg.Timezone, cfg.DataDir)
 
 	units := cfg.UnitList()
+	var nets []string
+	if cfg.HasTelegram() {
+		nets = append(nets, "Telegram (bot @"+cfg.Telegram.BotUsername+")")
+	}
+	if cfg.HasZalo() {
+		nets = append(nets, fmt.Sprintf("Zalo (Official Account %s, webhook %s%s, hạn mức %d tin chủ động/tháng)", cfg.ZaloOALink(), cfg.Zalo.WebhookListen, cfg.Zalo.WebhookPath, cfg.Zalo.ProactiveMonthlyQuota))
+	}
+	fmt.Fprintf(w, "Kênh nhắn tin: %s\n", strings.Join(nets, "; "))
 	fmt.Fprintf(w, "Đơn vị: %d\n", len(units))
 	tw := newTable(w)
 	for _, g := range cchcbot.UnitGroups {

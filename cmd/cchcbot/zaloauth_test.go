@@ -60,3 +60,20 @@ func TestZaloAuth(t *testing.T) {
 		t.Errorf("a token on the command line: exit %d, %s", code, errOut)
 	}
 }
+
+// TestCheckBothNetworks: check validates a config with Telegram and Zalo
+// and names both networks.
+func TestCheckBothNetworks(t *testing.T) {
+	cfg, _, _ := tempConfigServer(t)
+	raw, _ := os.ReadFile(cfg)
+	os.WriteFile(cfg, append(raw, "\nzalo:\n  app_id: \"2840191035281746190\"\n  oa_id: \"4318957236581928461\"\n"...), 0o600)
+	code, out, errOut := run(t, "check", "-config", cfg)
+	if code != exitOK || !strings.Contains(out, "Kênh nhắn tin: Telegram (bot @") ||
+		!strings.Contains(out, "Zalo (Official Account https://zalo.me/4318957236581928461, webhook 127.0.0.1:8081/zalo/webhook, hạn mức 1000 tin chủ động/tháng)") {
+		t.Errorf("check: exit %d\n%s%s", code, out, errOut)
+	}
+	os.WriteFile(cfg, append(raw, "\nzalo:\n  app_id: \"abc\"\n"...), 0o600)
+	if code, _, errOut := run(t, "check", "-config", cfg); code != exitUsage || !strings.Contains(errOut, "app_id") {
+		t.Errorf("a bad app_id: exit %d, %s", code, errOut)
+	}
+}
