@@ -33,8 +33,9 @@ import (
 // timed phase is what the bot does for those presses: getFile, the HTTP
 // download, the magic-byte check, store.PutFile (sha256 while writing,
 // fsync, rename, fsync of the directory), the bbolt commits of the
-// submission, the receipt and the notice to phòng Nội vụ. It ends when
-// the last notice reaches the fake server (the last step of a confirm).
+// submission (which queue the receipt and the notice in the outbox), and
+// the delivery of the receipt and of the notice to phòng Nội vụ. It ends
+// when the last of these reaches the fake server.
 //
 // The floor is the same bytes hashed with sha256 and written + fsynced
 // (file and directory) into a temp dir on the same disk by a plain,
@@ -397,10 +398,20 @@ func (rig *ingestRig) expect(u telegramtest.User, mark int, want string) (telegr
 }
 
 // confirmAll is the timed phase: every member presses "✅ Xác nhận nộp"
-// at once; it ends when phòng Nội vụ has every notice. It returns the
+// at once; it ends when phòng Nội vụ has every notice and every member
+// their receipt. It returns the
 // wall time and the heap in use at its peak and before.
 func (rig *ingestRig) confirmAll(round []pending) (wall time.Duration, peak, base uint64) {
 	adminMark := rig.srv.MessageCount(admin.ID)
+	marks := make([]int, len(round))
+	for i, pd := range round {
+		marks[i] = rig.srv.MessageCount(pd.user.ID)
+	}
+	// The receipt and the notice of a confirm are two outbox rows
+	// delivered independently: the phase ends when both have arrived for
+	// every member, whichever came last.
+	receipted := make([]bool, len(round))
+	left := len(round)
 	runtime.GC()
 	hp := startHeapPeak()
 	rig.b.StartTimer()
@@ -409,13 +420,28 @@ func (rig *ingestRig) confirmAll(round []pending) (wall time.Duration, peak, bas
 		rig.srv.PressButton(pd.user, pd.confirm.ID, pd.data)
 	}
 	err := rig.srv.WaitFor(func(s *telegramtest.Server) bool {
-		return s.MessageCount(admin.ID) >= adminMark+len(round)
+		if s.MessageCount(admin.ID) < adminMark+len(round) {
+			return false
+		}
+		for i, pd := range round {
+			if receipted[i] || s.MessageCount(pd.user.ID) <= marks[i] {
+				continue
+			}
+			for _, m := range s.Messages(pd.user.ID)[marks[i]:] {
+				if strings.Contains(m.Text, "BIÊN NHẬN BÁO CÁO") {
+					receipted[i] = true
+					left--
+					break
+				}
+			}
+		}
+		return left == 0
 	}, 30*time.Minute)
 	wall = time.Since(start)
 	rig.b.StopTimer()
 	peak, base = hp.stop()
 	if err != nil {
-		rig.b.Fatalf("only %d of %d notices after %s: %v", rig.srv.MessageCount(admin.ID)-adminMark, len(round), wall, err)
+		rig.b.Fatalf("%d of %d notices and %d of %d receipts after %s: %v", rig.srv.MessageCount(admin.ID)-adminMark, len(round), len(round)-left, len(round), wall, err)
 	}
 	return wall, peak, base
 }

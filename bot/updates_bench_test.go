@@ -30,18 +30,19 @@ import (
 
 // BenchmarkUpdateHandling measures how many chat commands a second the
 // whole bot handles from getUpdates: the real tgbotapi client polling the
-// fake Bot API server, the poller with its update bookkeeping in bbolt
-// (a lookup and a commit per update), the conversation (identify, the
-// command, the reply) and the outbox, on a synthetic deployment of N units
-// with five years of history (synth.Prepare), the clock fixed at
-// synth.End.
+// fake Bot API server, the poller accepting each batch into the store's
+// inbox (one commit a batch), the dispatcher (each person in order, people
+// in parallel, finishes group-committed), the conversation (identify, the
+// command, the reply queued in the outbox) and the outbox's sender, on a
+// synthetic deployment of N units with five years of history
+// (synth.Prepare), the clock fixed at synth.End.
 //
 // Per iteration the server queues K updates while no poller runs: members'
 // /trangthai and /huongdan (two to one) from many distinct members, one
 // admin /status in 500. A fresh poller then starts; the time runs from the
 // first getUpdates that returns updates until the server holds none
-// unconfirmed, that is until every update is handled, marked in the store
-// and confirmed to Telegram.
+// unconfirmed, every update is handled and its finish committed, and
+// every reply is delivered to the fake server.
 //
 // Replies are NOT paced to Telegram's limits here: the outbox runs at a
 // million messages a second overall and per chat and the fake server
