@@ -38,11 +38,13 @@ func (s *Service) exportXLSX(ctx context.Context, w who, cmd Command) error {
 		return err
 	}
 	name := "tong-hop-cchc-nam-" + fmt.Sprint(sel.Year) + ".xlsx"
+	cli := fmt.Sprintf("cchcbot export --year %d -o %s", sel.Year, name)
 	if sel.PeriodID != "" {
 		name = "tong-hop-cchc-" + strings.ReplaceAll(sel.PeriodID, "/", "-") + ".xlsx"
+		cli = fmt.Sprintf("cchcbot export --period %s -o %s", sel.PeriodID, name)
 	}
 	caption := fmt.Sprintf("Bảng tổng hợp tình hình nộp báo cáo CCHC %s (%d kỳ báo cáo), lập lúc %s.", d.Title, periods, timeVN(now, s.calendar().Location))
-	return s.sendBuilt(ctx, w, name, caption, "", func(out io.Writer) error { return export.WriteWorkbook(ctx, out, s.opts.Store, d) })
+	return s.sendBuilt(ctx, w, name, caption, cli, func(out io.Writer) error { return export.WriteWorkbook(ctx, out, s.opts.Store, d) })
 }
 
 // archiveZIP is /luutru [period]: the period's report files in one zip.
@@ -146,6 +148,15 @@ func (s *Service) sendBuilt(ctx context.Context, w who, name, caption, cli strin
 		To: w.user, Name: name, Caption: caption, Priority: cchcbot.PriorityInteractive, Size: fi.Size(),
 		Open: func() (io.ReadCloser, error) { return os.Open(path) },
 	})
+	if c := cchcbot.ErrorCode(err); c != "" && c != cchcbot.EINTERNAL {
+		// The network refuses such a file (Zalo takes documents of 5 MB
+		// at most): its reason, and the server-side alternative.
+		text := cchcbot.ErrorMessage(err)
+		if cli != "" {
+			text += " Lấy tệp trên máy chủ bằng lệnh: " + cli
+		}
+		return s.reply(ctx, w.user, text)
+	}
 	if err != nil && ctx.Err() == nil {
 		s.opts.Logger.Warn("sending an export failed", "file", name, "err", err)
 		text := fmt.Sprintf("Chưa gửi được tệp %s do lỗi đường truyền. Xin gõ lại lệnh sau ít phút.", name)

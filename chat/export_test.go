@@ -128,3 +128,14 @@ func TestSummaryInChat(t *testing.T) {
 	wantText(t, h.say(admin, "/tonghop 2/2099").Text, "Báo cáo CCHC tháng 02/2099 chưa bắt đầu nhận báo cáo (nhận từ 23/01/2099, hạn nộp 12/02/2099)")
 	wantText(t, h.say(admin, "/tonghop 13/2024").Text, "Cú pháp: /tonghop")
 }
+
+// TestExportRefusedByTheNetwork: a network that refuses such a document
+// (Zalo takes 5 MB at most) gets its reason told, with the command that
+// makes the file on the server; not a "line" error.
+func TestExportRefusedByTheNetwork(t *testing.T) {
+	h := newHarness(t, testUnits())
+	h.ch.docErr = cchcbot.Errorf(cchcbot.ETOOLARGE, "Zalo chỉ nhận tệp PDF, DOC, DOCX tối đa 5 MB.")
+	m := h.say(admin, "/xuat 02/2024")
+	wantText(t, m.Text, "Zalo chỉ nhận tệp PDF, DOC, DOCX tối đa 5 MB.", "cchcbot export")
+	dontWantText(t, m.Text, "đường truyền")
+}

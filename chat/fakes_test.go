@@ -40,7 +40,8 @@ type fakeChannel struct {
 
 	fetchErr   map[string]error // per file id, until cleared
 	sendErr    map[cchcbot.UserID]error
-	resendFail bool // sending a document by its channel id fails
+	resendFail bool  // sending a document by its channel id fails
+	docErr     error // every document upload fails with it
 }
 
 func newFakeChannel() *fakeChannel {
@@ -69,7 +70,11 @@ func (c *fakeChannel) Edit(ctx context.Context, ref cchcbot.MessageRef, text str
 func (c *fakeChannel) SendDocument(ctx context.Context, d cchcbot.OutDocument) (cchcbot.MessageRef, error) {
 	c.mu.Lock()
 	fail := c.resendFail && d.ChannelFileID != ""
+	docErr := c.docErr
 	c.mu.Unlock()
+	if docErr != nil && d.ChannelFileID == "" {
+		return cchcbot.MessageRef{}, docErr
+	}
 	if fail {
 		return cchcbot.MessageRef{}, cchcbot.Errorf(cchcbot.ENOTFOUND, "file id unknown")
 	}

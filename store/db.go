@@ -126,6 +126,7 @@ func Open(dir string, opts Options) (*DB, error) {
 		return nil, fmt.Errorf("open %s: %w", path, err)
 	}
 
+	b.MaxBatchDelay = batchDelay
 	db := &DB{bolt: b, dir: dir, now: opts.Now, seenTTL: opts.SeenTTL, maxSeen: defaultMaxSeen, queued: make(chan struct{})}
 	if opts.ReadOnly {
 		err = db.checkVersion()
@@ -175,6 +176,27 @@ func (db *DB) update(ctx context.Context, op string, fn func(tx *bolt.Tx) error)
 	}
 	return wrap(op, err)
 }
+
+// batch is update for writes that many goroutines make at once (replies
+// queued by the handlers of many chats): bbolt gathers the calls of a few
+// milliseconds into one commit, two fsyncs for all. fn may run more than
+// once (when another call of the batch fails, the rest run again) and must
+// not return errNoChange.
+func (db *DB) batch(ctx context.Context, op string, fn func(tx *bolt.Tx) error) error {
+	if err := ctx.Err(); err != nil {
+		return fmt.Errorf("store: %s: %w", op, err)
+	}
+	err := db.bolt.Batch(fn)
+	if errors.Is(err, syscall.ENOSPC) {
+		return errFull()
+	}
+	return wrap(op, err)
+}
+
+// batchDelay is how long bbolt waits for more calls to join a batch: a
+// reply waits at most this long for its commit, and under load one commit
+// carries the replies of many chats.
+const batchDelay = 2 * time.Millisecond
 
 // errFull is what a person is told when the disk is full. It wraps
 // nothing, so that no path reaches a chat.

@@ -26,8 +26,8 @@ func (db *DB) Queue(ctx context.Context, msgs ...*cchcbot.Outgoing) error {
 		}
 	}
 	var done []queued
-	err := db.update(ctx, "queue", func(tx *bolt.Tx) (err error) {
-		done, err = db.enqueue(tx, db.now(), msgs)
+	err := db.batch(ctx, "queue", func(tx *bolt.Tx) (err error) {
+		done, err = db.enqueue(tx, db.now(), msgs) // done is rebuilt if the batch runs it again
 		return err
 	})
 	if err != nil {

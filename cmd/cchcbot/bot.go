@@ -93,7 +93,9 @@ func runBot(ctx context.Context, path string, env *Env, secrets config.Secrets, 
 		if zc, err = startZalo(ctx, cfg, secrets.Zalo, db, clk, logger, obs); err != nil {
 			return err
 		}
-		addNetwork(cchcbot.ChannelZalo, zc)
+		counted := &zalo.Proactive{Channel: zc, Store: db, Clock: clk, Location: cfg.Location(), Quota: cfg.Zalo.ProactiveMonthlyQuota,
+			Warn: func(ctx context.Context, month string, count, quota int) { warnAdminsQuota(ctx, db, month, count, quota, logger) }}
+		addNetwork(cchcbot.ChannelZalo, counted)
 		env.SetZalo(zc) // zalo-auth on the control socket reaches it
 	}
 	obs.SetOutbox(func() metrics.OutboxState {

@@ -108,3 +108,22 @@ func tellAdminsQuota(ctx context.Context, db *store.DB, o *cchcbot.Outgoing, qe 
 		}
 	}
 }
+
+// warnAdminsQuota queues, once a month, a notice to every admin that the
+// OA has sent most of its proactive messages for the month.
+func warnAdminsQuota(ctx context.Context, db *store.DB, month string, count, quota int, logger *slog.Logger) {
+	admins, err := db.Admins(ctx)
+	if err != nil {
+		logger.Error("reading the admins to warn them of Zalo's quota", "err", err)
+		return
+	}
+	text := fmt.Sprintf("CẢNH BÁO: Official Account Zalo đã gửi %d/%d tin nhắn chủ động của tháng %s (mục zalo.proactive_monthly_quota). "+
+		"Khi hết hạn mức, Zalo sẽ từ chối các lời nhắc việc gửi tới người đã quá 48 giờ không nhắn cho OA; bot sẽ báo từng đơn vị không nhắc được. "+
+		"Đề nghị mời thêm thành viên dùng Telegram, hoặc nâng gói dịch vụ của OA.", count, quota, month)
+	for _, a := range admins {
+		msg := &cchcbot.Outgoing{Kind: cchcbot.OutNotice, To: a.User, Text: text, Priority: cchcbot.PriorityBulk}
+		if _, err := db.QueueOnce(ctx, "zalo/quota-warning/"+month+"/"+string(a.User), msg); err != nil {
+			logger.Error("queueing the Zalo quota warning", "err", err)
+		}
+	}
+}
