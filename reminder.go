@@ -81,6 +81,9 @@ type Invite struct {
 	ExpiresAt time.Time
 	UsedAt    time.Time
 	UsedBy    UserID
+	// LinkTo, when set, is a member's own account: the invite links the
+	// account that redeems it (on another network) to the same person.
+	LinkTo UserID
 }
 
 // Used reports whether the invite was consumed.

@@ -117,6 +117,20 @@ type Member struct {
 	Unreachable       bool
 	UnreachableAt     time.Time
 	UnreachableReason string
+
+	// Person, when set, is the account this one was linked to: the same
+	// person on another network (their Telegram account and their Zalo
+	// account). A person is reminded once, on one of their accounts.
+	Person UserID
+}
+
+// PersonKey names the person behind the account: the account they linked
+// it to, or the account itself.
+func (m Member) PersonKey() UserID {
+	if m.Person != "" {
+		return m.Person
+	}
+	return m.User
 }
 
 // Admin is a member of phòng Nội vụ staff: may see every unit and run the

@@ -21,6 +21,8 @@ func memberCommand(name string) handlerFn {
 		return (*Service).cancel
 	case "hoanthanh":
 		return (*Service).complete
+	case "lienket":
+		return (*Service).link
 	}
 	return nil
 }
@@ -31,8 +33,30 @@ func MemberCommands() []cchcbot.Command {
 		{Name: "trangthai", Description: "Tình hình nộp báo cáo của đơn vị"},
 		{Name: "hoanthanh", Description: "Xác nhận hoàn thành nhiệm vụ không cần tệp"},
 		{Name: "huy", Description: "Hủy thao tác đang làm"},
+		{Name: "lienket", Description: "Liên kết tài khoản Telegram với tài khoản Zalo của mình"},
 		{Name: "huongdan", Description: "Hướng dẫn nộp báo cáo"},
 	}
+}
+
+// link is /lienket: a single-use code that links the member's account on
+// the other network to this one, so that the person is reminded once, on
+// the account that suits (a free Zalo reply while their 48-hour window is
+// open, else Telegram), and still reached on one when the other fails.
+func (s *Service) link(ctx context.Context, w who, cmd Command) error {
+	if s.opts.InviteLink == nil || s.opts.ZaloOALink == "" {
+		return s.reply(ctx, w.user, "Bot hiện chỉ dùng một mạng nhắn tin, nên không có tài khoản nào để liên kết.")
+	}
+	code, err := s.createInvite(ctx, w, cchcbot.Invite{UnitCode: w.unit.Code, LinkTo: w.user})
+	if err != nil {
+		return err
+	}
+	s.opts.Logger.Info("link code created", "user", string(w.user))
+	other := "Trên Zalo: quan tâm Official Account " + s.opts.ZaloOALink + ", rồi gửi mã sau vào cuộc trò chuyện với OA: " + code
+	if w.user.Channel() == cchcbot.ChannelZalo {
+		other = "Trên Telegram: bấm vào đường link " + s.opts.InviteLink(code)
+	}
+	return s.reply(ctx, w.user, fmt.Sprintf("Mã liên kết tài khoản (dùng một lần, hết hạn lúc %s). Từ tài khoản còn lại của chính mình:\n%s\n\nSau khi liên kết, mỗi lời nhắc chỉ gửi tới một trong hai tài khoản; nộp báo cáo từ tài khoản nào cũng được.",
+		timeVN(s.now().Add(s.opts.InviteTTL), s.calendar().Location), other))
 }
 
 func (s *Service) help(ctx context.Context, w who, cmd Command) error {

@@ -83,6 +83,9 @@ func (s *Service) welcome(ctx context.Context, w who) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "Xin chào %s. Tài khoản đã được ghi nhận là thành viên của %s (người chịu trách nhiệm: %s).\n\n",
 		or(w.name, "đồng chí"), w.unit.Name, headTitle(w.unit))
+	if p := w.member.Person; p != "" {
+		fmt.Fprintf(&b, "Tài khoản này đã được liên kết với tài khoản %s của đồng chí: mỗi lời nhắc chỉ gửi tới một trong hai tài khoản.\n\n", channelLabel(p))
+	}
 	if lines := s.owedLines(ctx, w.unit); len(lines) > 0 {
 		b.WriteString("Báo cáo đơn vị cần nộp:\n" + strings.Join(lines, "\n") + "\n\n")
 	}

@@ -203,3 +203,30 @@ func TestZaloJoinByCode(t *testing.T) {
 		t.Errorf("members on both networks = %d, want 2", len(ms))
 	}
 }
+
+// TestLinkAccounts: /lienket gives a member a code that links their
+// account on the other network; the linked account joins the same unit as
+// the same person. The code does not work from the same network, and only
+// once.
+func TestLinkAccounts(t *testing.T) {
+	h := newHarness(t, testUnits())
+	h.svc.opts.ZaloOALink = "https://zalo.me/1234567890"
+	h.join(chairLoc, "xa-chau-loc")
+	m := h.say(chairLoc, "/lienket")
+	wantText(t, m.Text, "Mã liên kết tài khoản", "Trên Zalo: quan tâm Official Account https://zalo.me/1234567890")
+	code := m.Text[strings.Index(m.Text, "với OA: ")+len("với OA: "):][:cchcbot.InviteCodeLen]
+
+	wantText(t, h.say(deputyLoc, code).Text, "tài khoản còn lại của mình") // another Telegram account: refused
+	zaloLoc := person{cchcbot.ZaloUser("8412345678901234567"), "Lê Văn Lộc"}
+	wantText(t, h.say(zaloLoc, code).Text, "thành viên của UBND xã Châu Lộc", "đã được liên kết với tài khoản Telegram")
+	zm, err := h.db.Member(h.ctx, zaloLoc.ID)
+	if err != nil || zm.UnitCode != "xa-chau-loc" || zm.PersonKey() != chairLoc.ID {
+		t.Fatalf("linked member = %+v, %v; want the Telegram account's person", zm, err)
+	}
+	other := person{cchcbot.ZaloUser("8499999999999999999"), "Người khác"}
+	wantText(t, h.say(other, code).Text, "đã được sử dụng")
+
+	// One network only: nothing to link.
+	h.svc.opts.ZaloOALink = ""
+	wantText(t, h.say(chairLoc, "/lienket").Text, "chỉ dùng một mạng nhắn tin")
+}

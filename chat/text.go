@@ -140,6 +140,7 @@ Các lệnh:
 /trangthai – tình hình nộp báo cáo của đơn vị
 /hoanthanh – xác nhận hoàn thành nhiệm vụ không cần tệp
 /huy – hủy thao tác đang làm
+/lienket – liên kết tài khoản Telegram với tài khoản Zalo của mình (khi bot dùng cả hai)
 /huongdan – hướng dẫn này`
 
 const adminHelp = `CÁC LỆNH CỦA PHÒNG NỘI VỤ

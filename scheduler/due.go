@@ -26,7 +26,17 @@ const stale = 7 * 24 * time.Hour
 type facts struct {
 	units   []cchcbot.Unit
 	byCode  map[string]cchcbot.Unit
-	members map[string][]cchcbot.Member // by unit, reachable ones only
+	members map[string][]cchcbot.Member       // by unit, reachable ones only
+	person  map[cchcbot.UserID]cchcbot.UserID // every account's person (Member.PersonKey)
+}
+
+// personOf returns the person behind an account, the account itself when
+// it is not a member any more.
+func (f *facts) personOf(u cchcbot.UserID) cchcbot.UserID {
+	if p, ok := f.person[u]; ok {
+		return p
+	}
+	return u
 }
 
 func (s *Scheduler) loadFacts(ctx context.Context) (*facts, error) {
@@ -38,11 +48,13 @@ func (s *Scheduler) loadFacts(ctx context.Context) (*facts, error) {
 	if err != nil {
 		return nil, err
 	}
-	f := &facts{units: units, byCode: make(map[string]cchcbot.Unit, len(units)), members: map[string][]cchcbot.Member{}}
+	f := &facts{units: units, byCode: make(map[string]cchcbot.Unit, len(units)), members: map[string][]cchcbot.Member{},
+		person: make(map[cchcbot.UserID]cchcbot.UserID, len(all))}
 	for _, u := range units {
 		f.byCode[u.Code] = u
 	}
 	for _, m := range all {
+		f.person[m.User] = m.PersonKey()
 		if !m.Unreachable {
 			f.members[m.UnitCode] = append(f.members[m.UnitCode], m)
 		}
@@ -158,9 +170,11 @@ func (s *Scheduler) runPeriod(ctx context.Context, cal *cchcbot.Calendar, p cchc
 		unit, step string
 		member     cchcbot.UserID
 	}
+	// Keyed by person: a person with an account on each network is
+	// reminded of a step once, on whichever account it went to.
 	have := make(map[identity]bool, len(logged))
 	for _, r := range logged {
-		have[identity{r.UnitCode, r.Step, r.Member}] = true
+		have[identity{r.UnitCode, r.Step, f.personOf(r.Member)}] = true
 	}
 	var skips []cchcbot.Reminder
 	var sends []outgoing
@@ -173,10 +187,14 @@ func (s *Scheduler) runPeriod(ctx context.Context, cal *cchcbot.Calendar, p cchc
 		if !ok {
 			continue
 		}
+		members, err := s.onePerPerson(ctx, members, now)
+		if err != nil {
+			return err
+		}
 		text := ""
 		for _, m := range members {
 			for _, st := range due {
-				if have[identity{u.Code, st.Name, m.User}] {
+				if have[identity{u.Code, st.Name, m.PersonKey()}] {
 					continue
 				}
 				r := cchcbot.Reminder{PeriodID: p.ID, UnitCode: u.Code, Step: st.Name, Member: m.User, PlannedAt: st.At, UpdatedAt: now}

@@ -48,6 +48,10 @@ func (s *Scheduler) RemindNow(ctx context.Context, periodID string, by cchcbot.U
 			continue
 		}
 		reached++
+		members, err := s.onePerPerson(ctx, members, now)
+		if err != nil {
+			return reached, err
+		}
 		text := reminderText(s.Office, u, p, step, latest[u.Code], now)
 		for _, m := range members {
 			r := cchcbot.Reminder{PeriodID: p.ID, UnitCode: u.Code, Step: step.Name, Member: m.User, PlannedAt: now, UpdatedAt: now}

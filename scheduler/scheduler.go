@@ -11,6 +11,7 @@ import (
 	"log/slog"
 	"runtime/debug"
 	"sync"
+	"time"
 	_ "time/tzdata" // the office's zone must exist on a bare server
 
 	"github.com/robfig/cron/v3"
@@ -24,6 +25,9 @@ import (
 type Store interface {
 	Units(ctx context.Context) ([]cchcbot.Unit, error)
 	Members(ctx context.Context, unitCode string) ([]cchcbot.Member, error)
+	// LastSeen is when a person last wrote to the bot (zero if never):
+	// Zalo answers free within 48 hours of it.
+	LastSeen(ctx context.Context, user cchcbot.UserID) (time.Time, error)
 	Admins(ctx context.Context) ([]cchcbot.Admin, error)
 	LatestSubmissions(ctx context.Context, periodID string) (map[string]*cchcbot.Submission, error)
 

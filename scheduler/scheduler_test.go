@@ -308,3 +308,44 @@ func TestRemindNowPendingUpcoming(t *testing.T) {
 		t.Errorf("Upcoming = %v, want %v", got, want)
 	}
 }
+
+// TestLinkedPersonRemindedOnce: a person with a Telegram and a Zalo
+// account in the unit is reminded of a step once: on Zalo while they wrote
+// there in the last 48 hours (a free reply), else on Telegram; and a step
+// already sent to one account is not sent to the other when the choice
+// changes.
+func TestLinkedPersonRemindedOnce(t *testing.T) {
+	f := newFixture(t, 2)
+	zaloAcc := cchcbot.ZaloUser("841000")
+	_, hash, _ := cchcbot.NewInviteCode(nil)
+	if err := f.db.CreateInvite(ctx, cchcbot.Invite{Hash: hash, UnitCode: unitCode(0), LinkTo: member(0), CreatedBy: "test", ExpiresAt: at("2030-01-01 00:00")}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.db.RedeemInvite(ctx, hash, cchcbot.Member{User: zaloAcc}, f.clock.Now()); err != nil {
+		t.Fatal(err)
+	}
+	s := f.scheduler()
+	f.runAt(t, s, at("2024-03-05 08:00")) // before-7: Zalo silent, so Telegram
+	if n := len(f.ch.to(member(0), march)); n != 1 {
+		t.Errorf("Telegram account got %d reminders, want 1", n)
+	}
+	if n := len(f.ch.to(zaloAcc, march)); n != 0 {
+		t.Errorf("Zalo account got %d reminders, want 0", n)
+	}
+	// The person writes on Zalo: the next step goes there, free.
+	f.clock.Set(at("2024-03-07 10:00"))
+	if _, err := f.db.AcceptIncoming(ctx, []cchcbot.Inbound{{Key: "zalo:1", In: &cchcbot.Incoming{User: zaloAcc, Text: "chào"}}}); err != nil {
+		t.Fatal(err)
+	}
+	f.runAt(t, s, at("2024-03-07 10:05")) // before-7 again, now due on Zalo: not twice
+	f.runAt(t, s, at("2024-03-08 08:00")) // before-3
+	if got := steps(f.ch.to(zaloAcc, march)); !slices.Equal(got, []string{"before-3"}) {
+		t.Errorf("Zalo account got %v, want before-3 only", got)
+	}
+	if got := steps(f.ch.to(member(0), march)); !slices.Equal(got, []string{"before-7"}) {
+		t.Errorf("Telegram account got %v, want before-7 only", got)
+	}
+	if n := len(f.ch.to(member(1), march)); n != 2 {
+		t.Errorf("the other unit's member got %d, want 2", n)
+	}
+}

@@ -92,6 +92,19 @@ func (db *DB) RedeemInvite(ctx context.Context, hash string, m cchcbot.Member, n
 		} else if err != nil {
 			return err
 		}
+		if inv.LinkTo != "" {
+			// The same person's other account: it joins the unit of the
+			// account it links to, as the same person.
+			var to cchcbot.Member
+			if found, err := get(tx.Bucket(bucketMembers), []byte(inv.LinkTo), &to); err != nil {
+				return err
+			} else if !found || to.UnitCode != inv.UnitCode {
+				return cchcbot.Errorf(cchcbot.ENOTFOUND, "Tài khoản cần liên kết không còn là thành viên của đơn vị. Xin tạo mã liên kết mới bằng lệnh /lienket.")
+			} else if m.User == inv.LinkTo || m.User.Channel() == to.User.Channel() {
+				return cchcbot.Errorf(cchcbot.EINVALID, "Mã liên kết dùng để nối tài khoản ở một mạng khác (Telegram với Zalo). Xin gửi mã này từ tài khoản còn lại của mình.")
+			}
+			m.Person = to.PersonKey()
+		}
 		return joinUnit(tx, m, inv, now)
 	})
 	if err != nil {
