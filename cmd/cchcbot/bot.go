@@ -94,7 +94,9 @@ func runBot(ctx context.Context, path string, env *Env, secrets config.Secrets, 
 			return err
 		}
 		counted := &zalo.Proactive{Channel: zc, Store: db, Clock: clk, Location: cfg.Location(), Quota: cfg.Zalo.ProactiveMonthlyQuota,
-			Warn: func(ctx context.Context, month string, count, quota int) { warnAdminsQuota(ctx, db, month, count, quota, logger) }}
+			Warn: func(ctx context.Context, month string, count, quota int) {
+				warnAdminsQuota(ctx, db, month, count, quota, logger)
+			}}
 		addNetwork(cchcbot.ChannelZalo, counted)
 		env.SetZalo(zc) // zalo-auth on the control socket reaches it
 	}
