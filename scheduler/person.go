@@ -78,3 +78,39 @@ func (s *Scheduler) preferred(ctx context.Context, accounts []cchcbot.Member, no
 	}
 	return accounts[0], nil
 }
+
+// Reroute sends a reminder the network refused for its quota (Zalo's
+// proactive messages) to the same person's account on another network,
+// with buttons signed for that account, and reports whether it did. A
+// person without another reachable account is not rerouted: the admins
+// are told instead.
+func (s *Scheduler) Reroute(ctx context.Context, o *cchcbot.Outgoing) (bool, error) {
+	if o.Reminder == nil {
+		return false, nil
+	}
+	r := *o.Reminder
+	members, err := s.Store.Members(ctx, r.UnitCode)
+	if err != nil {
+		return false, err
+	}
+	person := r.Member
+	for _, m := range members {
+		if m.User == r.Member {
+			person = m.PersonKey()
+		}
+	}
+	now := s.Clock.Now()
+	for _, m := range members {
+		if m.User == r.Member || m.Unreachable || m.PersonKey() != person || m.User.Channel() == r.Member.Channel() {
+			continue
+		}
+		rem := cchcbot.Reminder{PeriodID: r.PeriodID, UnitCode: r.UnitCode, Step: r.Step, Member: m.User, PlannedAt: now, UpdatedAt: now}
+		msg := &cchcbot.Outgoing{Kind: cchcbot.OutReminder, To: m.User, Text: o.Text, Priority: cchcbot.PriorityBulk,
+			Buttons: s.buttons(m.User, r.PeriodID, r.Step), ExpiresAt: o.ExpiresAt}
+		n, err := s.Store.QueueReminders(ctx, []cchcbot.Reminder{rem}, []*cchcbot.Outgoing{msg})
+		if err != nil || n > 0 {
+			return n > 0, err
+		}
+	}
+	return false, nil
+}

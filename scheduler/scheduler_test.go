@@ -349,3 +349,34 @@ func TestLinkedPersonRemindedOnce(t *testing.T) {
 		t.Errorf("the other unit's member got %d, want 2", n)
 	}
 }
+
+// TestRerouteOnQuota: a reminder Zalo refused for its quota goes to the
+// same person's Telegram account, with buttons signed for it; a person
+// with no other account is not rerouted.
+func TestRerouteOnQuota(t *testing.T) {
+	f := newFixture(t, 2)
+	zaloAcc := cchcbot.ZaloUser("841000")
+	_, hash, _ := cchcbot.NewInviteCode(nil)
+	f.db.CreateInvite(ctx, cchcbot.Invite{Hash: hash, UnitCode: unitCode(0), LinkTo: member(0), CreatedBy: "test", ExpiresAt: at("2030-01-01 00:00")})
+	if _, err := f.db.RedeemInvite(ctx, hash, cchcbot.Member{User: zaloAcc}, f.clock.Now()); err != nil {
+		t.Fatal(err)
+	}
+	s := f.scheduler()
+	f.clock.Set(at("2024-03-05 08:00"))
+	refused := &cchcbot.Outgoing{Kind: cchcbot.OutReminder, To: zaloAcc, Text: "NHẮC VIỆC: Báo cáo CCHC tháng 03/2024",
+		Reminder: &cchcbot.ReminderKey{PeriodID: march, UnitCode: unitCode(0), Step: "before-7", Member: zaloAcc}}
+	ok, err := s.Reroute(ctx, refused)
+	if err != nil || !ok {
+		t.Fatalf("Reroute = %v, %v; want the Telegram account", ok, err)
+	}
+	f.deliver(t)
+	got := f.ch.to(member(0), march)
+	if len(got) != 1 || got[0].step != "before-7" || got[0].text != refused.Text {
+		t.Errorf("the Telegram account got %+v", got) // the fake verifies the button's signature for it
+	}
+	lone := &cchcbot.Outgoing{Kind: cchcbot.OutReminder, To: cchcbot.ZaloUser("849"), Text: "x",
+		Reminder: &cchcbot.ReminderKey{PeriodID: march, UnitCode: unitCode(1), Step: "before-7", Member: cchcbot.ZaloUser("849")}}
+	if ok, err := s.Reroute(ctx, lone); err != nil || ok {
+		t.Errorf("a person without another account rerouted: %v, %v", ok, err)
+	}
+}

@@ -77,6 +77,14 @@ func runBot(ctx context.Context, path string, env *Env, secrets config.Secrets, 
 				}
 			},
 			OnQuota: func(ctx context.Context, o *cchcbot.Outgoing, qe *cchcbot.QuotaError) {
+				// The person's other network first; the admins only when
+				// there is none.
+				if ok, err := sched.Reroute(ctx, o); err != nil {
+					logger.Error("rerouting a reminder Zalo refused", "err", err)
+				} else if ok {
+					logger.Info("reminder refused for its quota sent on the person's other network", "to", string(o.To))
+					return
+				}
 				tellAdminsQuota(ctx, db, o, qe, logger)
 			},
 		})
