@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"slices"
 	"strconv"
+	"strings"
 	"time"
 )
 
@@ -17,6 +18,36 @@ type UnitStatus struct {
 	Reachable   int         // of them, not known to have blocked the bot
 	RemindSent  int         // reminder messages sent for the period
 	RemindAcked int         // of them, acknowledged with "Đã nhận"
+	// QuotaRefused names the networks whose quota kept a reminder of the
+	// period from the unit (Zalo's proactive messages): "zalo".
+	QuotaRefused []string
+}
+
+// QuotaNote says in Vietnamese which networks' quota kept reminders from
+// the unit: "không nhắc được qua Zalo: hết hạn mức"; "" when none.
+func (s UnitStatus) QuotaNote() string {
+	if len(s.QuotaRefused) == 0 {
+		return ""
+	}
+	names := make([]string, len(s.QuotaRefused))
+	for i, c := range s.QuotaRefused {
+		switch c {
+		case ChannelZalo:
+			names[i] = "Zalo"
+		case ChannelTelegram:
+			names[i] = "Telegram"
+		default:
+			names[i] = c
+		}
+	}
+	return "không nhắc được qua " + strings.Join(names, ", ") + ": hết hạn mức"
+}
+
+// MarkQuotaRefused fills QuotaRefused from refused, networks by unit code.
+func (ps *PeriodStatus) MarkQuotaRefused(refused map[string][]string) {
+	for i := range ps.Units {
+		ps.Units[i].QuotaRefused = refused[ps.Units[i].Unit.Code]
+	}
 }
 
 // Unreachable reports whether no member of the unit can be messaged

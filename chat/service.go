@@ -59,6 +59,9 @@ type Store interface {
 	// The reminder log, for acknowledgements and histories.
 	Reminders(ctx context.Context, periodID string) ([]cchcbot.Reminder, error)
 	ReminderCounts(ctx context.Context, periodID string) (map[string]cchcbot.ReminderCount, error)
+	// QuotaRefused names, by unit, the networks whose quota kept a
+	// reminder of the period from the unit.
+	QuotaRefused(ctx context.Context, periodID string) (map[string][]string, error)
 	RemindersFor(ctx context.Context, periodID, unitCode string) ([]cchcbot.Reminder, error)
 	AckReminder(ctx context.Context, periodID, unitCode, step string, member cchcbot.UserID, now time.Time) error
 

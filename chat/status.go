@@ -51,7 +51,13 @@ func (s *Service) periodStatus(ctx context.Context, p cchcbot.Period) (cchcbot.P
 	if err != nil {
 		return cchcbot.PeriodStatus{}, err
 	}
-	return cchcbot.ComputeStatusCounts(k, p, units, latest, members, counts), nil
+	refused, err := s.opts.Store.QuotaRefused(ctx, p.ID)
+	if err != nil {
+		return cchcbot.PeriodStatus{}, err
+	}
+	ps := cchcbot.ComputeStatusCounts(k, p, units, latest, members, counts)
+	ps.MarkQuotaRefused(refused)
+	return ps, nil
 }
 
 // statusPage renders one page of a period's status: the counts, then the
@@ -153,6 +159,9 @@ func unitNote(u cchcbot.UnitStatus) string {
 	}
 	if u.RemindSent > 0 {
 		notes = append(notes, fmt.Sprintf("đã nhắc %d, đã nhận %d", u.RemindSent, u.RemindAcked))
+	}
+	if q := u.QuotaNote(); q != "" {
+		notes = append(notes, q)
 	}
 	if len(notes) == 0 {
 		return ""

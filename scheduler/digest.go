@@ -111,5 +111,11 @@ func (s *Scheduler) status(ctx context.Context, cal *cchcbot.Calendar, p cchcbot
 	if err != nil {
 		return cchcbot.PeriodStatus{}, err
 	}
-	return cchcbot.ComputeStatusCounts(k, p, f.units, latest, members, counts), nil
+	refused, err := s.Store.QuotaRefused(ctx, p.ID)
+	if err != nil {
+		return cchcbot.PeriodStatus{}, err
+	}
+	ps := cchcbot.ComputeStatusCounts(k, p, f.units, latest, members, counts)
+	ps.MarkQuotaRefused(refused)
+	return ps, nil
 }

@@ -275,3 +275,21 @@ func TestStartStop(t *testing.T) {
 		t.Errorf("a stopped scheduler started: %v", err)
 	}
 }
+
+// TestDigestNamesQuotaRefusals: a unit whose reminder a network refused
+// for its quota is named so in the admins' digest.
+func TestDigestNamesQuotaRefusals(t *testing.T) {
+	f := newFixture(t, 3)
+	if err := f.db.MarkQuotaRefused(ctx, march, unitCode(1), cchcbot.ChannelZalo, at("2024-03-12 08:00")); err != nil {
+		t.Fatal(err)
+	}
+	f.clock.Set(at("2024-03-13 07:30"))
+	if err := f.scheduler().RunDigest(ctx, f.clock.Now()); err != nil {
+		t.Fatal(err)
+	}
+	f.deliver(t)
+	msgs := f.ch.to(admin, "")
+	if len(msgs) == 0 || !strings.Contains(msgs[0].text, "Đơn vị 001 (không nhắc được qua Zalo: hết hạn mức)") {
+		t.Errorf("digest:\n%v", msgs)
+	}
+}

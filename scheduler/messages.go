@@ -128,6 +128,9 @@ func writePending(b *strings.Builder, ps cchcbot.PeriodStatus) {
 		} else if u.Members == 0 {
 			note += " (chưa có người nhận tin)"
 		}
+		if q := u.QuotaNote(); q != "" {
+			note += " (" + q + ")"
+		}
 		fmt.Fprintf(b, "   – %s%s\n", u.Unit.Name, note)
 	}
 }

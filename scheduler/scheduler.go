@@ -33,6 +33,7 @@ type Store interface {
 
 	Reminders(ctx context.Context, periodID string) ([]cchcbot.Reminder, error)
 	ReminderCounts(ctx context.Context, periodID string) (map[string]cchcbot.ReminderCount, error)
+	QuotaRefused(ctx context.Context, periodID string) (map[string][]string, error)
 	MemberCounts(ctx context.Context) (map[string]cchcbot.MemberCount, error)
 	// QueueReminders records each rs[i] "sending" and queues msgs[i] in
 	// one commit, skipping identities already in the log.

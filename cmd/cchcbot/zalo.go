@@ -88,6 +88,9 @@ func serveZaloWebhook(cfg *config.Config, zc *zalo.Client, db *store.DB, disp *i
 func tellAdminsQuota(ctx context.Context, db *store.DB, o *cchcbot.Outgoing, qe *cchcbot.QuotaError, logger *slog.Logger) {
 	key, what := "zalo/quota/"+string(o.To)+"/"+fmt.Sprint(o.ID), "một tin nhắn"
 	if r := o.Reminder; r != nil {
+		if err := db.MarkQuotaRefused(ctx, r.PeriodID, r.UnitCode, o.To.Channel(), time.Time{}); err != nil {
+			logger.Error("recording a quota refusal", "err", err)
+		}
 		key = "zalo/quota/" + r.PeriodID + "/" + r.UnitCode + "/" + r.Step
 		what = "lời nhắc việc"
 		if u, err := db.Unit(ctx, r.UnitCode); err == nil {

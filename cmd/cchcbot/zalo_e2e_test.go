@@ -342,5 +342,36 @@ func TestZaloQuotaTellsAdmins(t *testing.T) {
 	if n := h.zl.TotalMessages(); n != 0 {
 		t.Errorf("%d Zalo messages through an exhausted quota", n)
 	}
+	// /status and the units' lines say so.
+	mk := h.tg.MessageCount(admin.ID)
+	h.tg.SendText(admin, "/status 03/2024")
+	msgs, err := h.tg.WaitMessages(admin.ID, mk+1, 30*time.Second)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The communes are on the second page.
+	page1 := msgs[len(msgs)-1]
+	h.tg.PressButton(admin, page1.ID, button(page1, "Trang sau"))
+	if err := h.tg.WaitFor(func(s *telegramtest.Server) bool {
+		for _, m := range s.Messages(admin.ID) {
+			if m.ID == page1.ID && m.Edited {
+				return true
+			}
+		}
+		return false
+	}, 30*time.Second); err != nil {
+		t.Fatalf("no second page: %v", err)
+	}
+	var st string
+	for _, m := range h.tg.Messages(admin.ID) {
+		if m.ID == page1.ID {
+			st = m.Text
+		}
+	}
+	for _, want := range []string{"UBND xã Châu Đình (", "không nhắc được qua Zalo: hết hạn mức"} {
+		if !strings.Contains(st, want) {
+			t.Errorf("/status lacks %q:\n%s", want, st)
+		}
+	}
 	h.p.stop()
 }
