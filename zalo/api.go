@@ -29,6 +29,7 @@ const maxAnswer = 1 << 20
 // refused access token is refreshed.
 type request struct {
 	hc          *http.Client
+	path        string // the API path, by which a refusal is read
 	url         string
 	contentType string
 	body        []byte
@@ -74,16 +75,17 @@ func (c *Client) roundTrip(ctx context.Context, r request, header map[string]str
 }
 
 // call makes an OA API request with the current access token and decodes
-// its envelope. When Zalo says the token is invalid (-216) it refreshes
-// it and tries once more. A non-zero "error" is classified (apiError).
+// its envelope. When Zalo says the token is invalid (-216) or expired
+// (-220) it refreshes it and tries once more. A non-zero "error" is
+// classified (apiError).
 func (c *Client) call(ctx context.Context, r request) (envelope, error) {
 	access, err := c.token(ctx, "")
 	if err != nil {
 		return envelope{}, err
 	}
 	env, err := c.callWith(ctx, r, access)
-	if err == nil && env.Error == codeInvalidToken {
-		c.log.Warn("Zalo refused the access token (-216); refreshing it")
+	if err == nil && (env.Error == codeInvalidToken || env.Error == codeExpiredToken) {
+		c.log.Warn("Zalo refused the access token; refreshing it", "code", env.Error)
 		if access, err = c.token(ctx, access); err != nil {
 			return envelope{}, err
 		}
@@ -93,7 +95,7 @@ func (c *Client) call(ctx context.Context, r request) (envelope, error) {
 		return env, err
 	}
 	if env.Error != 0 {
-		return env, c.apiError(env.Error, env.Message)
+		return env, c.apiError(r.path, env.Error, env.Message)
 	}
 	return env, nil
 }
@@ -119,5 +121,5 @@ func (c *Client) jsonRequest(path string, v any) (request, error) {
 	if err := enc.Encode(v); err != nil {
 		return request{}, fmt.Errorf("zalo: encode %s: %w", path, err)
 	}
-	return request{hc: c.api, url: c.cfg.APIBase + path, contentType: "application/json", body: b.Bytes()}, nil
+	return request{hc: c.api, path: path, url: c.cfg.APIBase + path, contentType: "application/json", body: b.Bytes()}, nil
 }

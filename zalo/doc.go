@@ -8,60 +8,88 @@
 //
 // # The Zalo facts the code relies on
 //
-// Every fact below comes, for now, from the project's Zalo issue (the
-// contract the fake server zalotest implements); another engineer is
-// checking them against Zalo's public documentation into docs/ZALO.md.
-// A fact that turns out wrong there is to be fixed here and in zalotest.
+// Each fact below was checked against public sources in docs/ZALO.md
+// (its section in brackets) and carries the verdict given there:
+// confirmed, differs (the issue said otherwise; the code follows the
+// sources) or unverified (the code accepts every variant the sources
+// show). zalotest implements the same facts.
 //
 //   - Sending: POST {api}/v3.0/oa/message/cs with the access token in an
 //     "access_token" header and JSON {"recipient":{"user_id"},"message":
-//     {"text"}}. Buttons are a "template" attachment whose payload lists
-//     buttons; "oa.query.hide" posts its string payload back to the
-//     webhook as the user's text (user_send_text), "oa.open.url" opens
-//     payload.url. A file is an attachment {"type":"file","payload":
-//     {"token"}}, sent without text. Zalo answers HTTP 200 with
-//     {"error":0,"data":{"message_id"}} or a non-zero "error".
-//     (send.go, api.go)
-//   - A text is at most 2,000 characters (-201 beyond). (split.go)
+//     {"text"}}; Zalo answers HTTP 200 with {"error":0,"data":
+//     {"message_id"}} or a negative "error", so "error" is checked, not
+//     only the status. Confirmed [§4]. (send.go, api.go)
+//   - Buttons: a "template" attachment listing the buttons (at most 5 by
+//     an older SDK; the adapter does not cut); "oa.query.hide" has a
+//     string payload, "oa.open.url" payload.url. Unverified for v3 cs
+//     [§4]. The bot builds no "oa.open.phone"
+//     button (its payload would be {"phone_code"}, confirmed [§4]).
+//   - A pressed oa.query.hide button arrives as user_send_text with the
+//     payload as text: unverified [§4]; the payload carries CallbackPrefix
+//     and the chat checks it as it checks Telegram's callback data.
+//   - A text is at most 2,000 characters: confirmed; whether runes or
+//     UTF-16 units is unverified, so UTF-16 units are counted (never
+//     fewer) [§4]. Longer text is split before sending. (split.go)
 //   - A sent message cannot be edited: Edit sends a new one. (send.go)
-//   - Error codes: -216 invalid access token (refresh, try once more);
-//     -213 the user does not follow the OA (EUNREACHABLE); -201 invalid
-//     parameter, for a text "too long"; -210/-211 an upload too big or
-//     of the wrong type. Quotas: 12000 generic, 12002 the OA's daily,
-//     12003 weekly, 12004 monthly, 12010 the user's daily quota, all a
-//     *cchcbot.QuotaError that renews at the start of the next day
-//     (week from Monday, month from the 1st) in Asia/Ho_Chi_Minh; 12007
-//     the user has not interacted for 30 days, so Zalo will not deliver a
-//     proactive message (a QuotaError with no renewal time). Which quota
-//     code means which period follows zalotest/codes.go: it is the least
-//     certain fact here; for 12000 the period is read from Zalo's message
-//     when it names one. (errors.go)
+//   - Error codes [§7], all confirmed unless said: -216 and -220 (access
+//     token invalid, expired) refresh the token and try once more; -213
+//     (not a follower), -230 and -232 (no interaction for 7 days [§6]) and
+//     -227 (user banned or inactive 45 days) are EUNREACHABLE: Zalo will
+//     deliver nothing until the person writes to the OA; -211 and -218
+//     (the OA's, the user's quota) are a *cchcbot.QuotaError; -32 (rate
+//     limit) is a *cchcbot.RetryAfterError of a few seconds; -210 is a
+//     text or an upload over its limit (ETOOLARGE; one source); -201 is
+//     any invalid parameter, refused for good (EINVALID), not "text too
+//     long" as the issue had it (differs). The 12000-series (12000, 12002,
+//     12003, 12004, 12010 quotas; 12007 no interaction for 30 days) are
+//     the Social API's, not the OA's (differs), yet the issue reports
+//     them from production, so they remain QuotaErrors with the periods
+//     the issue gives them, renewed in Asia/Ho_Chi_Minh. (errors.go)
+//   - The 8-free-replies cap is gone (differs [§6]): nothing counts
+//     replies; a refusal is read from Zalo's code.
 //   - Uploads: POST {api}/v2.0/oa/upload/file, multipart part "file",
-//     "access_token" header; PDF, DOC or DOCX only, at most 5 MB, judged
-//     by the file name; the answer's data.token goes in a file message.
+//     "access_token" header, at most 5 MB: confirmed [§5]; PDF, DOC or
+//     DOCX only, judged by the extension: unverified [§5], enforced
+//     before uploading. The answer's key differs between sources [§5]:
+//     data.token (Zalo's SDKs) or data.attachment_id; either is read and
+//     sent back under the same key in a file attachment, without text.
 //     (document.go)
 //   - OAuth: POST {oauth}/v4/oa/access_token, form app_id, grant_type=
-//     refresh_token, refresh_token, with the app secret in a "secret_key"
-//     header, answers {"access_token","refresh_token","expires_in"} with
-//     expires_in a string of seconds (about 25 hours), or {"error"}:
-//     -14014 the refresh token is invalid (used, expired, revoked), -14002
-//     the secret is wrong, -14003 a parameter is missing. A refresh token
-//     works once and lasts about three months; the answer does not say
-//     how long, so the adapter counts 90 days. The old access token keeps
-//     its own expiry after a refresh. (oauth.go, tokens.go)
-//   - Webhook: Zalo POSTs JSON events (user_send_text, user_send_file,
-//     user_send_image, user_send_link, user_send_sticker, follow,
-//     unfollow, user_seen_message, user_received_message, ...) with
-//     app_id, event_name, timestamp (Unix ms, a string), sender.id,
-//     recipient.id, user_id_by_app and message{msg_id, text,
-//     attachments[{type, payload{url, size (a string), name, checksum,
-//     type}}]}; follow and unfollow carry follower.id and oa_id. Images
-//     declare no size. The header X-ZEvent-Signature is "mac=" + hex of
-//     sha256(app_id + raw body + timestamp + OA secret key). Zalo waits
-//     about 2 s for an answer and posts an event again when it gets no
-//     200. Events carry no display name. (webhook.go, event.go)
+//     refresh_token, refresh_token, with the App Secret (not the OA
+//     Secret Key) in a "secret_key" header, answers {"access_token",
+//     "refresh_token","expires_in"}: confirmed [§8]. expires_in is
+//     "90000" (25 hours) as a string or a number [§8]. A refresh token
+//     works once and lasts three months: confirmed [§8]; the answer does
+//     not say how long, so the adapter counts 90 days. The old access
+//     token keeps its own expiry after a refresh. -14014 (invalid) and
+//     -14020 (expired) mean the refresh token is dead: confirmed as
+//     public code uses them [§8]. An answer without both tokens (a used
+//     token has been reported to get an empty HTTP 200) is a failed
+//     refresh [§8]. -14002 (bad secret) is unverified; -14003 (bad
+//     parameter) confirmed. (oauth.go, tokens.go)
+//   - Webhook [§1]: Zalo POSTs JSON events with app_id, event_name,
+//     timestamp (Unix ms, a string), sender.id, recipient.id,
+//     user_id_by_app and message{msg_id (or message_id), text,
+//     attachments[{type, payload{url, name, size, type}}]}: confirmed.
+//     payload.size is a string or a number (unverified; both read).
+//     follow/unfollow name the user in follower.id and the OA in oa_id,
+//     and may lack sender and recipient (differs); one source spells
+//     them user_follow/user_unfollow (both read). In delivery events
+//     (user_received_message with message.msg_id, user_seen_message with
+//     message.msg_ids) the sender is the OA and the recipient the user
+//     (differs). Many other events arrive (oa_send_* mirrors of the OA's
+//     own messages, stickers, locations, names not yet known): all are
+//     answered 200 and only remembered; anything the OA sent is dropped.
+//     Events carry no display name. (webhook.go, event.go)
+//   - Signature [§2]: header X-ZEvent-Signature = hex of sha256(app_id +
+//     raw body + timestamp + OA Secret Key), confirmed; the "mac=" prefix
+//     is unverified, so it is optional.
+//   - Zalo waits about 2 s for a 200 [§3]: one source. That it retries
+//     for 12 hours, then disables the webhook, is unverified [§3]; either
+//     way an event is acknowledged only once stored, and deduplicated.
 //   - A file URL in an event is downloaded with a plain GET (no token
-//     header); it may expire (answered 403/404/410). (fetch.go)
+//     header) on receipt; how long it lives is unverified [§5]; an
+//     expired one is answered 403/404/410. (fetch.go)
 //
 // # Choices of this package
 //
@@ -69,9 +97,12 @@
 // pair is committed before its access token is used or the call returns,
 // because Zalo has consumed the old refresh token by the time it answers.
 // Refreshes run one at a time and detached from the caller's context, an
-// hour before the access token expires (or at once on -216); a refresh
-// token Zalo refuses marks the client unhealthy (Healthy) and calls
-// Config.OnTokenDead once. Messages to Zalo users then fail as temporary,
+// hour before the access token expires (or at once on -216 or -220); a
+// refresh token Zalo refuses marks the client unhealthy (Healthy) and
+// calls Config.OnTokenDead once. An answer without a token pair counts as
+// such a refusal only when it comes twice for the same refresh token:
+// once may be a glitch, and calling the token dead sends an admin through
+// Zalo's authorisation. Messages to Zalo users then fail as temporary,
 // so that the outbox keeps them until an admin installs a new token.
 //
 // A follow event becomes the text "/start", so the chat greets a new

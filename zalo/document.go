@@ -60,7 +60,7 @@ func (c *Client) SendDocument(ctx context.Context, d cchcbot.OutDocument) (cchcb
 	if len(content) > MaxDocumentSize {
 		return cchcbot.MessageRef{}, notSendable(cchcbot.ETOOLARGE, name, "tệp nặng hơn 5 MB")
 	}
-	token, err := c.upload(ctx, name, mimeType, content)
+	file, err := c.upload(ctx, name, mimeType, content)
 	if err != nil {
 		return cchcbot.MessageRef{}, err
 	}
@@ -73,7 +73,7 @@ func (c *Client) SendDocument(ctx context.Context, d cchcbot.OutDocument) (cchcb
 			part++
 		}
 	}
-	id, err := c.sendPart(ctx, uid, outMessage{Attachment: &attachment{Type: "file", Payload: filePayload{Token: token}}}, part)
+	id, err := c.sendPart(ctx, uid, outMessage{Attachment: &attachment{Type: "file", Payload: file}}, part)
 	if err != nil {
 		return cchcbot.MessageRef{}, err
 	}
@@ -109,9 +109,11 @@ func (c *Client) readDocument(ctx context.Context, d cchcbot.OutDocument) ([]byt
 	return b, nil
 }
 
-// upload sends content to Zalo and returns the token a file message
-// carries, within a time that grows with its size.
-func (c *Client) upload(ctx context.Context, name, mimeType string, content []byte) (string, error) {
+// upload sends content to Zalo, within a time that grows with its size,
+// and returns what a file message carries: the data.token or the
+// data.attachment_id of the answer, under the same key. Should both come
+// back, the token is sent, as Zalo's own SDKs send it.
+func (c *Client) upload(ctx context.Context, name, mimeType string, content []byte) (filePayload, error) {
 	var b bytes.Buffer
 	w := multipart.NewWriter(&b)
 	h := textproto.MIMEHeader{}
@@ -125,21 +127,25 @@ func (c *Client) upload(ctx context.Context, name, mimeType string, content []by
 		err = w.Close()
 	}
 	if err != nil {
-		return "", fmt.Errorf("zalo: build the upload: %w", err)
+		return filePayload{}, fmt.Errorf("zalo: build the upload: %w", err)
 	}
 	uctx, cancel := c.withPace(ctx, int64(len(content)))
 	defer cancel()
-	env, err := c.call(uctx, request{hc: c.transfer, url: c.cfg.APIBase + pathUpload, contentType: w.FormDataContentType(), body: b.Bytes()})
+	env, err := c.call(uctx, request{hc: c.transfer, path: pathUpload, url: c.cfg.APIBase + pathUpload, contentType: w.FormDataContentType(), body: b.Bytes()})
 	if err != nil {
-		return "", err
+		return filePayload{}, err
 	}
 	var data struct {
-		Token string `json:"token"`
+		Token        flexString `json:"token"`
+		AttachmentID flexString `json:"attachment_id"`
 	}
-	if err := json.Unmarshal(env.Data, &data); err != nil || data.Token == "" {
-		return "", fmt.Errorf("zalo: upload answered no token")
+	switch err := json.Unmarshal(env.Data, &data); {
+	case err == nil && data.Token != "":
+		return filePayload{Token: string(data.Token)}, nil
+	case err == nil && data.AttachmentID != "":
+		return filePayload{AttachmentID: string(data.AttachmentID)}, nil
 	}
-	return data.Token, nil
+	return filePayload{}, fmt.Errorf("zalo: upload answered neither data.token nor data.attachment_id")
 }
 
 // escapeQuotes escapes a file name for a Content-Disposition header, as

@@ -3,6 +3,8 @@ package zalo_test
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
+	"fmt"
 	"io"
 	"net/http"
 	"strings"
@@ -108,5 +110,78 @@ func TestUploadRefusedTokenRetried(t *testing.T) {
 	}
 	if len(u.api.uploaded()) != 1 || u.api.trail.count("refresh ") != 1 {
 		t.Errorf("uploads %q, trail %q", u.api.uploaded(), u.api.trail.all())
+	}
+}
+
+// TestUploadAnswerKeys: the file message carries the upload's id under
+// the key the answer used; with both, the token (as Zalo's SDKs send it).
+func TestUploadAnswerKeys(t *testing.T) {
+	tests := []struct {
+		name, data, want string // want: the file message's payload; "" for an error
+	}{
+		{"token", `{"token":"T1"}`, `{"token":"T1"}`},
+		{"attachment_id", `{"attachment_id":"A1"}`, `{"attachment_id":"A1"}`},
+		{"both", `{"attachment_id":"A1","token":"T1"}`, `{"token":"T1"}`},
+		{"a numeric id", `{"attachment_id":12345}`, `{"attachment_id":"12345"}`},
+		{"neither", `{"url":"https://f"}`, ""},
+		{"no data", `null`, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			u := newUnit(t)
+			u.api.Answer = func(w http.ResponseWriter, r *http.Request, n int) bool {
+				if r.URL.Path != "/v2.0/oa/upload/file" {
+					return false
+				}
+				fmt.Fprintf(w, `{"error":0,"message":"Success","data":%s}`, tt.data)
+				return true
+			}
+			_, err := u.c.SendDocument(ctx, cchcbot.OutDocument{To: cchcbot.ZaloUser(testUser), Name: "bc.pdf", Open: opener([]byte("%PDF")), Size: 4})
+			u.watch.err(err)
+			sent := u.api.sent()
+			if tt.want == "" {
+				if err == nil || len(sent) != 0 {
+					t.Errorf("err = %v, sent %q; want an error and nothing sent", err, sent)
+				}
+				return
+			}
+			if err != nil || len(sent) != 1 {
+				t.Fatalf("err = %v, sent %q", err, sent)
+			}
+			if m := decodeSent(t, sent[0]); m.Message.Attachment == nil || string(m.Message.Attachment.Payload) != tt.want {
+				t.Errorf("sent %s, want payload %s", sent[0], tt.want)
+			}
+		})
+	}
+}
+
+// TestUploadRefusals: Zalo's refusals of an upload, read as an upload's.
+func TestUploadRefusals(t *testing.T) {
+	tests := []struct {
+		code  int
+		want  string // cchcbot.ErrorCode
+		says  string
+		quota bool
+	}{
+		{-210, cchcbot.ETOOLARGE, "5 MB", false},
+		{-211, "", "", true},
+		{-201, cchcbot.EINVALID, "không hợp lệ", false},
+	}
+	for _, tt := range tests {
+		t.Run(fmt.Sprint(tt.code), func(t *testing.T) {
+			u := newUnit(t)
+			u.api.Answer = func(w http.ResponseWriter, r *http.Request, n int) bool {
+				answer(w, tt.code, "refused")
+				return true
+			}
+			_, err := u.c.SendDocument(ctx, cchcbot.OutDocument{To: cchcbot.ZaloUser(testUser), Name: "bc.pdf", Open: opener([]byte("%PDF")), Size: 4})
+			u.watch.err(err)
+			if got := errors.As(err, new(*cchcbot.QuotaError)); got != tt.quota {
+				t.Errorf("quota %v, want %v: %v", got, tt.quota, err)
+			}
+			if !tt.quota && (cchcbot.ErrorCode(err) != tt.want || !strings.Contains(cchcbot.ErrorMessage(err), tt.says)) {
+				t.Errorf("err = %v, want %s saying %q", err, tt.want, tt.says)
+			}
+		})
 	}
 }

@@ -193,56 +193,6 @@ func TestE2EDocument(t *testing.T) {
 	}
 }
 
-// TestE2EErrors: every refusal of the fake Zalo, classified.
-func TestE2EErrors(t *testing.T) {
-	h := newE2E(t)
-	isTemp := func(err error) bool { var te *cchcbot.TemporaryError; return errors.As(err, &te) }
-	isQuota := func(err error, until time.Time) bool {
-		var q *cchcbot.QuotaError
-		return errors.As(err, &q) && q.Until.Equal(until) && q.Message != ""
-	}
-	// Not a follower.
-	if _, err := h.send(deputy, "x"); cchcbot.ErrorCode(err) != cchcbot.EUNREACHABLE {
-		t.Errorf("to a non-follower: %v", err)
-	}
-	quotas := []struct {
-		code  int
-		until time.Time
-	}{
-		{zalotest.QuotaExceeded, time.Time{}},
-		{zalotest.QuotaDaily, vn("2024-03-05 00:00")},
-		{zalotest.QuotaWeekly, vn("2024-03-11 00:00")},
-		{zalotest.QuotaMonthly, vn("2024-04-01 00:00")},
-		{zalotest.QuotaUserDaily, vn("2024-03-05 00:00")},
-	}
-	for _, q := range quotas {
-		h.srv.QuotaNext(q.code, 1)
-		if _, err := h.send(chair, "x"); !isQuota(err, q.until) {
-			t.Errorf("quota %d: %v", q.code, err)
-		}
-	}
-	h.srv.SetUserQuota(chair, zalotest.QuotaUserInactive)
-	if _, err := h.send(chair, "x"); !isQuota(err, time.Time{}) {
-		t.Errorf("inactive user: %v", err)
-	}
-	h.srv.SetUserQuota(chair, 0)
-	h.srv.FailNext(zalotest.PathMessage, 1, http.StatusBadGateway)
-	if _, err := h.send(chair, "x"); !isTemp(err) {
-		t.Errorf("502: %v", err)
-	}
-	h.srv.SetOutage(true)
-	if _, err := h.send(chair, "x"); !isTemp(err) {
-		t.Errorf("outage: %v", err)
-	}
-	h.srv.SetOutage(false)
-	if n := h.srv.MessageCount(chair.ID); n != 0 {
-		t.Errorf("%d messages got through", n)
-	}
-	if _, err := h.send(chair, "x"); err != nil {
-		t.Errorf("after the faults: %v", err)
-	}
-}
-
 // TestE2ETokenRotation: the pair rotates a day in, is committed before
 // its access token is used, survives a restart, and a refresh token used
 // twice (an old backup restored) is reported.
@@ -272,14 +222,14 @@ func TestE2ETokenRotation(t *testing.T) {
 		t.Errorf("%d refreshes, want 1", n-refreshes)
 	}
 
-	// Zalo revokes the access token early: -216, refresh, once more.
+	// Zalo revokes the access token early: -220, refresh, once more.
 	h.srv.ExpireAccessToken(rotated.Access)
 	if _, err := h.send(chair, "sau khi Zalo thu hồi mã"); err != nil {
 		t.Fatal(err)
 	}
 	third, _ := h.tokens.get()
 	if third.Access == rotated.Access || third.Access != h.srv.AccessToken() {
-		t.Fatal("-216 did not rotate the pair")
+		t.Fatal("-220 did not rotate the pair")
 	}
 
 	// A restart: a new client on the same store sends without refreshing.
@@ -312,5 +262,24 @@ func TestE2ETokenRotation(t *testing.T) {
 	}
 	if _, err := h.send(chair, "sau khi cấp mã mới"); err != nil || h.c.Healthy() != nil {
 		t.Fatalf("after zalo-auth: %v, Healthy %v", err, h.c.Healthy())
+	}
+}
+
+// TestE2EUploadKeys: the file message carries the upload's id under the
+// key the upload answered with, token or attachment_id.
+func TestE2EUploadKeys(t *testing.T) {
+	for _, key := range []string{zalotest.UploadKeyToken, zalotest.UploadKeyAttachmentID} {
+		t.Run(key, func(t *testing.T) {
+			h := newE2E(t, zalotest.WithUploadKey(key))
+			content := []byte("%PDF-1.7 báo cáo quý I/2024")
+			if _, err := h.c.SendDocument(ctx, cchcbot.OutDocument{To: cchcbot.ZaloUser(chair.ID), Name: "bao-cao-quy-1.pdf",
+				Open: opener(content), Size: int64(len(content))}); err != nil {
+				t.Fatal(h.watch.err(err))
+			}
+			ms := h.srv.Messages(chair.ID)
+			if len(ms) != 1 || ms[0].File == nil || ms[0].File.Key != key || string(ms[0].File.Content) != string(content) {
+				t.Fatalf("sent %+v", ms)
+			}
+		})
 	}
 }

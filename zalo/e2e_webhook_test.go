@@ -93,17 +93,57 @@ func TestE2EWebhook(t *testing.T) {
 	}
 	delivered(h.srv.Unfollow(deputy))
 
+	// Delivery events go from the OA to the user; seen carries msg_ids.
+	delivered(h.srv.Received(chair, "m1"))
+	delivered(h.srv.Seen(chair, "m1", "m2"))
+	// A size sent as a number.
+	nid := h.srv.SendFile(chair, "bc.docx", []byte("PK docx"), zalotest.WithNumericSize())
+	delivered(nid)
+	if got := h.disp.wait(t, 6)[5]; got.Key != "zalo:"+nid || len(got.In.Files) != 1 || got.In.Files[0].Size != 7 {
+		t.Errorf("file with a numeric size became %+v", got.In)
+	}
+	// Events the bot has never heard of, and follows spelt otherwise.
+	now := ms(h.clock.Now())
+	for _, body := range []string{
+		`{"app_id":"` + h.srv.AppID() + `","event_name":"user_send_location","timestamp":"` + now + `","sender":{"id":"` + chair.ID + `"},"recipient":{"id":"` + h.srv.OAID() + `"},"message":{"msg_id":"loc1","attachments":[{"type":"location","payload":{"coordinates":{"latitude":"19.3","longitude":"105.4"}}}]}}`,
+		`{"app_id":"` + h.srv.AppID() + `","event_name":"user_unfollow","timestamp":"` + now + `","oa_id":"` + h.srv.OAID() + `","follower":{"id":"` + chair.ID + `"}}`,
+	} {
+		delivered(h.srv.SendRaw(chair.ID, []byte(body)))
+	}
+	delivered(h.srv.SendRaw(deputy.ID, []byte(`{"app_id":"`+h.srv.AppID()+`","event_name":"user_follow","timestamp":"`+now+
+		`","sender":{"id":"`+deputy.ID+`"},"recipient":{"id":"`+h.srv.OAID()+`"}}`)))
+	if got := h.disp.wait(t, 7)[6]; got.In.Text != "/start" || got.In.User != cchcbot.ZaloUser(deputy.ID) {
+		t.Errorf("user_follow became %+v", got.In)
+	}
+
 	if err := h.srv.WaitIdle(wait); err != nil {
 		t.Fatal(err)
 	}
-	if n := len(h.disp.all()); n != 5 {
-		t.Errorf("dispatched %d events, want 5 (the replay and the unfollow not)", n)
+	if n := len(h.disp.all()); n != 7 {
+		t.Errorf("dispatched %d events, want 7 (not the replay, unfollows, delivery events, location)", n)
 	}
 	// The secrets check at the end has lines to read.
 	for _, want := range []string{"webhook event refused", "Zalo tokens installed"} {
 		if !strings.Contains(h.logs.String(), want) {
 			t.Errorf("the logs lack %q", want)
 		}
+	}
+}
+
+// TestE2EEchoesDropped: the OA's own messages mirrored back (oa_send_*)
+// are answered 200 and not handled.
+func TestE2EEchoesDropped(t *testing.T) {
+	h := newE2E(t, zalotest.WithEchoEvents())
+	if _, err := h.send(chair, "Nhắc nộp báo cáo"); err != nil {
+		t.Fatal(err)
+	}
+	m := h.next(chair)
+	ev := h.event(m.ID + "/echo")
+	if !ev.Delivered || ev.Name != "oa_send_text" || !h.inbox.seen("zalo:"+m.ID) {
+		t.Fatalf("echo %+v", ev)
+	}
+	if n := len(h.disp.all()); n != 0 {
+		t.Errorf("dispatched %d, want none", n)
 	}
 }
 

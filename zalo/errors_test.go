@@ -22,8 +22,9 @@ func TestSendErrorClassification(t *testing.T) {
 		quota     bool      // a *cchcbot.QuotaError
 		until     time.Time // its Until
 		temporary bool
-		retry     bool // a *cchcbot.RetryAfterError
-		apiCode   int  // a *zalo.APIError with this code
+		retry     time.Duration // a *cchcbot.RetryAfterError with this Wait
+		apiCode   int           // a *zalo.APIError with this code
+		says      string        // in cchcbot.ErrorMessage, or the QuotaError's Message
 	}
 	tests := []struct {
 		name   string
@@ -31,7 +32,19 @@ func TestSendErrorClassification(t *testing.T) {
 		want   want
 	}{
 		{"not a follower", func(w http.ResponseWriter) { answer(w, -213, "User has not followed OA") }, want{code: cchcbot.EUNREACHABLE, apiCode: -213}},
-		{"text too long", func(w http.ResponseWriter) { answer(w, -201, "Text is too long") }, want{code: cchcbot.ETOOLARGE, apiCode: -201}},
+		{"text too long", func(w http.ResponseWriter) { answer(w, -210, "Parameter exceeds allowable limit") }, want{code: cchcbot.ETOOLARGE, apiCode: -210, says: "2.000 ký tự"}},
+		{"invalid parameter", func(w http.ResponseWriter) { answer(w, -201, "message is invalid") }, want{code: cchcbot.EINVALID, apiCode: -201}},
+		{"rate limit", func(w http.ResponseWriter) { answer(w, -32, "Request limit exceeded") }, want{retry: 5 * time.Second}},
+		{"the OA's quota", func(w http.ResponseWriter) { answer(w, -211, "Out of quota") }, want{quota: true, says: "Official Account"}},
+		{"the OA's quota naming its day", func(w http.ResponseWriter) { answer(w, -211, "Out of daily quota") }, want{quota: true, until: nextDay}},
+		{"the user's quota", func(w http.ResponseWriter) { answer(w, -218, "User has reached the limit of messages received") }, want{quota: true, says: "người nhận này"}},
+		{"user banned or inactive", func(w http.ResponseWriter) {
+			answer(w, -227, "User is banned or has been inactive for more than 45 days")
+		}, want{code: cchcbot.EUNREACHABLE, apiCode: -227, says: "45 ngày"}},
+		{"outside the interaction window", func(w http.ResponseWriter) {
+			answer(w, -230, "User has not interacted with the OA in the past 7 days")
+		}, want{code: cchcbot.EUNREACHABLE, apiCode: -230, says: "khi họ nhắn tin cho Official Account"}},
+		{"interaction expired", func(w http.ResponseWriter) { answer(w, -232, "User interaction has expired") }, want{code: cchcbot.EUNREACHABLE, apiCode: -232, says: "7 ngày"}},
 		{"generic quota", func(w http.ResponseWriter) { answer(w, 12000, "Quota exceeded") }, want{quota: true}},
 		{"generic quota naming its month", func(w http.ResponseWriter) { answer(w, 12000, "Monthly quota exceeded") }, want{quota: true, until: nextMonth}},
 		{"daily quota", func(w http.ResponseWriter) { answer(w, 12002, "Daily quota exceeded") }, want{quota: true, until: nextDay}},
@@ -48,7 +61,7 @@ func TestSendErrorClassification(t *testing.T) {
 		{"429", func(w http.ResponseWriter) {
 			w.Header().Set("Retry-After", "7")
 			w.WriteHeader(http.StatusTooManyRequests)
-		}, want{retry: true}},
+		}, want{retry: 7 * time.Second}},
 		{"404", func(w http.ResponseWriter) { http.NotFound(w, nil) }, want{code: cchcbot.EINTERNAL}},
 		{"connection dropped", func(w http.ResponseWriter) {
 			conn, _, _ := w.(http.Hijacker).Hijack()
@@ -73,17 +86,20 @@ func TestSendErrorClassification(t *testing.T) {
 				if !quota.Until.Equal(tt.want.until) {
 					t.Errorf("Until = %v, want %v", quota.Until, tt.want.until)
 				}
-				if !strings.Contains(quota.Message, "Zalo") {
-					t.Errorf("Message = %q", quota.Message)
+				if !strings.Contains(quota.Message, "Zalo") || !strings.Contains(quota.Message, tt.want.says) {
+					t.Errorf("Message = %q, want it to say %q", quota.Message, tt.want.says)
 				}
 			}
 			if got := errors.As(err, &temp); got != tt.want.temporary {
 				t.Errorf("temporary = %v, want %v (%v)", got, tt.want.temporary, err)
 			}
-			if got := errors.As(err, &ra); got != tt.want.retry {
+			if got := errors.As(err, &ra); got != (tt.want.retry != 0) {
 				t.Errorf("retry after = %v, want %v (%v)", got, tt.want.retry, err)
-			} else if got && ra.Wait != 7*time.Second {
-				t.Errorf("Wait = %v", ra.Wait)
+			} else if got && ra.Wait != tt.want.retry {
+				t.Errorf("Wait = %v, want %v", ra.Wait, tt.want.retry)
+			}
+			if !tt.want.quota && !strings.Contains(cchcbot.ErrorMessage(err), tt.want.says) {
+				t.Errorf("message %q, want it to say %q", cchcbot.ErrorMessage(err), tt.want.says)
 			}
 			if tt.want.code != "" && cchcbot.ErrorCode(err) != tt.want.code {
 				t.Errorf("code = %q, want %q (%v)", cchcbot.ErrorCode(err), tt.want.code, err)

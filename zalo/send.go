@@ -52,8 +52,12 @@ type urlPayload struct {
 	URL string `json:"url"`
 }
 
+// filePayload names an uploaded file under the key its upload answered
+// with: "token" (Zalo's SDKs, chatwoot) or "attachment_id" (goclaw);
+// docs/ZALO.md §5 has both.
 type filePayload struct {
-	Token string `json:"token"`
+	Token        string `json:"token,omitempty"`
+	AttachmentID string `json:"attachment_id,omitempty"`
 }
 
 // template turns the bot's button rows into Zalo's template, which shows

@@ -29,7 +29,7 @@ const keepFreshEvery = 10 * time.Minute
 const refreshRetry = time.Minute
 
 // token returns an access token to call the API with. failed, when set,
-// is one Zalo just refused (-216): a different one is returned, refreshed
+// is one Zalo just refused (-216, -220): a different one is returned, refreshed
 // if no other caller has refreshed it meanwhile.
 func (c *Client) token(ctx context.Context, failed string) (string, error) {
 	if failed == "" {
@@ -218,7 +218,7 @@ func (c *Client) commit(ctx context.Context, pair cchcbot.ChannelTokens) error {
 		return &cchcbot.TemporaryError{Err: fmt.Errorf("zalo: %w: %w", errUnsaved, c.sec.Error(err))}
 	}
 	c.tok.cur, c.tok.pending, c.tok.loaded, c.tok.none = pair, nil, true, false
-	c.tok.dead, c.tok.retryAt = nil, time.Time{}
+	c.tok.dead, c.tok.retryAt, c.tok.noPairFor = nil, time.Time{}, ""
 	return nil
 }
 
@@ -227,15 +227,39 @@ func (c *Client) commit(ctx context.Context, pair cchcbot.ChannelTokens) error {
 // the first time, logs what to do and returns the error OnTokenDead is to
 // be told of. renew asks Zalo no more with a dead token: only a new pair
 // in the store revives the client.
+//
+// An answer without a token pair (an empty HTTP 200) is what a consumed
+// refresh token has been reported to get, but it could also be a glitch
+// on the way, after which the token still works: the first one is
+// retried like any failure, and a second one for the same refresh token
+// makes it dead. Calling it dead at once would send an admin through
+// Zalo's authorisation for a glitch; the cost of waiting is one more
+// refresh, a minute or so later.
 func (c *Client) refused(refresh string, err error) error {
 	var oe *oauthError
-	if !errors.As(err, &oe) || (oe.Code != codeRefreshDead && oe.Code != codeBadSecret) {
+	if !errors.As(err, &oe) {
 		c.log.Warn("refreshing the Zalo access token failed", "err", err)
 		return nil
 	}
-	dead := ErrTokenDead
-	if oe.Code == codeBadSecret {
+	var dead error
+	switch {
+	case refreshDead(oe.Code):
+		dead = ErrTokenDead
+	case oe.Code == codeBadSecret:
 		dead = ErrAppSecret
+	case oe.noPair:
+		c.tok.mu.Lock()
+		again := c.tok.noPairFor == refresh
+		c.tok.noPairFor = refresh
+		c.tok.mu.Unlock()
+		if !again {
+			c.log.Warn("Zalo answered a token refresh without a token pair; trying once more before taking the refresh token for dead", "err", err)
+			return nil
+		}
+		dead = ErrTokenDead
+	default:
+		c.log.Warn("refreshing the Zalo access token failed", "err", err)
+		return nil
 	}
 	c.tok.mu.Lock()
 	defer c.tok.mu.Unlock()
@@ -247,7 +271,7 @@ func (c *Client) refused(refresh string, err error) error {
 	if dead == ErrAppSecret {
 		c.log.Error("ALERT: Zalo refuses the app secret: kiểm tra ZALO_APP_SECRET rồi khởi động lại bot", "code", oe.Code)
 	} else {
-		c.log.Error("ALERT: Zalo refuses the refresh token (used, expired or revoked); no Zalo message can be sent: chạy cchcbot zalo-auth với mã làm mới mới", "code", oe.Code)
+		c.log.Error("ALERT: Zalo refuses the refresh token (used, expired or revoked); no Zalo message can be sent: chạy cchcbot zalo-auth với mã làm mới mới", "code", oe.Code, "err", err)
 	}
 	return dead
 }
@@ -322,7 +346,9 @@ func (c *Client) InitialRefresh(ctx context.Context, refresh string) error {
 	switch {
 	case errors.As(err, &oe) && oe.Code == codeBadSecret:
 		return fmt.Errorf("%w: %w", ErrAppSecret, err)
-	case errors.As(err, &oe) && (oe.Code == codeRefreshDead || oe.Code == codeBadOAuthParam):
+	case errors.As(err, &oe) && (refreshDead(oe.Code) || oe.Code == codeBadOAuthParam || oe.noPair):
+		// The admin is at the keyboard: an answer without a pair is
+		// reported at once, and nothing was changed.
 		return fmt.Errorf("%w: %w", cchcbot.Errorf(cchcbot.EINVALID, "Zalo từ chối mã làm mới vừa nhập: mã không đúng, đã được dùng hoặc đã hết hạn. Xin lấy mã mới trên trang quản lý ứng dụng Zalo (developers.zalo.me) rồi chạy lại lệnh."), err)
 	case err != nil:
 		return err

@@ -84,6 +84,34 @@ func TestRefreshOnInvalidToken(t *testing.T) {
 	}
 }
 
+// TestRefreshOnExpiredToken: -220 (expired or removed) is handled as
+// -216: refresh, try once more.
+func TestRefreshOnExpiredToken(t *testing.T) {
+	u := newUnit(t)
+	u.api.Answer = func(w http.ResponseWriter, r *http.Request, n int) bool {
+		if n == 1 {
+			answer(w, -220, "Access token has expired")
+			return true
+		}
+		return false
+	}
+	if _, err := u.send("x"); err != nil {
+		t.Fatal(err)
+	}
+	if got := u.api.trail.all(); len(got) != 4 || got[1] != "refresh "+refreshPrefx+"1" || got[3] != "use "+accessPrefix+"2" {
+		t.Errorf("trail = %q", got)
+	}
+	u.api.Answer = func(w http.ResponseWriter, r *http.Request, n int) bool {
+		answer(w, -220, "Access token has expired")
+		return true
+	}
+	_, err := u.send("y")
+	var temp *cchcbot.TemporaryError
+	if !errors.As(err, &temp) || u.api.trail.count("refresh ") != 2 {
+		t.Errorf("err = %v after %d refreshes, want temporary after 2", err, u.api.trail.count("refresh "))
+	}
+}
+
 // TestOneRefresherAtATime: callers that find the token due at once wait
 // for one refresh; none makes its own (which would burn the refresh
 // token the first one got).

@@ -46,8 +46,9 @@ const (
 	acceptLimit = 30 * time.Second
 )
 
-// SignatureHeader carries an event's signature:
-// "mac=" + hex(sha256(app_id + body + timestamp + OA secret key)).
+// SignatureHeader carries an event's signature: hex(sha256(app_id + body
+// + timestamp + OA secret key)), which one source prefixes with "mac="
+// and another does not (docs/ZALO.md §2): both are accepted.
 const SignatureHeader = "X-ZEvent-Signature"
 
 // Webhook returns the handler Zalo posts the OA's events to. An event is
@@ -95,9 +96,9 @@ func (h *webhook) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	ts, at, okTime := e.timestamp()
 	switch now := h.c.now(); {
-	case !h.c.validSignature(r.Header.Get(SignatureHeader), e.AppID, body, ts):
+	case !h.c.validSignature(r.Header.Get(SignatureHeader), string(e.AppID), body, ts):
 		h.refuse(w, r, http.StatusUnauthorized, "bad signature")
-	case e.AppID != h.c.cfg.AppID:
+	case string(e.AppID) != h.c.cfg.AppID:
 		h.refuse(w, r, http.StatusUnauthorized, "another app")
 	case !okTime:
 		h.refuse(w, r, http.StatusUnauthorized, "no timestamp")

@@ -182,8 +182,40 @@ func TestWebhookEvents(t *testing.T) {
 			"zalo:follow:" + testUser + ":" + ts, nil},
 		{"sticker", msg("user_send_sticker", `{"msg_id":"a6","attachments":[{"type":"sticker","payload":{"id":"1","url":"https://s"}}]}`), "zalo:a6", nil},
 		{"link", msg("user_send_link", `{"msg_id":"a7","attachments":[{"type":"link","payload":{"url":"https://x"}}]}`), "zalo:a7", nil},
-		{"seen", fmt.Sprintf(`{"app_id":%q,"event_name":"user_seen_message","timestamp":%q,"sender":{"id":%q},"recipient":{"id":%q},"message":{"msg_ids":["m1"]}}`, testAppID, ts, testUser, testOAID),
+		{"seen", fmt.Sprintf(`{"app_id":%q,"event_name":"user_seen_message","timestamp":%q,"sender":{"id":%q},"recipient":{"id":%q},"message":{"msg_ids":["m1","m2"]}}`, testAppID, ts, testOAID, testUser),
 			"zalo:user_seen_message:" + testUser + ":" + ts, nil},
+		{"seen, sent the issue's way round", fmt.Sprintf(`{"app_id":%q,"event_name":"user_seen_message","timestamp":%q,"sender":{"id":%q},"recipient":{"id":%q},"message":{"msg_ids":["m1"]}}`, testAppID, ts, testUser, testOAID),
+			"zalo:user_seen_message:" + testUser + ":" + ts, nil},
+		{"received", fmt.Sprintf(`{"app_id":%q,"event_name":"user_received_message","timestamp":%q,"sender":{"id":%q},"recipient":{"id":%q},"message":{"msg_id":"r1"}}`, testAppID, ts, testOAID, testUser),
+			"zalo:r1", nil},
+		{"follow with sender and recipient only", fmt.Sprintf(`{"app_id":%q,"event_name":"follow","timestamp":%q,"sender":{"id":%q},"recipient":{"id":%q}}`, testAppID, ts, testUser, testOAID),
+			"zalo:follow:" + testUser + ":" + ts, &cchcbot.Incoming{User: user, At: at, Text: "/start"}},
+		{"follow with follower and recipient", fmt.Sprintf(`{"app_id":%q,"event_name":"follow","timestamp":%q,"follower":{"id":%q},"recipient":{"id":%q}}`, testAppID, ts, testUser, testOAID),
+			"zalo:follow:" + testUser + ":" + ts, &cchcbot.Incoming{User: user, At: at, Text: "/start"}},
+		{"user_follow", fmt.Sprintf(`{"app_id":%q,"oa_id":%q,"event_name":"user_follow","timestamp":%q,"follower":{"id":%q}}`, testAppID, testOAID, ts, testUser),
+			"zalo:user_follow:" + testUser + ":" + ts, &cchcbot.Incoming{User: user, At: at, Text: "/start"}},
+		{"user_unfollow", fmt.Sprintf(`{"app_id":%q,"event_name":"user_unfollow","timestamp":%q,"sender":{"id":%q},"recipient":{"id":%q}}`, testAppID, ts, testUser, testOAID),
+			"zalo:user_unfollow:" + testUser + ":" + ts, nil},
+		{"follow of another OA by recipient", fmt.Sprintf(`{"app_id":%q,"event_name":"follow","timestamp":%q,"sender":{"id":%q},"recipient":{"id":"42"}}`, testAppID, ts, testUser),
+			"zalo:follow:" + testUser + ":" + ts, nil},
+		{"an event never heard of", msg("user_send_hologram", `{"msg_id":"b1","text":"xin chào"}`), "zalo:b1", nil},
+		{"anonymous text", msg("anonymous_send_text", `{"msg_id":"b2","text":"xin chào"}`), "zalo:b2", nil},
+		{"the OA's own file, echoed", fmt.Sprintf(`{"app_id":%q,"event_name":"oa_send_file","timestamp":%q,"sender":{"id":%q},"recipient":{"id":%q},"message":{"msg_id":"b3","attachments":[{"type":"file","payload":{"url":"https://f/b3","name":"bc.pdf"}}]}}`, testAppID, ts, testOAID, testUser),
+			"zalo:b3", nil},
+		{"a user event sent by the OA", fmt.Sprintf(`{"app_id":%q,"event_name":"user_send_text","timestamp":%q,"sender":{"id":%q},"recipient":{"id":%q},"message":{"msg_id":"b4","text":"/start"}}`, testAppID, ts, testOAID, testUser),
+			"zalo:b4", nil},
+		{"file size as a number", msg("user_send_file", `{"msg_id":"b5","attachments":[{"type":"file","payload":{"url":"https://f/b5","size":233947,"name":"bc.docx","type":"docx"}}]}`), "zalo:b5",
+			&cchcbot.Incoming{User: user, At: at, Files: []cchcbot.IncomingFile{{Channel: "zalo", ChannelFileID: "https://f/b5", Name: "bc.docx",
+				MIME: "application/vnd.openxmlformats-officedocument.wordprocessingml.document", Size: 233947}}}},
+		{"file size as a float", msg("user_send_file", `{"msg_id":"b6","attachments":[{"type":"file","payload":{"url":"https://f/b6","size":2.5e3,"name":"bc.pdf"}}]}`), "zalo:b6",
+			&cchcbot.Incoming{User: user, At: at, Files: []cchcbot.IncomingFile{{Channel: "zalo", ChannelFileID: "https://f/b6", Name: "bc.pdf", MIME: "application/pdf", Size: 2500}}}},
+		{"file size of another shape", msg("user_send_file", `{"msg_id":"b7","attachments":[{"type":"file","payload":{"url":"https://f/b7","size":{"bytes":1},"name":"bc.pdf"}}]}`), "zalo:b7",
+			&cchcbot.Incoming{User: user, At: at, Files: []cchcbot.IncomingFile{{Channel: "zalo", ChannelFileID: "https://f/b7", Name: "bc.pdf", MIME: "application/pdf"}}}},
+		{"message_id for msg_id", msg("user_send_text", `{"message_id":"b8","text":"/nop"}`), "zalo:b8",
+			&cchcbot.Incoming{User: user, At: at, Text: "/nop"}},
+		{"a message of another shape", msg("user_send_text", `"xin chào"`), "zalo:user_send_text:" + testUser + ":" + ts, nil},
+		{"numeric ids", fmt.Sprintf(`{"app_id":%s,"event_name":"user_send_text","timestamp":%s,"sender":{"id":%s},"recipient":{"id":%s},"message":{"msg_id":"b9","text":"/nop"}}`, testAppID, ts, testUser, testOAID),
+			"zalo:b9", &cchcbot.Incoming{User: user, At: at, Text: "/nop"}},
 		{"message to another OA", strings.Replace(msg("user_send_text", `{"msg_id":"a8","text":"hi"}`), `"recipient":{"id":"`+testOAID+`"}`, `"recipient":{"id":"42"}`, 1), "zalo:a8", nil},
 		{"the OA's own message", fmt.Sprintf(`{"app_id":%q,"event_name":"oa_send_text","timestamp":%q,"sender":{"id":%q},"recipient":{"id":%q},"message":{"msg_id":"a9","text":"x"}}`, testAppID, ts, testOAID, testUser),
 			"zalo:a9", nil},
@@ -222,6 +254,31 @@ func TestWebhookEvents(t *testing.T) {
 				t.Errorf("files %+v\nwant  %+v", got.Files, tt.want.Files)
 			}
 		})
+	}
+}
+
+// TestWebhookKeysWithoutMsgID: events without a msg_id are told apart
+// by name, user and timestamp: two users' seen events in the same
+// millisecond are two events, and a redelivery of one is recognised.
+func TestWebhookKeysWithoutMsgID(t *testing.T) {
+	h := newHook(t)
+	at := h.clock.Now()
+	seen := func(user string) []byte {
+		return fmt.Appendf(nil, `{"app_id":%q,"event_name":"user_seen_message","timestamp":%q,"sender":{"id":%q},"recipient":{"id":%q},"message":{"msg_ids":["m1"]}}`,
+			testAppID, ms(at), testOAID, user)
+	}
+	for _, body := range [][]byte{seen(testUser), seen("8400000000000000002"), seen(testUser)} {
+		if got := h.postSigned(body, at); got != 200 {
+			t.Fatalf("status %d", got)
+		}
+	}
+	for _, user := range []string{testUser, "8400000000000000002"} {
+		if key := "zalo:user_seen_message:" + user + ":" + ms(at); !h.inbox.seen(key) {
+			t.Errorf("key %q not remembered", key)
+		}
+	}
+	if n := len(h.inbox.keys); n != 2 {
+		t.Errorf("%d keys, want 2", n)
 	}
 }
 

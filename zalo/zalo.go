@@ -162,4 +162,5 @@ type tokenState struct {
 	dead        error                  // Zalo refused deadRefresh (or the app secret) for good
 	deadRefresh string                 // the refresh token dead is about
 	retryAt     time.Time              // no routine refresh before: the last one failed
+	noPairFor   string                 // the refresh token Zalo last answered without a pair
 }

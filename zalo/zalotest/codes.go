@@ -7,22 +7,39 @@ import (
 )
 
 // Zalo's error codes as this server answers them, always with HTTP 200 and
-// {"error":<code>,"message":"..."} (OAuth: "error_name" and friends).
+// {"error":<code>,"message":"..."} (OAuth: "error_name" and friends). The
+// OA API's codes are negative; docs/ZALO.md §7 gives their sources. The
+// English messages are this server's wording: a bot must act on the code,
+// never on the text.
 const (
-	CodeInvalidParams      = -201 // malformed request, text too long (message "Text is too long")
-	CodeFileTooLarge       = -210 // upload over 5 MB
-	CodeInvalidFileType    = -211 // upload that is not PDF, DOC or DOCX
+	CodeRateLimit          = -32  // too many requests of the app or the OA this minute (ErrorNext)
+	CodeInvalidParams      = -201 // "<field> is invalid": a malformed request
+	CodeLimitExceeded      = -210 // a parameter over its limit: a text over 2,000 characters, an upload over 5 MB
+	CodeQuota              = -211 // the OA is out of quota for the feature (QuotaNext's default)
 	CodeNotFollower        = -213 // recipient never followed the OA, or unfollowed
-	CodeInvalidAccessToken = -216 // unknown or expired access token
+	CodeInvalidAccessToken = -216 // an access token this server never issued
+	CodeUserQuota          = -218 // the recipient's quota of messages received is used up
+	CodeExpiredAccessToken = -220 // an access token past its expiry, or revoked (ExpireAccessToken)
+	CodeUserInactive       = -227 // the recipient is banned or has not used Zalo for 45 days
+	CodeNoInteraction      = -230 // the recipient has not interacted with the OA for 7 days (WithInteractionWindow)
+	CodeInteractionExpired = -232 // the same refusal in other words
 
-	CodeInvalidSecret       = -14002 // wrong secret_key header or app_id
+	CodeTextTooLong  = CodeLimitExceeded
+	CodeFileTooLarge = CodeLimitExceeded
+	// CodeInvalidFileType answers an upload that is not PDF, DOC or DOCX.
+	// No source names Zalo's code for it (docs/ZALO.md §5): this server
+	// uses the generic one.
+	CodeInvalidFileType = CodeInvalidParams
+
+	CodeInvalidSecret       = -14002 // wrong secret_key header or app_id (the code is unverified)
 	CodeInvalidOAuthParam   = -14003 // grant_type or refresh_token missing or wrong
-	CodeInvalidRefreshToken = -14014 // unknown, already used or expired refresh token
+	CodeInvalidRefreshToken = -14014 // unknown or already used refresh token
+	CodeExpiredRefreshToken = -14020 // refresh token past its lifetime
 )
 
-// Zalo's quota codes for /message/cs. The codes come from the project's
-// Zalo issue and docs/ZALO.md; the English messages are this server's
-// wording, since the bot must act on the code, never on the text.
+// The Social API's quota codes. No OA source returns them (docs/ZALO.md
+// §7), but the project's issue reports them from production on
+// /message/cs, so QuotaNext and SetUserQuota still offer them.
 const (
 	QuotaExceeded     = 12000 // generic quota
 	QuotaDaily        = 12002 // the OA's daily quota
@@ -32,7 +49,19 @@ const (
 	QuotaUserDaily    = 12010 // this user's daily quota
 )
 
-var quotaMessages = map[int]string{
+var codeMessages = map[int]string{
+	CodeRateLimit:          "Request limit of the application or OA per minute exceeded",
+	CodeInvalidParams:      "Parameter is invalid",
+	CodeLimitExceeded:      "Parameter exceeds allowable limit",
+	CodeQuota:              "Out of quota",
+	CodeNotFollower:        "User has not followed OA",
+	CodeInvalidAccessToken: "Access token is invalid",
+	CodeUserQuota:          "User has reached the limit of messages received",
+	CodeExpiredAccessToken: "Access token has expired or been removed",
+	CodeUserInactive:       "User is banned or has been inactive for more than 45 days",
+	CodeNoInteraction:      "User has not interacted with the OA in the past 7 days",
+	CodeInteractionExpired: "User interaction has expired",
+
 	QuotaExceeded:     "Quota exceeded",
 	QuotaDaily:        "Daily quota exceeded",
 	QuotaWeekly:       "Weekly quota exceeded",
@@ -41,13 +70,13 @@ var quotaMessages = map[int]string{
 	QuotaUserDaily:    "Daily quota for this user exceeded",
 }
 
-// quotaMessage is the message of a quota code; codes the table lacks get
-// the generic one.
-func quotaMessage(code int) string {
-	if m, ok := quotaMessages[code]; ok {
+// codeMessage is the message of a code; codes the table lacks get the
+// generic quota message (QuotaNext and SetUserQuota take any code).
+func codeMessage(code int) string {
+	if m, ok := codeMessages[code]; ok {
 		return m
 	}
-	return quotaMessages[QuotaExceeded]
+	return codeMessages[QuotaExceeded]
 }
 
 // apiError is an unsuccessful OA API answer.
@@ -58,7 +87,10 @@ type apiError struct {
 
 func invalidParams(msg string) *apiError { return &apiError{CodeInvalidParams, msg} }
 
-var errInvalidToken = &apiError{CodeInvalidAccessToken, "Access token is invalid"}
+var (
+	errInvalidToken = &apiError{CodeInvalidAccessToken, codeMessages[CodeInvalidAccessToken]}
+	errExpiredToken = &apiError{CodeExpiredAccessToken, codeMessages[CodeExpiredAccessToken]}
+)
 
 // reply is the OA API's envelope: {"error":0,"message":"Success","data":...}.
 type reply struct {

@@ -32,14 +32,20 @@ type servedFile struct {
 type FileOption func(*fileOptions)
 
 type fileOptions struct {
-	size  int64 // the size the event declares; -1 for the true size
-	fault FileFault
+	size    int64 // the size the event declares; -1 for the true size
+	numeric bool  // declare it as a JSON number, not a string
+	fault   FileFault
 }
 
 // WithDeclaredSize makes the event declare size bytes whatever the file
 // holds, so a test can claim a 30 MB file with no 30 MB of memory, or
 // understate a file the bot must not trust.
 func WithDeclaredSize(size int64) FileOption { return func(o *fileOptions) { o.size = size } }
+
+// WithNumericSize makes the event declare the size as a JSON number
+// (233947) rather than a string ("233947"): samples of Zalo's events have
+// both (docs/ZALO.md §1).
+func WithNumericSize() FileOption { return func(o *fileOptions) { o.numeric = true } }
 
 // WithFileFault serves the file with fault from the first download on:
 // the event may reach the bot before a later SetFileFault would.

@@ -43,7 +43,7 @@ type (
 
 	filePayload struct {
 		URL      string `json:"url"`
-		Size     string `json:"size"`
+		Size     any    `json:"size"` // a string, or a number (WithNumericSize)
 		Name     string `json:"name"`
 		Checksum string `json:"checksum"`
 		Type     string `json:"type"`
@@ -52,6 +52,24 @@ type (
 	imagePayload struct {
 		URL       string `json:"url"`
 		Thumbnail string `json:"thumbnail"`
+	}
+
+	// deliveryEvent is user_received_message (message.msg_id) and
+	// user_seen_message (message.msg_ids): the OA sent the message they
+	// are about, so sender is the OA and recipient the user.
+	deliveryEvent struct {
+		AppID       string          `json:"app_id"`
+		UserIDByApp string          `json:"user_id_by_app"`
+		EventName   string          `json:"event_name"`
+		Timestamp   string          `json:"timestamp"`
+		Sender      idJSON          `json:"sender"`
+		Recipient   idJSON          `json:"recipient"`
+		Message     deliveryMessage `json:"message"`
+	}
+
+	deliveryMessage struct {
+		MsgID  string   `json:"msg_id,omitempty"`
+		MsgIDs []string `json:"msg_ids,omitempty"`
 	}
 
 	// followEvent is follow and unfollow.
@@ -79,6 +97,7 @@ func (s *Server) userMessage(u User, name, msgID string, text *string, atts ...e
 // returns the event's msg_id. The post is asynchronous: WaitEvent waits
 // for its outcome.
 func (s *Server) SendText(u User, text string) (msgID string) {
+	s.interact(u.ID)
 	msgID = newID()
 	s.emit(msgID, u.ID, "user_send_text", s.userMessage(u, "user_send_text", msgID, &text), nil)
 	return msgID
@@ -95,17 +114,22 @@ func (s *Server) PressButton(u User, payload string) (msgID string) {
 // this server that the event carries with its size, name, MD5 checksum
 // and type (the extension, e.g. "pdf"), and returns the msg_id.
 func (s *Server) SendFile(u User, name string, content []byte, opts ...FileOption) (msgID string) {
+	s.interact(u.ID)
 	o := newFileOptions(opts)
 	msgID = newID()
 	size := int64(len(content))
 	if o.size >= 0 {
 		size = o.size
 	}
+	var declared any = strconv.FormatInt(size, 10)
+	if o.numeric {
+		declared = size
+	}
 	sum := md5.Sum(content)
 	s.mu.Lock()
 	f := s.serveLocked(name, "", content, o.fault)
 	s.mu.Unlock()
-	att := eventAttachment{Type: "file", Payload: filePayload{URL: s.fileURL(f), Size: strconv.FormatInt(size, 10),
+	att := eventAttachment{Type: "file", Payload: filePayload{URL: s.fileURL(f), Size: declared,
 		Name: name, Checksum: hex.EncodeToString(sum[:]), Type: strings.TrimPrefix(strings.ToLower(path.Ext(name)), ".")}}
 	s.emit(msgID, u.ID, "user_send_file", s.userMessage(u, "user_send_file", msgID, nil, att), []string{f.id})
 	return msgID
@@ -116,6 +140,7 @@ func (s *Server) SendFile(u User, name string, content []byte, opts ...FileOptio
 // returns the msg_id. WithDeclaredSize has no effect: Zalo declares no
 // size for images.
 func (s *Server) SendImage(u User, content []byte, opts ...FileOption) (msgID string) {
+	s.interact(u.ID)
 	o := newFileOptions(opts)
 	msgID = newID()
 	ct := http.DetectContentType(content)
@@ -137,6 +162,7 @@ func (s *Server) SendImage(u User, content []byte, opts ...FileOption) (msgID st
 // have no msg_id).
 func (s *Server) Follow(u User) (eventID string) {
 	s.setFollower(u.ID, true)
+	s.interact(u.ID)
 	return s.emitFollow(u, "follow", "oa_follow_button")
 }
 
@@ -155,6 +181,33 @@ func (s *Server) emitFollow(u User, name, source string) string {
 	s.emit(id, u.ID, name, func(ts string) any {
 		return followEvent{AppID: s.opts.appID, OAID: s.opts.oaID, EventName: name, Timestamp: ts,
 			Source: source, Follower: idJSON{u.ID}, UserIDByApp: s.UserIDByApp(u)}
+	}, nil)
+	return id
+}
+
+// Received posts user_received_message for the message msgID the bot
+// sent to u, as Zalo does once it reaches u's phone, and returns the
+// event's id ("received-<n>"). Like every delivery event it goes from the
+// OA (sender) to the user (recipient); it is not an interaction.
+func (s *Server) Received(u User, msgID string) (eventID string) {
+	return s.emitDelivery(u, "user_received_message", deliveryMessage{MsgID: msgID})
+}
+
+// Seen posts user_seen_message for messages the bot sent that u has read:
+// message.msg_ids lists them, and there is no msg_id. It returns the
+// event's id ("seen-<n>").
+func (s *Server) Seen(u User, msgIDs ...string) (eventID string) {
+	return s.emitDelivery(u, "user_seen_message", deliveryMessage{MsgIDs: msgIDs})
+}
+
+func (s *Server) emitDelivery(u User, name string, m deliveryMessage) string {
+	s.mu.Lock()
+	s.nextEvent++
+	id := strings.TrimPrefix(strings.TrimSuffix(name, "_message"), "user_") + "-" + strconv.Itoa(s.nextEvent)
+	s.mu.Unlock()
+	s.emit(id, u.ID, name, func(ts string) any {
+		return deliveryEvent{AppID: s.opts.appID, UserIDByApp: s.UserIDByApp(u), EventName: name, Timestamp: ts,
+			Sender: idJSON{s.opts.oaID}, Recipient: idJSON{u.ID}, Message: m}
 	}, nil)
 	return id
 }

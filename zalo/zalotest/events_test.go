@@ -92,6 +92,55 @@ func TestFileEventShape(t *testing.T) {
 	}
 }
 
+// TestFileEventNumericSize: the size as a JSON number, as some of Zalo's
+// samples have it.
+func TestFileEventNumericSize(t *testing.T) {
+	srv, _ := setup(t)
+	newReceiver(t, srv, nil)
+	ev := waitEvent(t, srv, srv.SendFile(alice, "bc.docx", []byte("PK docx"), zalotest.WithNumericSize(), zalotest.WithDeclaredSize(233947)))
+	var v struct {
+		Message struct {
+			Attachments []struct {
+				Payload struct {
+					Size json.RawMessage `json:"size"`
+				} `json:"payload"`
+			} `json:"attachments"`
+		} `json:"message"`
+	}
+	if err := json.Unmarshal(ev.Body, &v); err != nil || len(v.Message.Attachments) != 1 || string(v.Message.Attachments[0].Payload.Size) != "233947" {
+		t.Errorf("body %s: %v", ev.Body, err)
+	}
+}
+
+// TestDeliveryEvents: user_received_message carries msg_id and
+// user_seen_message msg_ids; both go from the OA to the user.
+func TestDeliveryEvents(t *testing.T) {
+	srv, _ := setup(t)
+	newReceiver(t, srv, nil)
+	rid := srv.Received(alice, "m1")
+	sid := srv.Seen(alice, "m1", "m2")
+	for _, tc := range []struct {
+		id, name string
+		message  map[string]any
+	}{
+		{rid, "user_received_message", map[string]any{"msg_id": "m1"}},
+		{sid, "user_seen_message", map[string]any{"msg_ids": []any{"m1", "m2"}}},
+	} {
+		ev := waitEvent(t, srv, tc.id)
+		if ev.Name != tc.name || ev.UserID != alice.ID || !ev.Delivered {
+			t.Errorf("event %+v", ev)
+		}
+		wantJSON(t, ev.Body, map[string]any{
+			"app_id": srv.AppID(), "user_id_by_app": srv.UserIDByApp(alice), "event_name": tc.name,
+			"timestamp": ev.Timestamp, "sender": map[string]any{"id": srv.OAID()}, "recipient": map[string]any{"id": alice.ID},
+			"message": tc.message,
+		})
+	}
+	if rid == sid {
+		t.Errorf("ids %q %q", rid, sid)
+	}
+}
+
 func TestImageEventShape(t *testing.T) {
 	srv, _ := setup(t)
 	newReceiver(t, srv, nil)

@@ -13,7 +13,7 @@ type faults struct {
 	mu      sync.Mutex
 	next    map[string]*pathFault    // per path: the next n calls fail
 	latency map[string]time.Duration // per path, "*" for all
-	quota   quotaFault               // the next n sends hit a quota
+	code    codeFault                // the next n sends are refused with a code
 }
 
 // pathFault is how the next n calls of a path fail.
@@ -24,31 +24,46 @@ type pathFault struct {
 	dropAnswer bool // act, then lose the answer
 }
 
-type quotaFault struct{ code, n int }
+type codeFault struct{ code, n int }
 
 func newFaults() faults {
 	return faults{next: map[string]*pathFault{}, latency: map[string]time.Duration{}}
 }
 
-// quotaTake takes one pending quota fault and returns its code, or 0.
-func (f *faults) quotaTake() int {
+// codeTake takes one pending refusal and returns its code, or 0.
+func (f *faults) codeTake() int {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	if f.quota.n <= 0 {
+	if f.code.n <= 0 {
 		return 0
 	}
-	f.quota.n--
-	return f.quota.code
+	f.code.n--
+	return f.code.code
+}
+
+// ErrorNext makes the next n /message/cs calls to a follower, that would
+// otherwise succeed, fail with Zalo's error code, e.g.
+// {"error":-32,"message":"Request limit of the application or OA per
+// minute exceeded"} for CodeRateLimit, or CodeNoInteraction,
+// CodeUserInactive, CodeQuota; nothing is sent. It shares one pending
+// fault with QuotaNext: each replaces the other, and n = 0 clears it.
+func (s *Server) ErrorNext(code, n int) {
+	s.faults.mu.Lock()
+	s.faults.code = codeFault{code, n}
+	s.faults.mu.Unlock()
 }
 
 // QuotaNext makes the next n /message/cs calls that would otherwise
-// succeed fail with the quota code (QuotaDaily...), e.g.
+// succeed fail with a quota code: the OA API's CodeQuota (-211, also when
+// code is 0) or CodeUserQuota (-218), or one of the Social API's
+// 12000-series the project's issue reports (QuotaDaily...), e.g.
 // {"error":12002,"message":"Daily quota exceeded"}; nothing is sent.
-// n = 0 clears it.
+// n = 0 clears it. It is ErrorNext with a quota's default.
 func (s *Server) QuotaNext(code, n int) {
-	s.faults.mu.Lock()
-	s.faults.quota = quotaFault{code, n}
-	s.faults.mu.Unlock()
+	if code == 0 {
+		code = CodeQuota
+	}
+	s.ErrorNext(code, n)
 }
 
 func (s *Server) setPathFault(path string, f *pathFault) {
@@ -101,18 +116,18 @@ func (s *Server) SetLatency(path string, d time.Duration) {
 	s.faults.latency[path] = d
 }
 
-// ClearFaults removes every fault: pending path and quota faults,
-// latencies, per-user quotas, webhook tampering and file faults. Who
+// ClearFaults removes every fault: pending path and error faults,
+// latencies, per-user errors, webhook tampering and file faults. Who
 // follows the OA stays as it is.
 func (s *Server) ClearFaults() {
 	s.faults.mu.Lock()
 	clear(s.faults.next)
 	clear(s.faults.latency)
-	s.faults.quota = quotaFault{}
+	s.faults.code = codeFault{}
 	s.faults.mu.Unlock()
 	s.mu.Lock()
 	for _, u := range s.users {
-		u.quota = 0
+		u.code = 0
 	}
 	s.tamper = tamperFault{}
 	for _, f := range s.served {

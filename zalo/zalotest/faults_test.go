@@ -18,6 +18,8 @@ func TestQuotaNext(t *testing.T) {
 		code int
 		msg  string
 	}{
+		{zalotest.CodeQuota, "Out of quota"},
+		{zalotest.CodeUserQuota, "User has reached the limit of messages received"},
 		{zalotest.QuotaExceeded, "Quota exceeded"},
 		{zalotest.QuotaDaily, "Daily quota exceeded"},
 		{zalotest.QuotaWeekly, "Weekly quota exceeded"},
@@ -36,19 +38,93 @@ func TestQuotaNext(t *testing.T) {
 	srv.QuotaNext(zalotest.QuotaDaily, 5)
 	srv.QuotaNext(zalotest.QuotaDaily, 0)
 	wantError(t, send(t, srv, textBody(alice.ID, "x")), 0, "Success")
-	if n := srv.MessageCount(alice.ID); n != 8 {
-		t.Errorf("%d messages recorded, want the 8 that passed", n)
+	// The OA API's code is the default.
+	srv.QuotaNext(0, 1)
+	wantError(t, send(t, srv, textBody(alice.ID, "x")), -211, "Out of quota")
+	if n := srv.MessageCount(alice.ID); n != 10 {
+		t.Errorf("%d messages recorded, want the 10 that passed", n)
 	}
 }
 
-func TestUserQuota(t *testing.T) {
+// TestErrorNext: any of Zalo's codes, the next n sends to a follower.
+func TestErrorNext(t *testing.T) {
+	srv, _ := setup(t)
+	for _, tc := range []struct {
+		code int
+		msg  string
+	}{
+		{zalotest.CodeRateLimit, "Request limit of the application or OA per minute exceeded"},
+		{zalotest.CodeUserInactive, "User is banned or has been inactive for more than 45 days"},
+		{zalotest.CodeNoInteraction, "User has not interacted with the OA in the past 7 days"},
+		{zalotest.CodeInteractionExpired, "User interaction has expired"},
+		{zalotest.CodeInvalidParams, "Parameter is invalid"},
+	} {
+		srv.ErrorNext(tc.code, 1)
+		wantError(t, send(t, srv, textBody(bob.ID, "x")), -213, "")
+		wantError(t, send(t, srv, textBody(alice.ID, "x")), tc.code, tc.msg)
+		wantError(t, send(t, srv, textBody(alice.ID, "x")), 0, "Success")
+	}
+	srv.ErrorNext(zalotest.CodeRateLimit, 3)
+	srv.QuotaNext(zalotest.CodeUserQuota, 1) // replaces it
+	wantError(t, send(t, srv, textBody(alice.ID, "x")), -218, "")
+	wantError(t, send(t, srv, textBody(alice.ID, "x")), 0, "Success")
+}
+
+func TestUserError(t *testing.T) {
 	srv, _ := setup(t)
 	srv.AddFollower(bob)
-	srv.SetUserQuota(alice, zalotest.QuotaUserDaily)
-	wantError(t, send(t, srv, textBody(alice.ID, "x")), zalotest.QuotaUserDaily, "Daily quota for this user exceeded")
-	wantError(t, send(t, srv, textBody(bob.ID, "x")), 0, "Success")
-	srv.SetUserQuota(alice, 0)
+	for _, tc := range []struct {
+		code int
+		msg  string
+	}{
+		{zalotest.CodeUserQuota, "User has reached the limit of messages received"},
+		{zalotest.CodeNoInteraction, "User has not interacted with the OA in the past 7 days"},
+		{zalotest.QuotaUserDaily, "Daily quota for this user exceeded"},
+	} {
+		srv.SetUserError(alice, tc.code)
+		wantError(t, send(t, srv, textBody(alice.ID, "x")), tc.code, tc.msg)
+		wantError(t, send(t, srv, textBody(bob.ID, "x")), 0, "Success")
+	}
+	srv.SetUserQuota(alice, zalotest.CodeUserInactive) // the older name
+	wantError(t, send(t, srv, textBody(alice.ID, "x")), -227, "")
+	srv.SetUserError(alice, 0)
 	wantError(t, send(t, srv, textBody(alice.ID, "x")), 0, "Success")
+}
+
+// TestInteractionWindow: past the window since the user's last
+// interaction, sends are refused with -230 until the user writes again.
+func TestInteractionWindow(t *testing.T) {
+	srv, clk := setup(t, zalotest.WithInteractionWindow(7*24*time.Hour)) // alice: AddFollower now
+	srv.Follow(bob)
+	srv.SetAccessTTL(30 * 24 * time.Hour) // one access token for the whole test
+	if _, err := refresh(srv, srv.AppID(), srv.AppSecret(), srv.RefreshToken()); err != nil {
+		t.Fatal(err)
+	}
+	clk.Add(7 * 24 * time.Hour)
+	wantError(t, send(t, srv, textBody(alice.ID, "x")), 0, "Success") // exactly 7 days: still inside
+	clk.Add(time.Second)
+	for _, u := range []zalotest.User{alice, bob} {
+		wantError(t, send(t, srv, textBody(u.ID, "x")), -230, "User has not interacted with the OA in the past 7 days")
+	}
+	srv.SendText(alice, "Xin chào")
+	srv.PressButton(bob, "cb:x")
+	for _, u := range []zalotest.User{alice, bob} {
+		wantError(t, send(t, srv, textBody(u.ID, "x")), 0, "Success")
+	}
+	// The bot's own messages are no interaction.
+	clk.Add(8 * 24 * time.Hour)
+	srv.Received(alice, "m1")
+	srv.Seen(alice, "m1")
+	wantError(t, send(t, srv, textBody(alice.ID, "x")), -230, "")
+	srv.SendFile(alice, "bc.pdf", []byte("%PDF"))
+	wantError(t, send(t, srv, textBody(alice.ID, "x")), 0, "Success")
+	// Off by default.
+	def, dclk := setup(t)
+	dclk.Add(60 * 24 * time.Hour)
+	if _, err := refresh(def, def.AppID(), def.AppSecret(), def.RefreshToken()); err != nil {
+		t.Fatal(err)
+	}
+	wantError(t, send(t, def, textBody(alice.ID, "x")), 0, "Success")
 }
 
 func TestFailNext(t *testing.T) {
@@ -152,7 +228,7 @@ func TestOutage(t *testing.T) {
 func TestClearFaults(t *testing.T) {
 	srv, _ := setup(t)
 	srv.QuotaNext(zalotest.QuotaDaily, 1)
-	srv.SetUserQuota(alice, zalotest.QuotaUserDaily)
+	srv.SetUserError(alice, zalotest.CodeUserQuota)
 	srv.FailNext(zalotest.PathMessage, 1, 500)
 	srv.SetLatency("*", time.Hour)
 	srv.TamperNext(zalotest.BadSignature, 1)

@@ -13,10 +13,12 @@ import (
 // MaxTextLength is the most characters (runes) a message's text may have.
 const MaxTextLength = 2000
 
-// The button types a template may carry.
+// The button types a template may carry (docs/ZALO.md §4).
 const (
 	ButtonQueryHide = "oa.query.hide" // pressing sends the payload as the user's hidden text
+	ButtonQueryShow = "oa.query.show" // the same, the text shown in the user's chat
 	ButtonOpenURL   = "oa.open.url"   // pressing opens payload.url
+	ButtonOpenPhone = "oa.open.phone" // pressing calls payload.phone_code
 )
 
 // Message is a message the bot sent with /message/cs, as the test sees it.
@@ -32,16 +34,19 @@ type Message struct {
 // Button is one button of a template.
 type Button struct {
 	Title string
-	Type  string // ButtonQueryHide or ButtonOpenURL
-	// Payload is what pressing an oa.query.hide button sends back (see
-	// PressButton); URL is where an oa.open.url button leads.
+	Type  string // ButtonQueryHide, ButtonQueryShow, ButtonOpenURL or ButtonOpenPhone
+	// Payload is what pressing an oa.query.* button sends back (see
+	// PressButton); URL is where an oa.open.url button leads; Phone is
+	// the number an oa.open.phone button calls.
 	Payload string
 	URL     string
+	Phone   string
 }
 
 // File is a file the bot uploaded: what a file message sends.
 type File struct {
-	Token   string // the upload's file token
+	Token   string // the id the upload answered with
+	Key     string // its key: UploadKeyToken or UploadKeyAttachmentID
 	Name    string // the uploaded part's file name
 	Content []byte
 }
@@ -69,8 +74,8 @@ type buttonJSON struct {
 // serveMessage sends a message after Zalo's checks, in Zalo's order: the
 // access token, the request, the recipient's follow, the quotas.
 func (s *Server) serveMessage(w http.ResponseWriter, r *http.Request) {
-	if !s.validAccess(r.Header.Get("access_token")) {
-		writeError(w, errInvalidToken)
+	if aerr := s.checkAccess(r.Header.Get("access_token")); aerr != nil {
+		writeError(w, aerr)
 		return
 	}
 	var req csRequest
@@ -103,7 +108,7 @@ func (s *Server) parseMessage(req *csRequest) (Message, *apiError) {
 		return m, invalidParams("recipient.user_id is missing")
 	}
 	if utf8.RuneCountInString(m.Text) > MaxTextLength {
-		return m, invalidParams("Text is too long")
+		return m, &apiError{CodeTextTooLong, "Text is too long"}
 	}
 	att := req.Message.Attachment
 	switch {
@@ -126,19 +131,27 @@ func (s *Server) parseMessage(req *csRequest) (Message, *apiError) {
 			// lost, so it must go as a message of its own.
 			return m, invalidParams("A file message carries no text")
 		}
-		var p struct {
-			Token string `json:"token"`
+		var p map[string]json.RawMessage
+		if json.Unmarshal(att.Payload, &p) != nil {
+			return m, invalidParams("attachment.payload is invalid")
 		}
-		if json.Unmarshal(att.Payload, &p) != nil || p.Token == "" {
-			return m, invalidParams("attachment.payload.token is missing")
+		key, id := UploadKeyToken, ""
+		if json.Unmarshal(p[UploadKeyToken], &id) != nil || id == "" {
+			key = UploadKeyAttachmentID
+			if json.Unmarshal(p[UploadKeyAttachmentID], &id) != nil || id == "" {
+				return m, invalidParams("attachment.payload.token is missing")
+			}
 		}
 		s.mu.Lock()
-		f := s.uploads[p.Token]
+		f := s.uploads[id]
 		s.mu.Unlock()
-		if f == nil {
+		switch {
+		case f == nil:
 			return m, invalidParams("File token is invalid")
+		case f.Key != key:
+			return m, invalidParams("attachment.payload." + f.Key + " is missing")
 		}
-		m.File = &File{Token: f.Token, Name: f.Name, Content: f.Content}
+		m.File = &File{Token: f.Token, Key: f.Key, Name: f.Name, Content: f.Content}
 	default:
 		return m, invalidParams("Attachment type is not supported")
 	}
@@ -159,10 +172,18 @@ func parseButtons(raw json.RawMessage) ([]Button, *apiError) {
 		}
 		btn := Button{Title: b.Title, Type: b.Type}
 		switch b.Type {
-		case ButtonQueryHide:
+		case ButtonQueryHide, ButtonQueryShow:
 			if json.Unmarshal(b.Payload, &btn.Payload) != nil || btn.Payload == "" {
 				return nil, invalidParams("Button payload must be a non-empty string")
 			}
+		case ButtonOpenPhone:
+			var p struct {
+				Phone string `json:"phone_code"`
+			}
+			if json.Unmarshal(b.Payload, &p) != nil || p.Phone == "" {
+				return nil, invalidParams("Button payload.phone_code is missing")
+			}
+			btn.Phone = p.Phone
 		case ButtonOpenURL:
 			var u struct {
 				URL string `json:"url"`
@@ -179,24 +200,30 @@ func parseButtons(raw json.RawMessage) ([]Button, *apiError) {
 	return out, nil
 }
 
-// admit applies the recipient's follow state and the quotas to a message
-// about to be sent; a refused message is not recorded.
+// admit applies the recipient's follow state, the interaction window and
+// the injected refusals to a message about to be sent; a refused message
+// is not recorded.
 func (s *Server) admit(userID string) *apiError {
 	var follower bool
-	var userQuota int
+	var userCode int
+	var last time.Time
+	now := s.now() // never under s.mu: the clock is the test's code
 	s.mu.Lock()
 	if u := s.users[userID]; u != nil {
-		follower, userQuota = u.follower, u.quota
+		follower, userCode, last = u.follower, u.code, u.interacted
 	}
 	s.mu.Unlock()
 	if !follower {
-		return &apiError{CodeNotFollower, "User has not followed OA"}
+		return &apiError{CodeNotFollower, codeMessages[CodeNotFollower]}
 	}
-	if code := s.faults.quotaTake(); code != 0 {
-		return &apiError{code, quotaMessage(code)}
+	if code := s.faults.codeTake(); code != 0 {
+		return &apiError{code, codeMessage(code)}
 	}
-	if userQuota != 0 {
-		return &apiError{userQuota, quotaMessage(userQuota)}
+	if userCode != 0 {
+		return &apiError{userCode, codeMessage(userCode)}
+	}
+	if w := s.opts.interactionWindow; w > 0 && now.Sub(last) > w {
+		return &apiError{CodeNoInteraction, codeMessages[CodeNoInteraction]}
 	}
 	return nil
 }

@@ -53,15 +53,24 @@ func TestSendTemplate(t *testing.T) {
 	srv, _ := setup(t)
 	r := send(t, srv, `{"recipient":{"user_id":"`+alice.ID+`"},"message":{"text":"Chọn kỳ báo cáo","attachment":{"type":"template",
 		"payload":{"buttons":[{"title":"Tháng 3/2025","type":"oa.query.hide","payload":"#kybc:2025-03"},
-		{"title":"Hướng dẫn","type":"oa.open.url","payload":{"url":"https://example.gov.vn/hd"}}]}}}}`)
+		{"title":"Hướng dẫn","type":"oa.open.url","payload":{"url":"https://example.gov.vn/hd"}},
+		{"title":"Gọi bộ phận một cửa","type":"oa.open.phone","payload":{"phone_code":"02393856123"}},
+		{"title":"Xem trạng thái","type":"oa.query.show","payload":"/trangthai"}]}}}}`)
 	wantError(t, r, 0, "Success")
 	msgs := srv.Messages(alice.ID)
 	want := []zalotest.Button{
 		{Title: "Tháng 3/2025", Type: zalotest.ButtonQueryHide, Payload: "#kybc:2025-03"},
 		{Title: "Hướng dẫn", Type: zalotest.ButtonOpenURL, URL: "https://example.gov.vn/hd"},
+		{Title: "Gọi bộ phận một cửa", Type: zalotest.ButtonOpenPhone, Phone: "02393856123"},
+		{Title: "Xem trạng thái", Type: zalotest.ButtonQueryShow, Payload: "/trangthai"},
 	}
-	if len(msgs) != 1 || msgs[0].Text != "Chọn kỳ báo cáo" || len(msgs[0].Buttons) != 2 || msgs[0].Buttons[0] != want[0] || msgs[0].Buttons[1] != want[1] {
-		t.Errorf("recorded %+v", msgs)
+	if len(msgs) != 1 || msgs[0].Text != "Chọn kỳ báo cáo" || len(msgs[0].Buttons) != len(want) {
+		t.Fatalf("recorded %+v", msgs)
+	}
+	for i, b := range msgs[0].Buttons {
+		if b != want[i] {
+			t.Errorf("button %d = %+v, want %+v", i, b, want[i])
+		}
 	}
 }
 
@@ -84,11 +93,13 @@ func TestSendRefused(t *testing.T) {
 		{"wrong token", "made-up", textBody(alice.ID, "x"), -216, "Access token is invalid"},
 		{"never followed", "", textBody("1111111111111111111", "x"), -213, "User has not followed OA"},
 		{"unfollowed", "", textBody(bob.ID, "x"), -213, "User has not followed OA"},
-		{"2001 runes", "", textBody(alice.ID, longOK+"a"), -201, "Text is too long"},
+		{"2001 runes", "", textBody(alice.ID, longOK+"a"), -210, "Text is too long"},
 		{"empty", "", textBody(alice.ID, ""), -201, "Message is empty"},
 		{"no recipient", "", `{"message":{"text":"x"}}`, -201, "recipient.user_id is missing"},
 		{"not JSON", "", `{"recipient":`, -201, "Body is not valid JSON"},
-		{"button type", "", tmpl(`{"title":"a","type":"oa.open.phone","payload":{"phone_code":"0900"}}`), -201, "Button type is not supported"},
+		{"button type", "", tmpl(`{"title":"a","type":"oa.open.sms","payload":{"phone_code":"0900"}}`), -201, "Button type is not supported"},
+		{"phone as a bare number", "", tmpl(`{"title":"a","type":"oa.open.phone","payload":"0900"}`), -201, "Button payload.phone_code is missing"},
+		{"phone without phone_code", "", tmpl(`{"title":"a","type":"oa.open.phone","payload":{"phone":"0900"}}`), -201, "Button payload.phone_code is missing"},
 		{"no title", "", tmpl(`{"title":"","type":"oa.query.hide","payload":"p"}`), -201, "Button title is missing"},
 		{"object payload", "", tmpl(`{"title":"a","type":"oa.query.hide","payload":{"x":1}}`), -201, "Button payload must be a non-empty string"},
 		{"no url", "", tmpl(`{"title":"a","type":"oa.open.url","payload":{}}`), -201, "Button payload.url is missing"},

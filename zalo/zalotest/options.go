@@ -43,6 +43,10 @@ type options struct {
 	hookBackoff     time.Duration
 	hookConcurrency int
 	echo            bool
+
+	uploadKey         string        // UploadKeyToken or UploadKeyAttachmentID
+	emptyReuseAnswer  bool          // a used refresh token gets an empty 200
+	interactionWindow time.Duration // 0: every follower can be messaged
 }
 
 func defaultOptions() options {
@@ -58,6 +62,7 @@ func defaultOptions() options {
 		hookTries:       DefaultWebhookTries,
 		hookBackoff:     DefaultWebhookBackoff,
 		hookConcurrency: DefaultWebhookConcurrency,
+		uploadKey:       UploadKeyToken,
 	}
 }
 
@@ -109,3 +114,41 @@ func WithWebhookConcurrency(n int) Option {
 // OA's own messages: sender is the OA, recipient the user, message.msg_id
 // the message_id. A bot must not take them for users' words.
 func WithEchoEvents() Option { return func(o *options) { o.echo = true } }
+
+// The keys under which /upload/file can answer the uploaded file's id,
+// and under which a file message must then carry it. Sources differ
+// (docs/ZALO.md §5): Zalo's SDKs and chatwoot use "token", goclaw
+// "attachment_id".
+const (
+	UploadKeyToken        = "token"
+	UploadKeyAttachmentID = "attachment_id"
+)
+
+// WithUploadKey makes /upload/file answer data.<key> (UploadKeyToken, the
+// default, or UploadKeyAttachmentID). A file message must carry the id in
+// payload.<key>, the key its upload answered with; the other key is
+// refused (-201). Whether Zalo is that strict is unknown: a bot that
+// passes here sends what it was given.
+func WithUploadKey(key string) Option {
+	return func(o *options) {
+		if key == UploadKeyToken || key == UploadKeyAttachmentID {
+			o.uploadKey = key
+		}
+	}
+}
+
+// WithEmptyReuseAnswer makes a refresh with a refresh token that was used
+// already get HTTP 200 with an empty body instead of -14014, as one
+// report says Zalo answers a consumed token (docs/ZALO.md §8). Unknown
+// and expired tokens keep their codes.
+func WithEmptyReuseAnswer() Option { return func(o *options) { o.emptyReuseAnswer = true } }
+
+// WithInteractionWindow makes /message/cs refuse, with -230
+// (CodeNoInteraction), a follower who has not interacted with the OA for
+// longer than d on the server's clock, as Zalo does after 7 days
+// (docs/ZALO.md §6). An interaction is a message, a file, a photo, a
+// button press or a follow by the user (SendText, SendFile, SendImage,
+// PressButton, Follow, AddFollower). Off (0) by default.
+func WithInteractionWindow(d time.Duration) Option {
+	return func(o *options) { o.interactionWindow = max(d, 0) }
+}

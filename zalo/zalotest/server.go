@@ -12,17 +12,25 @@
 // The API (one server for both the API and the OAuth base URL):
 //
 //	POST /v3.0/oa/message/cs     send a text, a text with buttons, or a file
-//	POST /v2.0/oa/upload/file    upload a PDF/DOC/DOCX (≤ 5 MB), get a token
+//	POST /v2.0/oa/upload/file    upload a PDF/DOC/DOCX (≤ 5 MB), get its id
 //	POST /v4/oa/access_token     rotate the single-use refresh token
 //	GET  /files/<id>             files users "sent", linked from events
 //
 // Zalo answers errors with HTTP 200 and a non-zero "error" code; only a
 // proxy in the way answers 5xx (FailNext). A test plays the users
-// (SendText, SendFile, PressButton, Follow...), reads what the bot sent
-// (Messages, NextMessage), what the server posted and how the bot answered
-// (Events, WebhookStats), waits without sleeping (WaitFor and the Wait
-// helpers wake on every recorded change) and injects faults at run time
-// (QuotaNext, FailNext, Hang, SetOutage, TamperNext, file faults...).
+// (SendText, SendFile, PressButton, Follow, Seen...), reads what the bot
+// sent (Messages, NextMessage), what the server posted and how the bot
+// answered (Events, WebhookStats), waits without sleeping (WaitFor and the
+// Wait helpers wake on every recorded change) and injects faults at run
+// time (ErrorNext, QuotaNext, SetUserError, FailNext, Hang, SetOutage,
+// TamperNext, file faults...).
+//
+// The server follows the facts checked in docs/ZALO.md: negative OA error
+// codes (-216 for an unknown access token, -220 for an expired one, -211
+// and -218 for quotas, -230 outside the interaction window...), -14014
+// and -14020 for a dead refresh token, delivery events sent from the OA
+// to the user. Where the sources disagree an option picks the variant
+// (WithUploadKey, WithEmptyReuseAnswer, WithNumericSize).
 // Every method of Server is safe for concurrent use.
 package zalotest
 

@@ -84,7 +84,7 @@ func (s *Server) SetRefreshTTL(d time.Duration) {
 }
 
 // ExpireAccessToken ends the access token's life now, as when Zalo
-// revokes it before its time: later calls with it fail with -216.
+// revokes it before its time: later calls with it fail with -220.
 func (s *Server) ExpireAccessToken(token string) {
 	now := s.now() // never under s.mu: the clock is the test's code
 	s.mu.Lock()
@@ -94,20 +94,27 @@ func (s *Server) ExpireAccessToken(token string) {
 	}
 }
 
-// validAccess reports whether token is an access token whose expiry has
-// not come yet on the server's clock.
-func (s *Server) validAccess(token string) bool {
+// checkAccess refuses a token the server never issued (-216) and one
+// whose expiry has come on the server's clock (-220); nil means it works.
+func (s *Server) checkAccess(token string) *apiError {
 	now := s.now()
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	exp, ok := s.access[token]
-	return ok && now.Before(exp)
+	switch {
+	case !ok:
+		return errInvalidToken
+	case !now.Before(exp):
+		return errExpiredToken
+	}
+	return nil
 }
 
 // serveAccessToken rotates a refresh token: POST form app_id, grant_type
 // = refresh_token, refresh_token, with the app secret in the secret_key
 // header. Each refresh token works once; the old access token keeps its
-// own expiry.
+// own expiry. An unknown or used refresh token is -14014 (used: an empty
+// 200 with WithEmptyReuseAnswer), an expired one -14020.
 func (s *Server) serveAccessToken(w http.ResponseWriter, r *http.Request) {
 	r.Body = http.MaxBytesReader(w, r.Body, 64<<10)
 	// Without this check a JSON body would be refused as a wrong secret,
@@ -131,10 +138,21 @@ func (s *Server) serveAccessToken(w http.ResponseWriter, r *http.Request) {
 	now := s.now()
 	s.mu.Lock()
 	rec := s.refresh[r.PostForm.Get("refresh_token")]
-	if rec == nil || rec.used || !now.Before(rec.expires) {
+	switch {
+	case rec != nil && rec.used && s.opts.emptyReuseAnswer:
+		s.mu.Unlock()
+		w.Header().Set("Content-Length", "0")
+		w.WriteHeader(http.StatusOK)
+		return
+	case rec == nil || rec.used:
 		s.mu.Unlock()
 		writeJSON(w, oauthError{CodeInvalidRefreshToken, "Invalid refresh token",
-			"The refresh token is invalid, expired or already used.", "Get a new refresh token by granting permission again."})
+			"The refresh token is invalid or already used.", "Get a new refresh token by granting permission again."})
+		return
+	case !now.Before(rec.expires):
+		s.mu.Unlock()
+		writeJSON(w, oauthError{CodeExpiredRefreshToken, "Expired refresh token",
+			"The refresh token has expired.", "Get a new refresh token by granting permission again."})
 		return
 	}
 	rec.used = true

@@ -1,6 +1,9 @@
 package zalotest_test
 
 import (
+	"io"
+	"net/http"
+	"net/url"
 	"strings"
 	"testing"
 	"time"
@@ -42,7 +45,7 @@ func TestTokenRotation(t *testing.T) {
 	}
 	clk.Add(zalotest.DefaultAccessTTL - time.Hour) // the old one's expiry, exactly
 	r, _, _ := post(t, srv, zalotest.PathMessage, oldAccess, "application/json", strings.NewReader(textBody(alice.ID, "x")))
-	wantError(t, r, -216, "Access token is invalid")
+	wantError(t, r, -220, "Access token has expired or been removed")
 	r, _, _ = post(t, srv, zalotest.PathMessage, a.AccessToken, "application/json", strings.NewReader(textBody(alice.ID, "x")))
 	wantError(t, r, 0, "Success")
 	// The new refresh token still works, once.
@@ -69,16 +72,20 @@ func TestSetAccessTTL(t *testing.T) {
 	clk.Add(59 * time.Second)
 	wantError(t, try(), 0, "Success")
 	clk.Add(time.Second)
-	wantError(t, try(), -216, "Access token is invalid")
+	wantError(t, try(), -220, "Access token has expired or been removed")
 	// Uploads check the token the same way.
-	wantError(t, upload(t, srv, a.AccessToken, "a.pdf", []byte("x")), -216, "Access token is invalid")
+	wantError(t, upload(t, srv, a.AccessToken, "a.pdf", []byte("x")), -220, "Access token has expired or been removed")
 }
 
+// TestExpireAccessToken: a revoked or expired token is -220, one the
+// server never issued -216 (docs/ZALO.md §7).
 func TestExpireAccessToken(t *testing.T) {
 	srv, _ := setup(t)
 	srv.ExpireAccessToken(srv.AccessToken())
 	r, _, _ := post(t, srv, zalotest.PathMessage, srv.AccessToken(), "application/json", strings.NewReader(textBody(alice.ID, "x")))
-	wantError(t, r, -216, "Access token is invalid")
+	wantError(t, r, zalotest.CodeExpiredAccessToken, "Access token has expired or been removed")
+	r, _, _ = post(t, srv, zalotest.PathMessage, "never-issued", "application/json", strings.NewReader(textBody(alice.ID, "x")))
+	wantError(t, r, zalotest.CodeInvalidAccessToken, "Access token is invalid")
 }
 
 func TestRefreshRefused(t *testing.T) {
@@ -103,10 +110,11 @@ func TestRefreshRefused(t *testing.T) {
 			}
 		})
 	}
-	// A refused refresh leaves the token usable; an expired one is dead.
+	// A refused refresh leaves the token usable; an expired one is dead,
+	// with its own code.
 	clk.Add(time.Hour)
 	got, _ := refresh(srv, srv.AppID(), srv.AppSecret(), a.RefreshToken)
-	if got.Error != -14014 {
+	if got.Error != -14020 || got.ErrorName != "Expired refresh token" || got.AccessToken != "" {
 		t.Errorf("expired refresh token: %+v", got)
 	}
 	// Not a form, or not this grant: refused for what it is.
@@ -164,5 +172,37 @@ func TestConcurrentRefresh(t *testing.T) {
 	}
 	if wins != 1 {
 		t.Errorf("%d refreshes won with one refresh token", wins)
+	}
+}
+
+// TestEmptyReuseAnswer: with the option, a used refresh token gets an
+// empty HTTP 200; unknown and expired tokens keep their codes.
+func TestEmptyReuseAnswer(t *testing.T) {
+	srv, clk := setup(t, zalotest.WithEmptyReuseAnswer())
+	old := srv.RefreshToken()
+	if a, err := refresh(srv, srv.AppID(), srv.AppSecret(), old); err != nil || a.Error != 0 {
+		t.Fatalf("first use: %+v %v", a, err)
+	}
+	req, _ := http.NewRequest(http.MethodPost, srv.URL()+zalotest.PathAccessToken, strings.NewReader(
+		url.Values{"app_id": {srv.AppID()}, "grant_type": {"refresh_token"}, "refresh_token": {old}}.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.Header.Set("secret_key", srv.AppSecret())
+	resp, err := srv.Client().Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK || len(body) != 0 {
+		t.Errorf("reused token: HTTP %d %q, want an empty 200", resp.StatusCode, body)
+	}
+	if got, _ := refresh(srv, srv.AppID(), srv.AppSecret(), "made-up"); got.Error != -14014 {
+		t.Errorf("unknown token: %+v", got)
+	}
+	srv.SetRefreshTTL(time.Minute)
+	a, _ := refresh(srv, srv.AppID(), srv.AppSecret(), srv.RefreshToken())
+	clk.Add(time.Minute)
+	if got, _ := refresh(srv, srv.AppID(), srv.AppSecret(), a.RefreshToken); got.Error != -14020 {
+		t.Errorf("expired token: %+v", got)
 	}
 }

@@ -16,13 +16,14 @@ const MaxUploadSize = 5 << 20
 // PDF, DOC and DOCX as files.
 var uploadTypes = []string{".pdf", ".doc", ".docx"}
 
-// serveUpload stores the multipart part "file" and answers with a token a
-// file message can carry. The type is judged by the part's file name, as
+// serveUpload stores the multipart part "file" and answers with the id a
+// file message carries, as data.token or data.attachment_id
+// (WithUploadKey). The type is judged by the part's file name, as
 // Zalo does; the part is streamed, so a 6 MB upload never sits in memory
 // whole.
 func (s *Server) serveUpload(w http.ResponseWriter, r *http.Request) {
-	if !s.validAccess(r.Header.Get("access_token")) {
-		writeError(w, errInvalidToken)
+	if aerr := s.checkAccess(r.Header.Get("access_token")); aerr != nil {
+		writeError(w, aerr)
 		return
 	}
 	mr, err := r.MultipartReader()
@@ -45,7 +46,7 @@ func (s *Server) serveUpload(w http.ResponseWriter, r *http.Request) {
 		}
 		name := part.FileName()
 		if !slices.Contains(uploadTypes, strings.ToLower(path.Ext(name))) {
-			writeError(w, &apiError{CodeInvalidFileType, "Invalid file type"})
+			writeError(w, &apiError{CodeInvalidFileType, "File type is invalid"})
 			return
 		}
 		data, err := io.ReadAll(io.LimitReader(part, MaxUploadSize+1))
@@ -60,17 +61,18 @@ func (s *Server) serveUpload(w http.ResponseWriter, r *http.Request) {
 			writeError(w, invalidParams("File is empty"))
 			return
 		}
-		f := &File{Token: randomToken(48), Name: name, Content: data}
+		f := &File{Token: randomToken(48), Key: s.opts.uploadKey, Name: name, Content: data}
 		s.mu.Lock()
 		s.uploads[f.Token] = f
 		s.notifyLocked()
 		s.mu.Unlock()
-		writeOK(w, map[string]string{"token": f.Token})
+		writeOK(w, map[string]string{f.Key: f.Token})
 		return
 	}
 }
 
-// Upload returns the file uploaded under token.
+// Upload returns the file uploaded under token (the id the upload
+// answered with, whatever its key).
 func (s *Server) Upload(token string) (File, bool) {
 	s.mu.Lock()
 	defer s.mu.Unlock()

@@ -4,6 +4,7 @@ import (
 	"crypto/sha256"
 	"encoding/binary"
 	"strconv"
+	"time"
 )
 
 // User is a simulated Zalo user. ID is the id Zalo gives the user for
@@ -17,10 +18,11 @@ type User struct {
 
 // userState is what the server knows of one user.
 type userState struct {
-	follower bool
-	quota    int   // a quota code every send to the user fails with; 0 if none
-	sent     []int // indexes into Server.messages
-	cursor   int   // NextMessage's position in sent
+	follower   bool
+	code       int       // an error code every send to the user fails with; 0 if none
+	interacted time.Time // the user's last interaction with the OA
+	sent       []int     // indexes into Server.messages
+	cursor     int       // NextMessage's position in sent
 }
 
 // userLocked returns the user's state, creating it; s.mu must be held.
@@ -43,8 +45,12 @@ func (s *Server) UserIDByApp(u User) string {
 }
 
 // AddFollower makes u a follower of the OA without posting a follow
-// event, as for someone who followed before the bot started.
-func (s *Server) AddFollower(u User) { s.setFollower(u.ID, true) }
+// event, as for someone who followed before the bot started. It counts
+// as an interaction now (WithInteractionWindow).
+func (s *Server) AddFollower(u User) {
+	s.setFollower(u.ID, true)
+	s.interact(u.ID)
+}
 
 // RemoveFollower makes u not a follower without posting an unfollow
 // event: sends to u fail with -213.
@@ -65,10 +71,23 @@ func (s *Server) IsFollower(id string) bool {
 	return u != nil && u.follower
 }
 
-// SetUserQuota makes every send to u fail with a quota code (e.g.
-// QuotaUserDaily or QuotaUserInactive) until it is set to 0 again.
-func (s *Server) SetUserQuota(u User, code int) {
+// SetUserError makes every send to u (a follower) fail with Zalo's error
+// code, e.g. CodeUserQuota, CodeUserInactive, CodeNoInteraction or the
+// Social API's QuotaUserDaily, until it is set to 0 again.
+func (s *Server) SetUserError(u User, code int) {
 	s.mu.Lock()
-	s.userLocked(u.ID).quota = code
+	s.userLocked(u.ID).code = code
+	s.mu.Unlock()
+}
+
+// SetUserQuota is SetUserError, by the name it had when only quotas were
+// injected this way.
+func (s *Server) SetUserQuota(u User, code int) { s.SetUserError(u, code) }
+
+// interact records an interaction of the user with the OA now.
+func (s *Server) interact(id string) {
+	now := s.now() // never under s.mu: the clock is the test's code
+	s.mu.Lock()
+	s.userLocked(id).interacted = now
 	s.mu.Unlock()
 }

@@ -23,8 +23,8 @@ const SignatureHeader = "X-ZEvent-Signature"
 // Event is an event the server posted, or tried to post, to the webhook.
 // Values returned by the inspectors are snapshots.
 type Event struct {
-	// ID is the msg_id of a message event; "follow-<n>", "unfollow-<n>" or
-	// "raw-<n>" for the others; "<id>/replay-<n>" for a replay and
+	// ID is the msg_id of a message event; "follow-<n>", "unfollow-<n>",
+	// "received-<n>", "seen-<n>" or "raw-<n>" for the others; "<id>/replay-<n>" for a replay and
 	// "<message_id>/echo" for an oa_send_* echo.
 	ID        string
 	Name      string // event_name (for SendRaw, the body's, if any)
