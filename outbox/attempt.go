@@ -33,8 +33,8 @@ func (s *Sender) send(j *job) {
 		s.opts.OnUnreachable(s.ctx, j.to, r.err)
 	}
 	var quota *cchcbot.QuotaError
-	if j.out != nil && errors.As(r.err, &quota) && s.opts.OnQuota != nil {
-		s.opts.OnQuota(s.ctx, j.out, quota)
+	if j.out != nil && s.opts.OnRefused != nil && (errors.As(r.err, &quota) || cchcbot.ErrorCode(r.err) == cchcbot.EUNREACHABLE) {
+		s.opts.OnRefused(s.ctx, j.out, r.err)
 	}
 }
 

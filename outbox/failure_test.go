@@ -336,7 +336,7 @@ func TestRefusedEditAndFileIDFallBack(t *testing.T) {
 
 // TestQuota: a message the network refuses for its quota is recorded
 // refused with the network's Vietnamese reason, tried once, handed to
-// OnQuota (which Close waits for), and the others still go.
+// OnRefused (which Close waits for), and the others still go.
 func TestQuota(t *testing.T) {
 	full := &cchcbot.QuotaError{Message: "Zalo đã hết hạn mức tin nhắn chủ động của tháng này"}
 	ch := &channel{Fn: func(_ context.Context, c call, _ int) error {
@@ -349,10 +349,13 @@ func TestQuota(t *testing.T) {
 	var mu sync.Mutex
 	var handed []string
 	opts := fast()
-	opts.OnQuota = func(_ context.Context, o *cchcbot.Outgoing, err *cchcbot.QuotaError) {
+	opts.OnRefused = func(_ context.Context, o *cchcbot.Outgoing, err error) {
 		mu.Lock()
 		defer mu.Unlock()
-		handed = append(handed, o.Text+": "+err.Message)
+		var qe *cchcbot.QuotaError
+		if errors.As(err, &qe) {
+			handed = append(handed, o.Text+": "+qe.Message)
+		}
 	}
 	s := newSender(t, st, ch, opts)
 	st.Queue(msg(1, "nhắc việc"), msg(2, "nhắc việc khác"))
@@ -370,7 +373,7 @@ func TestQuota(t *testing.T) {
 	mu.Lock()
 	defer mu.Unlock()
 	if len(handed) != 1 || handed[0] != "nhắc việc: "+full.Message {
-		t.Errorf("OnQuota got %q", handed)
+		t.Errorf("OnRefused got %q", handed)
 	}
 }
 
@@ -397,5 +400,38 @@ func TestResume(t *testing.T) {
 	drain(t, s)
 	if d, _ := st.outcome(1); d.State != cchcbot.Delivered {
 		t.Errorf("after Resume: %+v", d)
+	}
+}
+
+// TestRefusedHandedOn: a row refused because the recipient is unreachable
+// there is handed to OnRefused too (the wiring sends a reminder to the
+// person's other network); a row refused for another reason is not.
+func TestRefusedHandedOn(t *testing.T) {
+	ch := &channel{Fn: func(_ context.Context, c call, _ int) error {
+		switch c.text {
+		case "ngoài cửa sổ":
+			return cchcbot.Errorf(cchcbot.EUNREACHABLE, "Zalo chỉ gửi được khi người dùng nhắn cho OA trong 7 ngày qua")
+		case "sai":
+			return errors.New("Bad Request: malformed")
+		}
+		return nil
+	}}
+	st := newMemStore()
+	var mu sync.Mutex
+	var handed []string
+	opts := fast()
+	opts.OnRefused = func(_ context.Context, o *cchcbot.Outgoing, err error) {
+		mu.Lock()
+		defer mu.Unlock()
+		handed = append(handed, o.Text)
+	}
+	s := newSender(t, st, ch, opts)
+	st.Queue(msg(1, "ngoài cửa sổ"), msg(2, "sai"), msg(3, "được"))
+	drain(t, s)
+	s.Close()
+	mu.Lock()
+	defer mu.Unlock()
+	if !slices.Equal(handed, []string{"ngoài cửa sổ"}) {
+		t.Errorf("OnRefused got %q, want the unreachable one only", handed)
 	}
 }

@@ -76,11 +76,13 @@ type Options struct {
 	// it must only write to the store, never wait for a send. Its ctx is
 	// cancelled by Close.
 	OnUnreachable func(ctx context.Context, to cchcbot.UserID, err error)
-	// OnQuota is told of a message of the store that the network refused
-	// for its quota (Zalo's proactive messages), after the refusal is
-	// recorded, so that the wiring can send it another way or tell the
-	// admins. Called and waited for like OnUnreachable.
-	OnQuota func(ctx context.Context, o *cchcbot.Outgoing, err *cchcbot.QuotaError)
+	// OnRefused is told of a message of the store that the network
+	// refused because of its recipient: unreachable there (blocked, gone,
+	// outside Zalo's interaction window) or beyond the network's quota
+	// (a *cchcbot.QuotaError), after the refusal is recorded and after
+	// OnUnreachable, so that the wiring can send it to the person's other
+	// network or tell the admins. Called and waited for like OnUnreachable.
+	OnRefused func(ctx context.Context, o *cchcbot.Outgoing, err error)
 	// NotBefore, when set, says when a message of the store may go out at
 	// the earliest (zero: now), given the Clock's now: the scheduler holds
 	// reminders and digests through quiet hours. A held message waits

@@ -79,11 +79,11 @@ func (s *Scheduler) preferred(ctx context.Context, accounts []cchcbot.Member, no
 	return accounts[0], nil
 }
 
-// Reroute sends a reminder the network refused for its quota (Zalo's
-// proactive messages) to the same person's account on another network,
-// with buttons signed for that account, and reports whether it did. A
-// person without another reachable account is not rerouted: the admins
-// are told instead.
+// Reroute sends a reminder the network refused (Zalo's quota of proactive
+// messages, a person outside Zalo's interaction window or who blocked the
+// bot) to the same person's account on another network, with buttons
+// signed for that account, and reports whether it did. A person without
+// another reachable account is not rerouted.
 func (s *Scheduler) Reroute(ctx context.Context, o *cchcbot.Outgoing) (bool, error) {
 	if o.Reminder == nil {
 		return false, nil

@@ -76,16 +76,19 @@ func runBot(ctx context.Context, path string, env *Env, secrets config.Secrets, 
 					logger.Error("recording an unreachable member", "err", err)
 				}
 			},
-			OnQuota: func(ctx context.Context, o *cchcbot.Outgoing, qe *cchcbot.QuotaError) {
-				// The person's other network first; the admins only when
-				// there is none.
-				if ok, err := sched.Reroute(ctx, o); err != nil {
-					logger.Error("rerouting a reminder Zalo refused", "err", err)
+			OnRefused: func(ctx context.Context, o *cchcbot.Outgoing, err error) {
+				// A reminder goes to the person's other network first; for
+				// a quota refusal, the admins are told when there is none.
+				if ok, rerr := sched.Reroute(ctx, o); rerr != nil {
+					logger.Error("rerouting a refused reminder", "err", rerr)
 				} else if ok {
-					logger.Info("reminder refused for its quota sent on the person's other network", "to", string(o.To))
+					logger.Info("refused reminder sent on the person's other network", "to", string(o.To))
 					return
 				}
-				tellAdminsQuota(ctx, db, o, qe, logger)
+				var qe *cchcbot.QuotaError
+				if errors.As(err, &qe) {
+					tellAdminsQuota(ctx, db, o, qe, logger)
+				}
 			},
 		})
 		networks[name] = s
