@@ -155,7 +155,7 @@ func (t *Telegram) Send(ctx context.Context, m cchcbot.OutMessage) (cchcbot.Mess
 	}
 	api, done := t.call(ctx, t.http)
 	defer done()
-	parts := splitText(m.Text, MaxMessageLength)
+	parts := cchcbot.SplitText(m.Text, MaxMessageLength)
 	var last tgbotapi.Message
 	for i, p := range parts {
 		msg := tgbotapi.NewMessage(id, p)
@@ -224,7 +224,7 @@ func (t *Telegram) Edit(ctx context.Context, r cchcbot.MessageRef, text string, 
 	if err != nil {
 		return cchcbot.Errorf(cchcbot.EINVALID, "message id %q", r.ID)
 	}
-	edit := tgbotapi.NewEditMessageText(id, msgID, splitText(text, MaxMessageLength)[0])
+	edit := tgbotapi.NewEditMessageText(id, msgID, cchcbot.SplitText(text, MaxMessageLength)[0])
 	kb := keyboard(buttons)
 	if kb == nil {
 		kb = &tgbotapi.InlineKeyboardMarkup{InlineKeyboard: [][]tgbotapi.InlineKeyboardButton{}}

@@ -66,7 +66,7 @@ func (c *Client) SendDocument(ctx context.Context, d cchcbot.OutDocument) (cchcb
 	}
 	part := 0
 	if d.Caption != "" {
-		for _, p := range splitText(d.Caption, MaxMessageLength) {
+		for _, p := range cchcbot.SplitText(d.Caption, MaxMessageLength) {
 			if _, err := c.sendPart(ctx, uid, outMessage{Text: p}, part); err != nil {
 				return cchcbot.MessageRef{}, err
 			}

@@ -88,7 +88,7 @@ func (c *Client) Send(ctx context.Context, m cchcbot.OutMessage) (cchcbot.Messag
 	if err != nil {
 		return cchcbot.MessageRef{}, err
 	}
-	parts := splitText(m.Text, MaxMessageLength)
+	parts := cchcbot.SplitText(m.Text, MaxMessageLength)
 	var id string
 	for i, p := range parts {
 		msg := outMessage{Text: p}
