@@ -27,7 +27,7 @@ func startZalo(ctx context.Context, cfg *config.Config, sec config.ZaloSecrets, 
 		AppID: cfg.Zalo.AppID, OAID: cfg.Zalo.OAID, APIBase: cfg.Zalo.APIBase, OAuthBase: cfg.Zalo.OAuthBase,
 		AppSecret: sec.AppSecret, OASecretKey: sec.OASecretKey, MaxFileSize: cfg.Zalo.MaxFileSize,
 		Logger: logger.With("network", "zalo"), Clock: clk,
-		OnTokenDead: func(err error) { tellAdminsZaloDead(context.WithoutCancel(ctx), db, err, logger) },
+		OnTokenDead: func(err error) { tellAdminsZaloDead(context.WithoutCancel(ctx), db, clk.Now(), err, logger) },
 	}, db)
 	if err != nil {
 		return nil, &exitError{exitUsage, err}
@@ -45,7 +45,7 @@ func startZalo(ctx context.Context, cfg *config.Config, sec config.ZaloSecrets, 
 // tellAdminsZaloDead queues, once a day, a notice to every admin that
 // Zalo refuses the bot's credentials. It reaches them on Telegram (a
 // Zalo admin will get it once Zalo works again).
-func tellAdminsZaloDead(ctx context.Context, db *store.DB, err error, logger *slog.Logger) {
+func tellAdminsZaloDead(ctx context.Context, db *store.DB, now time.Time, err error, logger *slog.Logger) {
 	admins, aerr := db.Admins(ctx)
 	if aerr != nil {
 		logger.Error("reading the admins to tell them Zalo is cut off", "err", aerr)
@@ -53,7 +53,7 @@ func tellAdminsZaloDead(ctx context.Context, db *store.DB, err error, logger *sl
 	}
 	text := "CẢNH BÁO: Bot không gửi được tin nhắn Zalo. " + cchcbot.ErrorMessage(err) +
 		"\nĐề nghị cán bộ quản trị chạy lệnh \"cchcbot zalo-auth\" trên máy chủ với mã làm mới (refresh token) mới lấy từ trang quản lý ứng dụng Zalo. Tin nhắn Zalo được giữ lại và sẽ gửi khi có mã mới."
-	day := time.Now().Format(time.DateOnly)
+	day := now.Format(time.DateOnly)
 	for _, a := range admins {
 		msg := &cchcbot.Outgoing{Kind: cchcbot.OutNotice, To: a.User, Text: text, Priority: cchcbot.PriorityBulk}
 		if _, err := db.QueueOnce(ctx, "zalo/dead/"+day+"/"+string(a.User), msg); err != nil {
