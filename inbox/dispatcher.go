@@ -164,8 +164,12 @@ func (d *Dispatcher) Run(ctx context.Context) error {
 	d.phase = phaseStopping
 	d.notifyLocked()
 	d.mu.Unlock()
-	d.wg.Wait()
+	// What finished before the stop is committed now, not after the
+	// slowest handler: a handler that ignores its ctx must not hold the
+	// others' finishes past the process's last seconds.
 	<-committed
+	d.commitRest(ctx) // what it cannot commit stays queued for the last try
+	d.wg.Wait()
 	err := d.commitRest(ctx)
 	d.mu.Lock()
 	d.phase = phaseStopped

@@ -135,3 +135,53 @@ func TestWithStoreMany(t *testing.T) {
 		t.Errorf("%d pending, %v", len(evs), err)
 	}
 }
+
+// TestGateKeepsSeqOrder: events of one person accepted at once from
+// several sources (concurrent webhook requests) are handled in the order
+// the store numbered them.
+func TestGateKeepsSeqOrder(t *testing.T) {
+	db := openStore(t, t.TempDir())
+	var mu sync.Mutex
+	var handled []string
+	d := inbox.New(db, inbox.HandlerFunc(func(_ context.Context, in cchcbot.Incoming) error {
+		mu.Lock()
+		defer mu.Unlock()
+		handled = append(handled, in.Text)
+		return nil
+	}), inbox.Options{})
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() { d.Run(ctx); close(done) }()
+	defer func() { cancel(); <-done }()
+	gate := &inbox.Gate{St: db, D: d}
+	const n = 40
+	var wg sync.WaitGroup
+	seqs := map[string]uint64{}
+	for i := range n {
+		wg.Go(func() {
+			ev := cchcbot.Inbound{Key: fmt.Sprintf("zalo:%d", i), In: &cchcbot.Incoming{User: "zalo:84", Text: fmt.Sprint(i)}}
+			acc, err := gate.AcceptIncoming(ctx, []cchcbot.Inbound{ev})
+			if err != nil || len(acc) != 1 {
+				t.Error(acc, err)
+				return
+			}
+			mu.Lock()
+			seqs[acc[0].In.Text] = acc[0].Seq
+			mu.Unlock()
+		})
+	}
+	wg.Wait()
+	if err := d.WaitIdle(ctx); err != nil {
+		t.Fatal(err)
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if len(handled) != n {
+		t.Fatalf("handled %d of %d", len(handled), n)
+	}
+	for i := 1; i < n; i++ {
+		if seqs[handled[i-1]] > seqs[handled[i]] {
+			t.Fatalf("handled out of Seq order: %q (seq %d) before %q (seq %d)", handled[i-1], seqs[handled[i-1]], handled[i], seqs[handled[i]])
+		}
+	}
+}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"time"
 
 	"cchcbot"
@@ -55,11 +56,16 @@ func (s *Scheduler) loadFacts(ctx context.Context) (*facts, error) {
 	}
 	for _, m := range all {
 		f.person[m.User] = m.PersonKey()
-		if !m.Unreachable {
+		if !m.Unreachable && s.speaks(m.User) {
 			f.members[m.UnitCode] = append(f.members[m.UnitCode], m)
 		}
 	}
 	return f, nil
+}
+
+// speaks reports whether the bot speaks u's network now.
+func (s *Scheduler) speaks(u cchcbot.UserID) bool {
+	return s.Networks == nil || slices.Contains(s.Networks, u.Channel())
 }
 
 // activePeriods returns the periods that still take reminders at now.

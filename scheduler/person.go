@@ -101,7 +101,7 @@ func (s *Scheduler) Reroute(ctx context.Context, o *cchcbot.Outgoing) (bool, err
 	}
 	now := s.Clock.Now()
 	for _, m := range members {
-		if m.User == r.Member || m.Unreachable || m.PersonKey() != person || m.User.Channel() == r.Member.Channel() {
+		if m.User == r.Member || m.Unreachable || m.PersonKey() != person || m.User.Channel() == r.Member.Channel() || !s.speaks(m.User) {
 			continue
 		}
 		rem := cchcbot.Reminder{PeriodID: r.PeriodID, UnitCode: r.UnitCode, Step: r.Step, Member: m.User, PlannedAt: now, UpdatedAt: now}

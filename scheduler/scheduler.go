@@ -64,6 +64,10 @@ type Scheduler struct {
 	// Jobs are other daily work cron triggers, such as the backup. Set
 	// them before Start.
 	Jobs []Job
+	// Networks, when set, are the chat networks the bot speaks now: a
+	// member on another (Zalo after the office turned it off) is not
+	// reminded there, since nothing would deliver the message.
+	Networks []string
 
 	calMu sync.RWMutex
 	cal   *cchcbot.Calendar

@@ -380,3 +380,19 @@ func TestRerouteOnQuota(t *testing.T) {
 		t.Errorf("a person without another account rerouted: %v, %v", ok, err)
 	}
 }
+
+// TestOnlyNetworksSpoken: a member on a network the bot no longer speaks
+// (Zalo turned off) is not reminded there; the unit's member on Telegram is.
+func TestOnlyNetworksSpoken(t *testing.T) {
+	f := newFixture(t, 1)
+	f.addMember(t, unitCode(0), cchcbot.ZaloUser("841000"))
+	s := f.scheduler()
+	s.Networks = []string{cchcbot.ChannelTelegram}
+	f.runAt(t, s, at("2024-03-05 08:00"))
+	if n := len(f.ch.to(cchcbot.ZaloUser("841000"), march)); n != 0 {
+		t.Errorf("%d reminders queued to a network not spoken", n)
+	}
+	if n := len(f.ch.to(member(0), march)); n != 1 {
+		t.Errorf("the Telegram member got %d reminders, want 1", n)
+	}
+}

@@ -30,6 +30,11 @@ import (
 // handlers and the poller start. Nothing waits for Telegram that does not
 // have to, and nothing said meanwhile is lost: it waits in the store.
 func runBot(ctx context.Context, path string, env *Env, secrets config.Secrets, logger *slog.Logger, obs *metrics.Metrics) error {
+	// Whatever ends the run (a signal, a refused token) stops every part
+	// of it before the deferred waits: the handlers must see a cancelled
+	// context, not a closed sender.
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
 	cfg, db, clk := env.Config(), env.DB, env.Clock
 	key, err := db.Secret(ctx, "callback", 32)
 	if err != nil {
@@ -39,6 +44,12 @@ func runBot(ctx context.Context, path string, env *Env, secrets config.Secrets, 
 
 	sched := scheduler.New(cfg.Calendar(), db, clk, signer, cfg.Office, logger)
 	sched.NewInDigest = cfg.Reminders.AdminNotify == "digest"
+	if cfg.HasTelegram() {
+		sched.Networks = append(sched.Networks, cchcbot.ChannelTelegram)
+	}
+	if cfg.HasZalo() {
+		sched.Networks = append(sched.Networks, cchcbot.ChannelZalo)
+	}
 	if b := cfg.Backup; b.Enabled() {
 		// The backup settings are read at start: a reload does not move them.
 		daily := &backup.Daily{Source: db, Dir: b.Dir, Keep: b.Keep, At: b.Time, Location: cfg.Location(), Clock: clk, Logger: logger}
@@ -72,11 +83,15 @@ func runBot(ctx context.Context, path string, env *Env, secrets config.Secrets, 
 			MaxRetries: cfg.Outbound.MaxRetries, Clock: clk, Logger: logger.With("network", name), Observer: obs,
 			NotBefore: sched.NotBefore, Superseded: sched.Superseded,
 			OnUnreachable: func(ctx context.Context, to cchcbot.UserID, err error) {
+				ctx, cancel := hookContext(ctx)
+				defer cancel()
 				if err := svc.MemberUnreachable(ctx, to, cchcbot.ErrorMessage(err)); err != nil {
 					logger.Error("recording an unreachable member", "err", err)
 				}
 			},
 			OnRefused: func(ctx context.Context, o *cchcbot.Outgoing, err error) {
+				ctx, cancel := hookContext(ctx)
+				defer cancel()
 				// A reminder goes to the person's other network first; for
 				// a quota refusal, the admins are told when there is none.
 				if ok, rerr := sched.Reroute(ctx, o); rerr != nil {
@@ -95,6 +110,17 @@ func runBot(ctx context.Context, path string, env *Env, secrets config.Secrets, 
 		senders = append(senders, s)
 		return s
 	}
+	// The conversation exists before any sender starts: a refusal met on
+	// the backlog at once reaches it.
+	var inviteLink func(string) string
+	if cfg.HasTelegram() {
+		inviteLink = cfg.InviteLink
+	}
+	svc = chat.New(chat.Options{
+		Store: db, Calendar: cfg.Calendar(), Channel: networks, Clock: clk, Signer: signer, Reminders: sched,
+		AdminNotify: cfg.Reminders.AdminNotify, MaxFileSize: max(cfg.Telegram.MaxFileSize, cfg.Zalo.MaxFileSize),
+		InviteLink: inviteLink, ZaloOALink: cfg.ZaloOALink(), Office: cfg.Office, Logger: logger,
+	})
 	var tgSender *outbox.Sender
 	if cfg.HasTelegram() {
 		tgSender = addNetwork(cchcbot.ChannelTelegram, telegram)
@@ -122,16 +148,10 @@ func runBot(ctx context.Context, path string, env *Env, secrets config.Secrets, 
 		}
 		return st
 	})
-	var inviteLink func(string) string
-	if cfg.HasTelegram() {
-		inviteLink = cfg.InviteLink
-	}
-	svc = chat.New(chat.Options{
-		Store: db, Calendar: cfg.Calendar(), Channel: networks, Clock: clk, Signer: signer, Reminders: sched,
-		AdminNotify: cfg.Reminders.AdminNotify, MaxFileSize: max(cfg.Telegram.MaxFileSize, cfg.Zalo.MaxFileSize),
-		InviteLink: inviteLink, ZaloOALink: cfg.ZaloOALink(), Office: cfg.Office, Logger: logger,
-	})
 	disp := inbox.New(db, svc, inbox.Options{Logger: logger, Observer: obs})
+	// Every source of events (the poller, the webhook) accepts through the
+	// gate, so that a person's events are handled in the store's order.
+	gate := &inbox.Gate{St: db, D: disp}
 	var handlers sync.WaitGroup
 	handlers.Go(func() {
 		if err := disp.Run(ctx); err != nil && ctx.Err() == nil {
@@ -150,8 +170,9 @@ func runBot(ctx context.Context, path string, env *Env, secrets config.Secrets, 
 		wg.Wait()
 	})
 	defer waitBounded(logger, "handlers still running at shutdown", handlerGrace, handlers.Wait)
+	defer cancel() // runs first of these: the run is over, whatever ended it
 	if zc != nil {
-		stop, err := serveZaloWebhook(cfg, zc, db, disp, logger)
+		stop, err := serveZaloWebhook(cfg, zc, gate, logger)
 		if err != nil {
 			return err
 		}
@@ -196,7 +217,15 @@ func runBot(ctx context.Context, path string, env *Env, secrets config.Secrets, 
 		}
 	}
 	logger.Info("bot polling Telegram", "bot", tg.Username())
-	return bot.NewPoller(tg, db, disp, bot.PollerOptions{Observer: obs}).Run(ctx)
+	return bot.NewPoller(tg, gate, gate, bot.PollerOptions{Observer: obs}).Run(ctx)
+}
+
+// hookContext is the context of what the outbox's hooks record (a member
+// unreachable, a reminder rerouted): not cancelled by the shutdown that
+// may coincide with the refusal, since the refusal itself is committed,
+// but bounded so that Close is not held.
+func hookContext(ctx context.Context) (context.Context, context.CancelFunc) {
+	return context.WithTimeout(context.WithoutCancel(ctx), time.Second)
 }
 
 // waitBounded runs wait, giving up after d: a stuck network call must not

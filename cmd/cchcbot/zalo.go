@@ -65,9 +65,9 @@ func tellAdminsZaloDead(ctx context.Context, db *store.DB, now time.Time, err er
 // serveZaloWebhook serves the webhook Zalo posts events to, at
 // zalo.webhook_path on zalo.webhook_listen (a loopback address behind the
 // office's HTTPS reverse proxy), until the returned stop is called.
-func serveZaloWebhook(cfg *config.Config, zc *zalo.Client, db *store.DB, disp *inbox.Dispatcher, logger *slog.Logger) (stop func(), err error) {
+func serveZaloWebhook(cfg *config.Config, zc *zalo.Client, gate *inbox.Gate, logger *slog.Logger) (stop func(), err error) {
 	mux := http.NewServeMux()
-	mux.Handle("POST "+cfg.Zalo.WebhookPath, zc.Webhook(db, disp))
+	mux.Handle("POST "+cfg.Zalo.WebhookPath, zc.Webhook(gate, gate))
 	ln, err := net.Listen("tcp", cfg.Zalo.WebhookListen)
 	if err != nil {
 		return nil, &exitError{exitUsage, fmt.Errorf("zalo.webhook_listen %s: không mở được cổng: %w", cfg.Zalo.WebhookListen, err)}
