@@ -420,6 +420,13 @@ func TestE2EFaults(t *testing.T) {
 func pollFaults(t *testing.T, h *faultE2E, kind string, n int, arm func()) {
 	t.Helper()
 	h.polling()
+	// A reply can arrive before its handler has returned (it is delivered
+	// from the outbox): let the earlier events finish before counting.
+	settle, cancelSettle := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancelSettle()
+	if err := h.inbox.WaitIdle(settle); err != nil {
+		t.Fatalf("%s: earlier events did not finish: %v", kind, err)
+	}
 	fails := h.pollFails.Load()
 	handled := h.inbox.Handled()
 	_, dupes := h.poller.Accepted()
