@@ -368,12 +368,13 @@ func TestLoad(t *testing.T) {
 
 func TestToken(t *testing.T) {
 	c := mustParse(t, base)
-	t.Setenv(config.TokenEnv, "")
-	if _, err := c.Token(); err == nil || !strings.Contains(err.Error(), config.TokenEnv) {
-		t.Errorf("Token without the variable: %v", err)
+	env := map[string]string{}
+	getenv := func(k string) string { return env[k] }
+	if _, err := c.SecretsFrom(getenv); err == nil || !strings.Contains(err.Error(), config.TokenEnv) {
+		t.Errorf("secrets without the variable: %v", err)
 	}
-	t.Setenv(config.TokenEnv, "42:test")
-	if tok, err := c.Token(); tok != "42:test" || err != nil {
-		t.Errorf("Token = %q, %v", tok, err)
+	env[config.TokenEnv] = "42:test"
+	if sec, err := c.SecretsFrom(getenv); sec.TelegramToken != "42:test" || err != nil {
+		t.Errorf("TelegramToken = %q, %v", sec.TelegramToken, err)
 	}
 }

@@ -2,7 +2,6 @@ package config
 
 import (
 	"fmt"
-	"os"
 	"regexp"
 	"strings"
 	"unicode/utf8"
@@ -21,16 +20,6 @@ var tokenForm = regexp.MustCompile(`^[0-9]+:[A-Za-z0-9_-]+$`)
 // quoteMarks are the quotes an env file may leave around a value, straight
 // or typographic (a token pasted from a word processor).
 const quoteMarks = "\"'`“”‘’"
-
-// Token returns the bot token from the environment variable TokenEnv, or
-// "" without reading it when the file configures no Telegram. SecretsFrom
-// reads the secrets of every configured network.
-func (c *Config) Token() (string, error) {
-	if !c.hasTelegram {
-		return "", nil
-	}
-	return TokenFrom(os.Getenv)
-}
 
 // TokenFrom returns the bot token through getenv (os.Getenv in production).
 // Spaces and line ends around the value are dropped (an env file written

@@ -289,11 +289,12 @@ func TestExampleZalo(t *testing.T) {
 
 // TestTokenWithoutTelegram: a Zalo-only office needs no bot token.
 func TestTokenWithoutTelegram(t *testing.T) {
-	t.Setenv(config.TokenEnv, "")
-	if tok, err := mustParse(t, zaloOnly).Token(); tok != "" || err != nil {
-		t.Errorf("Token of a Zalo-only config = %q, %v; want none asked for", tok, err)
+	env := map[string]string{config.ZaloAppSecretEnv: "appsecret1", config.ZaloOASecretKeyEnv: "oakey1"}
+	getenv := func(k string) string { return env[k] }
+	if sec, err := mustParse(t, zaloOnly).SecretsFrom(getenv); sec.TelegramToken != "" || err != nil {
+		t.Errorf("secrets of a Zalo-only config = %q, %v; want no bot token asked for", sec.TelegramToken, err)
 	}
-	if _, err := mustParse(t, base).Token(); err == nil {
-		t.Error("Token of a Telegram config without the variable: no error")
+	if _, err := mustParse(t, base).SecretsFrom(getenv); err == nil {
+		t.Error("secrets of a Telegram config without the variable: no error")
 	}
 }

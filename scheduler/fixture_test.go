@@ -116,10 +116,6 @@ type channel struct {
 	// after, when set, runs once a message is recorded (n counts them
 	// from 1); its error is the send's. Tests use it to "crash".
 	after func(n int) error
-	// hold, when set, keeps each send open until it is closed, and
-	// inFlight/peak count the sends open at once.
-	hold           chan struct{}
-	inFlight, peak int
 }
 
 func (c *channel) Send(ctx context.Context, m cchcbot.OutMessage) (cchcbot.MessageRef, error) {
@@ -128,15 +124,6 @@ func (c *channel) Send(ctx context.Context, m cchcbot.OutMessage) (cchcbot.Messa
 		c.mu.Unlock()
 		return cchcbot.MessageRef{}, cchcbot.Errorf(cchcbot.EUNREACHABLE, "Forbidden: bot was blocked by the user")
 	}
-	c.inFlight++
-	c.peak = max(c.peak, c.inFlight)
-	hold := c.hold
-	c.mu.Unlock()
-	if hold != nil {
-		<-hold
-	}
-	c.mu.Lock()
-	c.inFlight--
 	c.mu.Unlock()
 	msg := message{to: m.To, text: m.Text, buttons: m.Buttons, at: c.clock.Now()}
 	if len(m.Buttons) > 0 {
@@ -377,17 +364,4 @@ func steps(ms []message) []string {
 		out = append(out, m.step)
 	}
 	return out
-}
-
-// waitFor polls cond, which other goroutines make true; it fails the test
-// rather than hang.
-func waitFor(tb testing.TB, what string, cond func() bool) {
-	tb.Helper()
-	deadline := time.Now().Add(10 * time.Second)
-	for !cond() {
-		if time.Now().After(deadline) {
-			tb.Fatalf("gave up waiting for %s", what)
-		}
-		time.Sleep(time.Millisecond)
-	}
 }
