@@ -229,10 +229,12 @@ func TestCrashUploads(t *testing.T) {
 	p := h.start()
 	select {
 	case <-done:
-	case <-time.After(90 * time.Second):
+	case <-time.After(3 * time.Minute):
+		// A liveness bound, not a timing claim: on a quiet machine the
+		// members finish in seconds.
 		st.stopDrivers()
 		<-done
-		t.Errorf("the members did not all get their receipts within 90 s of the last restart")
+		t.Errorf("the members did not all get their receipts within 3 minutes of the last restart")
 	}
 	h.stop(p)
 	if h.kills < minKills {

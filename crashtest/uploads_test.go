@@ -156,9 +156,10 @@ func (u *uploads) submit(m member, rng *rand.Rand, k int) {
 		default:
 			stalls++
 			press = ""
-			// A person waits about ten seconds of silence before sending
-			// the file again: a restart takes a few.
-			if stalls%3 == 0 {
+			// A person waits a good ten seconds of silence before sending
+			// the file again: a restart takes a few, more on a loaded
+			// machine.
+			if stalls%4 == 0 {
 				u.resends.Add(1)
 				send()
 			} else {
