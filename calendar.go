@@ -2,9 +2,7 @@ package cchcbot
 
 import (
 	"cmp"
-	"fmt"
 	"slices"
-	"strconv"
 	"sync"
 	"time"
 )
@@ -36,9 +34,14 @@ type Calendar struct {
 	// ShiftDeadlines moves a deadline that falls on a non-working day to
 	// the end of the next working day (Civil Code 2015, Art. 148).
 	ShiftDeadlines bool
+	// GroupLabels are the office's headings of the unit groups in the
+	// lists it reads (nil: the letter's own, UnitGroup.Label). They ride
+	// here because every list that needs them already has the calendar,
+	// and a config reload brings new ones with it.
+	GroupLabels GroupLabels
 
-	// memo keeps the periods already derived, by kind and nominal due
-	// date: every status and every reminder sweep asks for the same
+	// memo keeps the periods already derived, by kind and occurrence
+	// (the year and month, quarter or half): every status and every reminder sweep asks for the same
 	// months again, and deriving one walks the working-day calendar. The
 	// fields above never change once the calendar is in use (a config
 	// reload makes a new one), so a derived period stays right.
@@ -49,12 +52,12 @@ type Calendar struct {
 // derived so far, to change before use. A calendar must not be copied
 // (go vet says so): the copy would keep periods derived under the old rules.
 func (c *Calendar) Clone() *Calendar {
-	return &Calendar{Location: c.Location, Work: c.Work, Kinds: slices.Clone(c.Kinds), Reminders: c.Reminders, ShiftDeadlines: c.ShiftDeadlines}
+	return &Calendar{Location: c.Location, Work: c.Work, Kinds: slices.Clone(c.Kinds), Reminders: c.Reminders, ShiftDeadlines: c.ShiftDeadlines, GroupLabels: c.GroupLabels}
 }
 
 type periodKey struct {
 	kind string
-	due  Date
+	occ  occurrence
 }
 
 // Kind returns the report kind with the given id.
@@ -81,29 +84,17 @@ func (c *Calendar) Periods(from, to Date) []Period {
 // [from, to], ordered by deadline.
 func (c *Calendar) PeriodsOf(k ReportKind, from, to Date) []Period {
 	var ps []Period
-	add := func(due Date) {
-		if due.Before(from) || due.After(to) || !k.inRange(due) {
-			return
-		}
-		ps = append(ps, c.period(k, due))
-	}
-	switch k.Schedule.Kind {
-	case ScheduleOnce:
-		add(k.Schedule.Date)
-	case ScheduleYearly:
-		for y := from.Year; y <= to.Year; y++ {
-			add(clampDay(y, k.Schedule.Month, k.Schedule.Day))
-		}
-	case ScheduleMonthly:
-		for m := D(from.Year, from.Month, 1); !m.After(to); m = m.AddMonths(1) {
-			add(clampDay(m.Year, m.Month, k.Schedule.Day))
+	for _, o := range k.occurrences(from, to) {
+		if k.inRange(k.due(o)) {
+			ps = append(ps, c.period(k, o))
 		}
 	}
 	return ps
 }
 
 // Period returns the period with the given id, such as
-// "bao-cao-thang/2024-02" or "ke-hoach-khac-phuc/2024".
+// "bao-cao-thang/2024-02", "bao-cao-quy/2024-Q1", "bao-cao-6-thang/2024-H1",
+// "bao-cao-9-thang/2024-9T" or "ke-hoach-khac-phuc/2024".
 func (c *Calendar) Period(id string) (Period, error) {
 	notFound := Errorf(ENOTFOUND, "Không có kỳ báo cáo %q.", id)
 	kindID, key, ok := SplitPeriodID(id)
@@ -114,11 +105,11 @@ func (c *Calendar) Period(id string) (Period, error) {
 	if !ok {
 		return Period{}, notFound
 	}
-	due, ok := k.dueForKey(key)
-	if !ok || !k.inRange(due) {
+	o, ok := k.occurrenceOf(key)
+	if !ok || !k.inRange(k.due(o)) {
 		return Period{}, notFound
 	}
-	return c.period(k, due), nil
+	return c.period(k, o), nil
 }
 
 // OpenPeriods returns the periods that take submissions at t, the one whose
@@ -126,6 +117,9 @@ func (c *Calendar) Period(id string) (Period, error) {
 func (c *Calendar) OpenPeriods(t time.Time) []Period {
 	var open []Period
 	for _, k := range c.Kinds {
+		if k.Cancelled {
+			continue
+		}
 		// A period opens at most OpenDays before and closes LateDays after
 		// its due date (plus the longest holiday shift), so a span around t
 		// of that size holds every candidate.
@@ -180,7 +174,7 @@ func (c *Calendar) Plan(p Period) []Step {
 			Nominal: nominal.At(r.TimeOfDay, c.Location), At: at})
 	}
 	slices.SortFunc(steps, func(a, b Step) int { return a.At.Compare(b.At) })
-	return steps
+	return trimPlan(p, steps, r.TimeOfDay, c.Location)
 }
 
 // SummaryAt returns when the admins get the summary of p: at digest time on
@@ -216,37 +210,38 @@ func (c *Calendar) QuietUntil(t time.Time) time.Time {
 	return end
 }
 
-func (c *Calendar) period(k ReportKind, nominal Date) Period {
-	key := periodKey{k.ID, nominal}
+func (c *Calendar) period(k ReportKind, o occurrence) Period {
+	key := periodKey{k.ID, o}
 	if p, ok := c.memo.Load(key); ok {
 		return p.(Period)
 	}
-	p := c.derive(k, nominal)
+	p := c.derive(k, o)
 	c.memo.Store(key, p)
 	return p
 }
 
-// derive computes the period of kind k due on nominal.
-func (c *Calendar) derive(k ReportKind, nominal Date) Period {
+// derive computes the period o of kind k.
+func (c *Calendar) derive(k ReportKind, o occurrence) Period {
+	nominal := k.due(o)
 	due := nominal
 	if c.ShiftDeadlines {
 		due = c.Work.NextWorkingDay(nominal)
 	}
 	deadline := due.AddDays(1).In(c.Location).Add(-time.Nanosecond)
 	p := Period{
-		ID:           k.ID + "/" + k.keyFor(nominal),
+		ID:           k.ID + "/" + k.keyFor(o),
 		KindID:       k.ID,
 		Title:        k.Title,
-		Label:        k.labelFor(nominal),
+		Label:        k.labelFor(o),
 		NominalDue:   nominal,
 		Due:          due,
 		Deadline:     deadline,
 		RequiresFile: k.RequiresFile,
+		AdHoc:        k.AdHoc,
+		PlanFrom:     k.PlanFrom,
 	}
-	if k.Schedule.Kind == ScheduleMonthly && !k.Window.IsZero() {
-		prev := D(nominal.Year, nominal.Month-1, 1)
-		p.WindowFrom = clampDay(prev.Year, prev.Month, k.Window.FromDay)
-		p.WindowTo = clampDay(nominal.Year, nominal.Month, k.Window.ToDay)
+	if k.Schedule.Kind != ScheduleOnce && !k.Window.IsZero() {
+		p.WindowFrom, p.WindowTo = k.windowOf(o)
 	}
 	// Submissions open OpenDays before the due day, and never after the
 	// first reminder, which invites the unit to submit.
@@ -264,47 +259,6 @@ func (c *Calendar) derive(k ReportKind, nominal Date) Period {
 
 func (k ReportKind) inRange(due Date) bool {
 	return (k.Start.IsZero() || !due.Before(k.Start)) && (k.End.IsZero() || !due.After(k.End))
-}
-
-func (k ReportKind) keyFor(due Date) string {
-	switch k.Schedule.Kind {
-	case ScheduleMonthly:
-		return fmt.Sprintf("%04d-%02d", due.Year, due.Month)
-	default:
-		return strconv.Itoa(due.Year)
-	}
-}
-
-func (k ReportKind) labelFor(due Date) string {
-	switch k.Schedule.Kind {
-	case ScheduleMonthly:
-		return fmt.Sprintf("%s tháng %02d/%04d", k.Title, due.Month, due.Year)
-	case ScheduleYearly:
-		return fmt.Sprintf("%s năm %04d", k.Title, due.Year)
-	default:
-		return k.Title
-	}
-}
-
-// dueForKey returns the nominal due date named by a period key.
-func (k ReportKind) dueForKey(key string) (Date, bool) {
-	switch k.Schedule.Kind {
-	case ScheduleMonthly:
-		t, err := time.Parse("2006-01", key)
-		if err != nil {
-			return Date{}, false
-		}
-		return clampDay(t.Year(), t.Month(), k.Schedule.Day), true
-	case ScheduleYearly:
-		y, err := strconv.Atoi(key)
-		if err != nil || y < 1900 || y > 9999 || strconv.Itoa(y) != key {
-			return Date{}, false
-		}
-		return clampDay(y, k.Schedule.Month, k.Schedule.Day), true
-	case ScheduleOnce:
-		return k.Schedule.Date, key == strconv.Itoa(k.Schedule.Date.Year)
-	}
-	return Date{}, false
 }
 
 // clampDay returns day d of month m, or the month's last day when m is

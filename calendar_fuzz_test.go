@@ -1,6 +1,8 @@
 package cchcbot_test
 
 import (
+	"cmp"
+	"fmt"
 	"strconv"
 	"strings"
 	"testing"
@@ -321,6 +323,189 @@ func FuzzPeriods(f *testing.F) {
 		if count["bao-cao-thang"] != wantMonthly || count["tong-ket-nam"] != wantYearly {
 			t.Fatalf("Periods(%s, %s): %d monthly, %d yearly; want %d, %d", from, to,
 				count["bao-cao-thang"], count["tong-ket-nam"], wantMonthly, wantYearly)
+		}
+	})
+}
+
+// FuzzPeriodKinds lists the periods of quarterly, half-yearly, nine-month
+// and yearly kinds whose due day, month, parts and data window are drawn
+// by the fuzzer, over any span within ±200 years of 2024, and checks each
+// against the rules worked out here from its id alone: the due day in the
+// period's last month or the month after, clamped; the window from a day
+// of the month before the period (moved by StartShift) to a day of its
+// last month; a yearly window ending in EndMonth of the latest year not
+// after the due month. Every period due in the span is listed once, in
+// deadline order, and is the one Period returns for its id.
+func FuzzPeriodKinds(f *testing.F) {
+	f.Add(int16(0), int16(0), int16(365), uint8(19), false, uint8(0), uint16(1), uint8(11), true, uint16(13), uint16(30))
+	f.Add(int16(0), int16(0), int16(400), uint8(4), true, uint8(0x1d), uint16(31*30+961*2), uint8(0), true, uint16(0), uint16(90))
+	f.Add(int16(-124), int16(300), int16(800), uint8(30), true, uint8(0x2f), uint16(30+31*30+2883*6), uint8(1), false, uint16(366), uint16(366))
+	f.Add(int16(199), int16(364), int16(30000), uint8(28), false, uint8(0x01), uint16(0), uint8(1), true, uint16(7), uint16(0))
+	f.Add(int16(-200), int16(0), int16(-5), uint8(0), false, uint8(0xff), uint16(65535), uint8(5), false, uint16(1), uint16(1))
+	f.Fuzz(func(t *testing.T, fromYear, fromDay, span int16, day uint8, after bool, parts uint8, win uint16, yMonth uint8, shift bool, open, late uint16) {
+		cal := testCalendar()
+		cal.ShiftDeadlines = shift
+		d, ma := int(day)%31+1, 0
+		if after {
+			ma = 1
+		}
+		var w cchcbot.Window
+		switch win {
+		case 0:
+		case 1:
+			w = cchcbot.WindowND09
+		default:
+			w = cchcbot.Window{FromDay: int(win)%31 + 1, ToDay: int(win/31)%31 + 1, StartShift: int(win/961)%3 - 1, EndMonth: time.Month(int(win/2883) % 13)}
+		}
+		all := []cchcbot.UnitGroup{cchcbot.GroupCommune}
+		kind := func(id string, s cchcbot.Schedule) cchcbot.ReportKind {
+			return cchcbot.ReportKind{ID: id, Title: "Báo cáo", Schedule: s, Window: w, Groups: all,
+				OpenDays: 7 + int(open)%360, LateDays: int(late) % 367}
+		}
+		cal.Kinds = []cchcbot.ReportKind{
+			kind("quy", cchcbot.Schedule{Kind: cchcbot.ScheduleQuarterly, Day: d, MonthsAfter: ma, Parts: cchcbot.PartSet(parts & 0x0f)}),
+			kind("nua-nam", cchcbot.Schedule{Kind: cchcbot.ScheduleHalfYearly, Day: d, MonthsAfter: ma, Parts: cchcbot.PartSet(parts >> 4 & 0x03)}),
+			kind("chin-thang", cchcbot.Schedule{Kind: cchcbot.ScheduleNineMonths, Day: d, MonthsAfter: ma}),
+			kind("nam", cchcbot.Schedule{Kind: cchcbot.ScheduleYearly, Month: time.Month(int(yMonth)%12 + 1), Day: d}),
+		}
+		from := cchcbot.D(2024+int(fromYear)%201, 1, 1).AddDays(int(fromDay) % 366)
+		to := from.AddDays(int(span) % (200 * 366))
+		if lim := cchcbot.D(2224, 12, 31); to.After(lim) {
+			to = lim
+		}
+		clamp := func(y int, m time.Month, day int) cchcbot.Date {
+			first := cchcbot.D(y, m, 1)
+			return cchcbot.Date{Year: first.Year, Month: first.Month, Day: min(day, cchcbot.D(first.Year, first.Month+1, 0).Day)}
+		}
+		// spanOf and lastOf say, for kind k and the year and part its key
+		// names, how many months the period covers and its last month.
+		spanOf := map[string]int{"quy": 3, "nua-nam": 6, "chin-thang": 9, "nam": 12}
+		lastOf := func(k cchcbot.ReportKind, y, n int) cchcbot.Date {
+			switch k.Schedule.Kind {
+			case cchcbot.ScheduleYearly:
+				end := cmp.Or(w.EndMonth, time.December)
+				if end > k.Schedule.Month {
+					y--
+				}
+				return cchcbot.D(y, end, 1)
+			case cchcbot.ScheduleNineMonths:
+				return cchcbot.D(y, time.September, 1)
+			}
+			return cchcbot.D(y, time.Month(n*spanOf[k.ID]), 1)
+		}
+		dueOf := func(k cchcbot.ReportKind, y, n int) cchcbot.Date {
+			if k.Schedule.Kind == cchcbot.ScheduleYearly {
+				return clamp(y, k.Schedule.Month, d)
+			}
+			last := lastOf(k, y, n)
+			return clamp(last.Year, last.Month+time.Month(ma), d)
+		}
+		// The periods each kind must list, counted without the calendar.
+		want := map[string]int{}
+		for _, k := range cal.Kinds {
+			for y := from.Year - 1; y <= to.Year; y++ {
+				for n := range 4 + 1 {
+					switch {
+					case k.Schedule.Kind == cchcbot.ScheduleQuarterly && n >= 1 && k.Schedule.Parts.Has(n),
+						k.Schedule.Kind == cchcbot.ScheduleHalfYearly && n >= 1 && n <= 2 && k.Schedule.Parts.Has(n),
+						k.Schedule.Kind == cchcbot.ScheduleNineMonths && n == 0,
+						k.Schedule.Kind == cchcbot.ScheduleYearly && n == 0:
+						if due := dueOf(k, y, n); !due.Before(from) && !due.After(to) {
+							want[k.ID]++
+						}
+					}
+				}
+			}
+		}
+		ps := cal.Periods(from, to)
+		got := map[string]int{}
+		for i, p := range ps {
+			got[p.KindID]++
+			if i > 0 && (ps[i-1].Deadline.After(p.Deadline) || ps[i-1].ID == p.ID) {
+				t.Fatalf("%q listed after %q", p.ID, ps[i-1].ID)
+			}
+			k, _ := cal.Kind(p.KindID)
+			key := strings.TrimPrefix(p.ID, k.ID+"/")
+			var y, n int
+			var err error
+			switch k.Schedule.Kind {
+			case cchcbot.ScheduleQuarterly:
+				_, err = fmt.Sscanf(key, "%04d-Q%d", &y, &n)
+			case cchcbot.ScheduleHalfYearly:
+				_, err = fmt.Sscanf(key, "%04d-H%d", &y, &n)
+			case cchcbot.ScheduleNineMonths:
+				_, err = fmt.Sscanf(key, "%04d-9T", &y)
+			default:
+				y, err = strconv.Atoi(key)
+			}
+			if err != nil {
+				t.Fatalf("%q: key %q: %v", p.ID, key, err)
+			}
+			if due := dueOf(k, y, n); p.NominalDue != due || p.NominalDue.Before(from) || p.NominalDue.After(to) {
+				t.Fatalf("%q: nominal due %s, want %s in [%s, %s]", p.ID, p.NominalDue, due, from, to)
+			}
+			last := lastOf(k, y, n)
+			start := cchcbot.D(last.Year, last.Month-time.Month(spanOf[k.ID])+time.Month(w.StartShift), 1)
+			switch {
+			case w.IsZero():
+				if p.HasWindow() {
+					t.Fatalf("%q: a window %s without a rule", p.ID, p.WindowVN())
+				}
+			case p.WindowTo != clamp(last.Year, last.Month, w.ToDay) || p.WindowFrom != clamp(start.Year, start.Month, w.FromDay) ||
+				!p.WindowFrom.Before(p.WindowTo):
+				t.Fatalf("%q (window %+v): %s, want from day %d of %d/%d to day %d of %d/%d", p.ID, w, p.WindowVN(),
+					w.FromDay, start.Month, start.Year, w.ToDay, last.Month, last.Year)
+			}
+			if !strings.HasPrefix(p.Label, k.Title+" ") || !strings.HasSuffix(p.Label, strconv.Itoa(y)) {
+				t.Fatalf("%q: label %q", p.ID, p.Label)
+			}
+			if p.Due.Before(p.NominalDue) || !shift && p.Due != p.NominalDue || shift && !cal.Work.IsWorkingDay(p.Due) {
+				t.Fatalf("%q: due %s, nominal %s", p.ID, p.Due, p.NominalDue)
+			}
+			if !p.Deadline.Equal(p.Due.AddDays(1).In(hcm).Add(-time.Nanosecond)) || !p.IsOpen(p.Deadline) || p.IsOpen(p.Closes) ||
+				p.Opens.After(p.Due.AddDays(-k.OpenDays).In(hcm)) {
+				t.Fatalf("%q: open %s – %s, deadline %s", p.ID, p.Opens, p.Closes, p.Deadline)
+			}
+			if byID, err := cal.Period(p.ID); y >= 1900 && (err != nil || byID != p) {
+				t.Fatalf("Periods lists %+v, Period(%q) = %+v, %v", p, p.ID, byID, err)
+			}
+		}
+		for _, k := range cal.Kinds {
+			if got[k.ID] != want[k.ID] {
+				t.Fatalf("Periods(%s, %s): %d periods of %s, want %d", from, to, got[k.ID], k.ID, want[k.ID])
+			}
+		}
+	})
+}
+
+// FuzzPeriodID: whatever follows a kind's id, Period either refuses it as
+// ENOTFOUND or returns the period whose id is exactly the one asked for
+// (so every accepted id is canonical and round-trips), and that period is
+// the one the kind lists on its due day.
+func FuzzPeriodID(f *testing.F) {
+	for _, s := range []string{"2024-Q1", "2024-Q4", "2023-Q4", "2024-Q2", "2024-Q5", "2024-Q0", "2024-q1", "2024-Q01", "2024-Q+1",
+		"1899-Q4", "1900-Q1", "9999-Q4", "02024-Q1", "+2024-Q1", "2024-H1", "2024-H2", "2024-H3", "2024-9T", "2024-9t", "2024",
+		"2025", "1899", "2024-02", "2024-2", "0000-01", "9999-12", "", "-", "2024-", "-Q1", "2024-Q1-Q1", "2024-Q1\x00", "２０２４-Q1"} {
+		for i := range 11 {
+			f.Add(uint8(i), s)
+		}
+	}
+	cal := kindsCalendar()
+	f.Fuzz(func(t *testing.T, which uint8, key string) {
+		k := cal.Kinds[int(which)%len(cal.Kinds)]
+		id := k.ID + "/" + key
+		p, err := cal.Period(id)
+		if err != nil {
+			if cchcbot.ErrorCode(err) != cchcbot.ENOTFOUND || p != (cchcbot.Period{}) {
+				t.Fatalf("Period(%q) = %+v, %v; want ENOTFOUND", id, p, err)
+			}
+			return
+		}
+		if p.ID != id || p.KindID != k.ID {
+			t.Fatalf("Period(%q) = %q of kind %q", id, p.ID, p.KindID)
+		}
+		if listed := cal.PeriodsOf(k, p.NominalDue, p.NominalDue); len(listed) != 1 || listed[0] != p {
+			t.Fatalf("Period(%q) = %+v, but the kind lists on %s: %+v", id, p, p.NominalDue, listed)
 		}
 	})
 }

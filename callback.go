@@ -21,6 +21,17 @@ const (
 	ActionReturn     = "rt" // admin returns: submission id
 	ActionStatus     = "st" // admin /status paging: period, page
 	ActionRemindNow  = "rn" // admin confirms /nhacnho: period
+	ActionExtend     = "gh" // "Xin gia hạn" on a reminder: period
+	ActionExtDecide  = "gd" // admin decides an extension: extension id, verdict (ExtVerdict*)
+	ActionRequest    = "yc" // a step of /yeucau: the wizard's nonce, choice
+	ActionExplain    = "gt" // skip the optional late explanation: draft nonce
+)
+
+// The verdicts of ActionExtDecide.
+const (
+	ExtVerdictApprove = "a" // grant the date asked
+	ExtVerdictShorten = "s" // grant an earlier date: the admin types it
+	ExtVerdictRefuse  = "r" // refuse: the admin types the reason
 )
 
 // MaxCallbackData is Telegram's limit on a button's data, in bytes.

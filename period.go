@@ -29,7 +29,18 @@ type Period struct {
 	Closes time.Time
 
 	RequiresFile bool
+
+	// AdHoc marks the period of an ad-hoc request; its reminder plan starts
+	// at PlanFrom (the request's making or last change of due date).
+	AdHoc    bool
+	PlanFrom time.Time
+	// OriginalDue is set on a period extended for one unit (Extend): the
+	// due day before the extension.
+	OriginalDue Date
 }
+
+// Extended reports whether p is a unit's extended view of a period.
+func (p Period) Extended() bool { return !p.OriginalDue.IsZero() }
 
 // Shifted reports whether the deadline moved off a non-working day.
 func (p Period) Shifted() bool { return p.Due != p.NominalDue }

@@ -2,6 +2,7 @@ package cchcbot
 
 import (
 	"fmt"
+	"strings"
 	"time"
 )
 
@@ -84,6 +85,8 @@ type Invite struct {
 	// LinkTo, when set, is a member's own account: the invite links the
 	// account that redeems it (on another network) to the same person.
 	LinkTo UserID
+	// Head makes the member who redeems it the unit's head (Member.Head).
+	Head bool
 }
 
 // Used reports whether the invite was consumed.
@@ -112,6 +115,9 @@ type UpcomingReminder struct {
 // Label names the step for people: "Trước hạn 7 ngày", "Ngày hạn",
 // "Quá hạn lần 2".
 func (s Step) Label() string {
+	if s.Issued() {
+		return "Thông báo yêu cầu"
+	}
 	switch s.Kind {
 	case StepBefore:
 		return fmt.Sprintf("Trước hạn %d ngày", s.N)
@@ -122,3 +128,7 @@ func (s Step) Label() string {
 	}
 	return s.Name
 }
+
+// Issued reports whether s is the first step of an ad-hoc request's plan,
+// which tells the units of the request (or of its new due date).
+func (s Step) Issued() bool { return strings.HasSuffix(s.Name, "-"+IssuedStepName) }

@@ -1,6 +1,7 @@
 package cchcbot
 
 import (
+	"strconv"
 	"strings"
 	"time"
 )
@@ -18,6 +19,11 @@ func (c *Calendar) ResolvePeriod(query string, now time.Time) (Period, error) {
 	if strings.Contains(q, "/") && !isDigits(strings.ReplaceAll(q, "/", "")) {
 		return c.Period(q)
 	}
+	// A one-off kind by its id alone: an ad-hoc request's code
+	// ("dot-xuat-3"), the remediation plan's.
+	if k, ok := c.Kind(strings.ToLower(q)); ok && k.Schedule.Kind == ScheduleOnce {
+		return c.Period(k.ID + "/" + strconv.Itoa(k.Schedule.Date.Year))
+	}
 	var key string
 	if m, y, ok := strings.Cut(q, "/"); ok { // mm/yyyy
 		if len(m) == 1 {
@@ -27,11 +33,11 @@ func (c *Calendar) ResolvePeriod(query string, now time.Time) (Period, error) {
 	} else {
 		key = q
 	}
+	// A bare key is tried against every kind in the config's order: "2024"
+	// finds the first yearly or one-off kind, "2024-02" the monthly one,
+	// "2024-Q1" the quarterly one; each kind's Period refuses the keys of
+	// the others.
 	for _, k := range c.Kinds {
-		isMonth := strings.Contains(key, "-")
-		if isMonth != (k.Schedule.Kind == ScheduleMonthly) {
-			continue
-		}
 		if p, err := c.Period(k.ID + "/" + key); err == nil {
 			return p, nil
 		}

@@ -1,9 +1,16 @@
 package cchcbot_test
 
-import "testing"
+import (
+	"testing"
+
+	"cchcbot"
+)
 
 func TestResolvePeriod(t *testing.T) {
 	cal := testCalendar()
+	cal.Kinds = append(cal.Kinds, cchcbot.ReportKind{ID: "bao-cao-quy", Title: "Báo cáo CCHC quý",
+		Schedule: cchcbot.Schedule{Kind: cchcbot.ScheduleQuarterly, Day: 20}, Window: cchcbot.WindowND09,
+		Groups: []cchcbot.UnitGroup{cchcbot.GroupDepartment}, OpenDays: 20, LateDays: 30})
 	now := at("2024-02-10 09:00")
 	for q, want := range map[string]string{
 		"":                      "bao-cao-thang/2024-02",
@@ -13,6 +20,8 @@ func TestResolvePeriod(t *testing.T) {
 		"3/2024":                "bao-cao-thang/2024-03",
 		" 2024 ":                "ke-hoach-khac-phuc/2024",
 		"tong-ket-nam/2025":     "tong-ket-nam/2025",
+		"2024-Q1":               "bao-cao-quy/2024-Q1",
+		"ke-hoach-khac-phuc":    "ke-hoach-khac-phuc/2024",
 	} {
 		p, err := cal.ResolvePeriod(q, now)
 		if err != nil || p.ID != want {
@@ -25,6 +34,7 @@ func TestResolvePeriod(t *testing.T) {
 		}
 	}
 	// Long after every period closed, the default is the latest one due.
+	cal = cal.Clone()
 	cal.Kinds = cal.Kinds[:1] // the one-off plan only
 	if p, err := cal.ResolvePeriod("", at("2026-01-01 09:00")); err != nil || p.ID != "ke-hoach-khac-phuc/2024" {
 		t.Errorf("default long after = %s %v", p.ID, err)

@@ -21,7 +21,43 @@ type UnitStatus struct {
 	// QuotaRefused names the networks whose quota kept a reminder of the
 	// period from the unit (Zalo's proactive messages): "zalo".
 	QuotaRefused []string
+
+	// The period's decisions on the unit (Apply): its latest extension in
+	// any state, its exemption, its explanations and escalations.
+	Extension    *Extension
+	Exemption    *Exemption
+	Explanations []Explanation
+	Escalations  []Escalation
 }
+
+// Apply adds a's decisions to ps. A unit with an extension has its latest
+// version judged against its own deadline (an extension granted after a
+// late report makes it on time; one withdrawn makes it late again); a unit
+// exempt from the period that owes nothing more is UnitExempt.
+func (ps *PeriodStatus) Apply(a Adjustments) {
+	for i := range ps.Units {
+		u := &ps.Units[i]
+		code := u.Unit.Code
+		u.Extension, u.Exemption = a.Extensions[code], a.Exemptions[code]
+		u.Explanations, u.Escalations = a.Explanations[code], a.Escalations[code]
+		if u.Extension != nil && u.Latest != nil && !ps.Period.Deadline.IsZero() {
+			p := ps.Period.ForUnit(u.Extension)
+			if n := p.DaysLate(u.Latest.SubmittedAt); n != u.Latest.DaysLate {
+				l := *u.Latest // shared with the caller's map: never changed in place
+				l.DaysLate = n
+				u.Latest = &l
+			}
+			u.State = StateOf(u.Latest)
+		}
+		if u.Exemption != nil && !u.State.Done() {
+			u.State = UnitExempt
+		}
+	}
+}
+
+// Due returns the unit's own due day for the period: its extension's when
+// one is approved.
+func (s UnitStatus) Due(p Period) Date { return p.ForUnit(s.Extension).Due }
 
 // QuotaNote says in Vietnamese which networks' quota kept reminders from
 // the unit: "không nhắc được qua Zalo: hết hạn mức"; "" when none.
@@ -63,6 +99,9 @@ type PeriodStatus struct {
 // Counts tallies a period's units by state.
 type Counts struct {
 	Owed, OnTime, Late, Missing, Returned, Unreachable int
+	// Exempt units are not in Owed; Extended ones (an approved extension)
+	// are, judged against their own deadline.
+	Exempt, Extended int
 }
 
 // Submitted is how many units have a standing submission.
@@ -72,7 +111,14 @@ func (c Counts) Submitted() int { return c.OnTime + c.Late }
 func (ps PeriodStatus) Counts() Counts {
 	var c Counts
 	for _, u := range ps.Units {
+		if u.State == UnitExempt {
+			c.Exempt++
+			continue
+		}
 		c.Owed++
+		if u.Extension.Approved() {
+			c.Extended++
+		}
 		switch u.State {
 		case UnitOnTime:
 			c.OnTime++
@@ -168,7 +214,7 @@ func ComputeStatusCounts(k ReportKind, p Period, units []Unit, latest map[string
 	ps.Units = make([]UnitStatus, 0, len(units))
 	for _, u := range units {
 		l := latest[u.Code]
-		owes := slices.Contains(k.Groups, u.Group) && (!u.Retired || l != nil)
+		owes := k.names(u) && (!u.Retired || l != nil)
 		if !owes {
 			continue
 		}

@@ -56,7 +56,10 @@ type Submission struct {
 	SubmittedBy   UserID
 	SubmitterName string
 	SubmittedAt   time.Time
-	DaysLate      int // 0 when on time
+	DaysLate      int // 0 when on time, judged against the unit's own deadline (an extension)
+	// Explanation is the unit's reason for a late report, given before the
+	// receipt; "" when none was asked or given.
+	Explanation string
 
 	// Key, when set, makes recording the submission idempotent: a second
 	// CreateSubmission with the same key returns the first version instead
@@ -89,6 +92,7 @@ const (
 	UnitLate     UnitState = "late"     // latest version late, not returned
 	UnitReturned UnitState = "returned" // latest version returned
 	UnitNotOwed  UnitState = "not_owed" // the kind does not apply to the unit
+	UnitExempt   UnitState = "exempt"   // excused from the period by an admin
 )
 
 // Label returns the state in Vietnamese.
@@ -104,6 +108,8 @@ func (s UnitState) Label() string {
 		return "Bị trả lại"
 	case UnitNotOwed:
 		return "Không phải nộp"
+	case UnitExempt:
+		return "Được miễn nộp"
 	}
 	return string(s)
 }
@@ -124,4 +130,6 @@ func StateOf(latest *Submission) UnitState {
 
 // Done reports whether the unit owes nothing more for the period: reminders
 // stop for it.
-func (s UnitState) Done() bool { return s == UnitOnTime || s == UnitLate || s == UnitNotOwed }
+func (s UnitState) Done() bool {
+	return s == UnitOnTime || s == UnitLate || s == UnitNotOwed || s == UnitExempt
+}

@@ -30,7 +30,9 @@ func (g UnitGroup) Valid() bool {
 	return false
 }
 
-// Label returns the group's Vietnamese heading.
+// Label returns the group's Vietnamese heading as a district's letter
+// writes it. An office that names its groups otherwise says so in
+// GroupLabels; lists people read take their headings from there.
 func (g UnitGroup) Label() string {
 	switch g {
 	case GroupDepartment:
@@ -41,6 +43,22 @@ func (g UnitGroup) Label() string {
 		return "Xã, thị trấn"
 	}
 	return string(g)
+}
+
+// GroupLabels holds the office's own headings for the unit groups, by
+// group. The ids stay those of the district letter, because units and
+// reports are keyed by them; only what people read changes: a province's
+// Sở Nội vụ since the two-level local government of 01/07/2025 calls its
+// departments "Sở, ban, ngành" and its communes "Xã, phường". A group
+// without an entry, and every group of a nil GroupLabels, keeps Label.
+type GroupLabels map[UnitGroup]string
+
+// Of returns g's heading: the office's own, else g.Label().
+func (l GroupLabels) Of(g UnitGroup) string {
+	if s := l[g]; s != "" {
+		return s
+	}
+	return g.Label()
 }
 
 // Unit is a body that owes reports: a department, a public service unit or
@@ -118,6 +136,10 @@ type Member struct {
 	UnreachableAt     time.Time
 	UnreachableReason string
 
+	// Head marks the unit's head (thủ trưởng): when the unit has other
+	// members, reminders go to them and the head hears from the escalation
+	// ladder's first rung.
+	Head bool
 	// Person, when set, is the account this one was linked to: the same
 	// person on another network (their Telegram account and their Zalo
 	// account). A person is reminded once, on one of their accounts.
