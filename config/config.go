@@ -30,13 +30,14 @@ const MaxFileBytes = 8 << 20
 // with defaults applied, and converters to the root package's types.
 type Config struct {
 	Office    string // the office that runs the bot, in message and export titles
-	District  string
+	Authority string // the body the office belongs to (cơ quan chủ quản), above its name in a heading
 	Timezone  string
 	DataDir   string   // relative to the working directory unless absolute
 	Telegram  Telegram // zero unless HasTelegram
 	Zalo      Zalo     // zero unless HasZalo
 	Admins    []AdminEntry
-	Units     []UnitEntry // in file order
+	Units     []UnitEntry         // in file order
+	Groups    cchcbot.GroupLabels // the headings the file renames, nil if none
 	Reports   []cchcbot.ReportKind
 	Reminders Reminders
 	WorkDays  CalendarEntry
@@ -44,6 +45,8 @@ type Config struct {
 	Log       Log
 	Metrics   Metrics
 	Backup    Backup
+	Web       Web // zero (off) unless the file has a web section
+	Workflow  Workflow
 
 	// hasTelegram and hasZalo record which chat networks the file
 	// configures: those whose section it has, even empty.
@@ -204,6 +207,7 @@ func (c *Config) Calendar() *cchcbot.Calendar {
 		Kinds:          kinds,
 		Reminders:      pol,
 		ShiftDeadlines: c.WorkDays.ShiftDeadlines,
+		GroupLabels:    maps.Clone(c.Groups),
 	}
 }
 

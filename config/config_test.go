@@ -85,8 +85,8 @@ func TestExample(t *testing.T) {
 	if len(groups) != len(want) || groups[cchcbot.GroupDepartment] != 13 || groups[cchcbot.GroupServiceUnit] != 4 || groups[cchcbot.GroupCommune] != 21 {
 		t.Errorf("units per group = %v, want %v", groups, want)
 	}
-	if c.Office != "Phòng Nội vụ huyện Quỳ Hợp" || c.District != "Ủy ban nhân dân huyện Quỳ Hợp" || c.Location().String() != "Asia/Ho_Chi_Minh" || c.DataDir != "./data" {
-		t.Errorf("office, district, zone, data dir = %q %q %s %q", c.Office, c.District, c.Location(), c.DataDir)
+	if c.Office != "Phòng Nội vụ huyện Quỳ Hợp" || c.Authority != "Ủy ban nhân dân huyện Quỳ Hợp" || c.Location().String() != "Asia/Ho_Chi_Minh" || c.DataDir != "./data" {
+		t.Errorf("office, authority, zone, data dir = %q %q %s %q", c.Office, c.Authority, c.Location(), c.DataDir)
 	}
 	if tg := c.Telegram; tg.APIEndpoint != config.DefaultAPIEndpoint || tg.FileEndpoint != config.DefaultFileEndpoint ||
 		tg.BotUsername != "cchc_quyhop_bot" || tg.PollTimeout != 50*time.Second || tg.MaxFileSize != 20<<20 {

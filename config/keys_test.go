@@ -30,7 +30,7 @@ func TestUnknownKeys(t *testing.T) {
 		{"in quiet hours", base + "reminders:\n  quiet_hours:\n    form: \"21:00\"\n    to: \"07:00\"\n",
 			`config.yaml:14: khóa "form" không hợp lệ (có phải ý là "from"?)`},
 		{"no close key", base + "colour: blue\n",
-			`config.yaml:12: khóa "colour" không hợp lệ (các khóa dùng được ở đây: admins, backup, calendar, data_dir, district, log, metrics, office, outbound, reminders, reports, telegram, timezone, units, zalo)`},
+			`config.yaml:12: khóa "colour" không hợp lệ (các khóa dùng được ở đây: admins, authority, backup, calendar, data_dir, groups, log, metrics, office, outbound, reminders, reports, telegram, timezone, units, web, workflow, zalo)`},
 		{"every one reported", "remiders: {}\n" + base + "log:\n  levle: info\n",
 			"config.yaml:1: khóa \"remiders\" không hợp lệ (có phải ý là \"reminders\"?)\nconfig.yaml:14: khóa \"levle\" không hợp lệ (có phải ý là \"level\"?)"},
 		{"in a merged mapping", `units:

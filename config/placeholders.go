@@ -5,20 +5,27 @@ import (
 	"strings"
 )
 
-// The placeholders of config.example.yaml, the entries it marks
-// "PLACEHOLDER": a copy of the example holds them until staff put in their
-// own. They are valid values, so validation passes them; Placeholders lists
+// The placeholders of config.example.yaml and config.province.example.yaml,
+// the entries they mark "PLACEHOLDER": a copy of an example holds them
+// until staff put in their own. They are valid values, so validation passes them; Placeholders lists
 // them so that `cchcbot check` can warn and `cchcbot run` can refuse
 // rather than send the digest to a stranger's account or invite units to
-// another bot. Keep them in step with the example: TestPlaceholdersExample
-// loads it and expects each one reported.
+// another bot. Keep them in step with the examples: TestPlaceholdersExample
+// and TestPlaceholdersProvinceExample load them and expect each one
+// reported.
 const (
-	// PlaceholderAdminID is admins[0].telegram_id in the example.
+	// PlaceholderAdminID is admins[0].telegram_id in both examples.
 	PlaceholderAdminID = 100000001
-	// PlaceholderAdminName is admins[0].name in the example.
+	// PlaceholderAdminName is admins[0].name in config.example.yaml.
 	PlaceholderAdminName = "Cán bộ phòng Nội vụ (thay bằng người thật)"
-	// PlaceholderBotUsername is telegram.bot_username in the example.
+	// PlaceholderProvinceAdminName is admins[0].name in
+	// config.province.example.yaml.
+	PlaceholderProvinceAdminName = "Cán bộ Sở Nội vụ (thay bằng người thật)"
+	// PlaceholderBotUsername is telegram.bot_username in config.example.yaml.
 	PlaceholderBotUsername = "cchc_quyhop_bot"
+	// PlaceholderProvinceBotUsername is telegram.bot_username in
+	// config.province.example.yaml.
+	PlaceholderProvinceBotUsername = "cchc_nghean_bot"
 	// PlaceholderZaloID is zalo.app_id and zalo.oa_id in the example's
 	// zalo section (commented out): Zalo issues no id of zeros, so any
 	// such id is reported, whatever its length.
@@ -26,7 +33,7 @@ const (
 )
 
 // Placeholders returns a Vietnamese sentence for each placeholder value of
-// config.example.yaml the configuration still holds, in file order, each
+// the example configurations the configuration still holds, in file order, each
 // prefixed with "file:line: " as validation errors are. It is empty once
 // every placeholder has been replaced.
 func (c *Config) Placeholders() []string {
@@ -45,6 +52,13 @@ func (c *Config) Placeholders() []string {
 	return out
 }
 
+// placeholderBots maps each example's bot username, in lower case, to its
+// file: the sentence names the file the copy came from.
+var placeholderBots = map[string]string{
+	PlaceholderBotUsername:         "config.example.yaml",
+	PlaceholderProvinceBotUsername: "config.province.example.yaml",
+}
+
 // placeholders records the placeholders c holds, at their lines.
 func (v *validator) placeholders(c *Config) {
 	for i, a := range c.Admins {
@@ -52,27 +66,27 @@ func (v *validator) placeholders(c *Config) {
 		case a.TelegramID == PlaceholderAdminID:
 			c.placeholders = append(c.placeholders, Problem{
 				Line: v.line("admins", i, "telegram_id"),
-				Message: "admins: telegram_id " + strconv.Itoa(PlaceholderAdminID) + " là mã mẫu của config.example.yaml, không phải mã số Telegram của cán bộ: " +
+				Message: "admins: telegram_id " + strconv.Itoa(PlaceholderAdminID) + " là mã mẫu của các tệp cấu hình mẫu, không phải mã số Telegram của cán bộ: " +
 					"hãy thay bằng mã số thật (bot cho biết mã này khi cán bộ gửi /start), nếu không bản tin và thông báo sẽ được gửi đến một tài khoản không rõ",
 			})
-		case a.Name == PlaceholderAdminName:
+		case a.Name == PlaceholderAdminName || a.Name == PlaceholderProvinceAdminName:
 			c.placeholders = append(c.placeholders, Problem{
 				Line:    v.line("admins", i, "name"),
-				Message: "admins: tên " + strconv.Quote(a.Name) + " là tên mẫu của config.example.yaml: hãy ghi họ tên cán bộ",
+				Message: "admins: tên " + strconv.Quote(a.Name) + " là tên mẫu của các tệp cấu hình mẫu: hãy ghi họ tên cán bộ",
 			})
 		}
 	}
-	if strings.EqualFold(c.Telegram.BotUsername, PlaceholderBotUsername) {
+	if example, ok := placeholderBots[strings.ToLower(c.Telegram.BotUsername)]; ok {
 		c.placeholders = append(c.placeholders, Problem{
 			Line: v.line("telegram", "bot_username"),
-			Message: "telegram.bot_username " + quote(c.Telegram.BotUsername) + " là tên bot mẫu của config.example.yaml: " +
+			Message: "telegram.bot_username " + quote(c.Telegram.BotUsername) + " là tên bot mẫu của " + example + ": " +
 				"hãy ghi tên bot đã đăng ký với @BotFather (không có @), nếu không đường dẫn mời sẽ mở một bot khác",
 		})
 	}
 	if c.hasZalo {
 		for _, e := range []struct{ key, value, what string }{
 			{"app_id", c.Zalo.AppID, "mã ứng dụng tại developers.zalo.me"},
-			{"oa_id", c.Zalo.OAID, "mã Official Account của phòng"},
+			{"oa_id", c.Zalo.OAID, "mã Official Account của cơ quan"},
 		} {
 			if e.value != "" && strings.Trim(e.value, "0") == "" {
 				c.placeholders = append(c.placeholders, Problem{

@@ -5,15 +5,18 @@ package config
 // whose zero value is meaningful, so that a default applies only when the
 // key is absent.
 
+import "gopkg.in/yaml.v3"
+
 type raw struct {
 	Office    string       `yaml:"office"`
-	District  string       `yaml:"district"`
+	Authority string       `yaml:"authority"`
 	Timezone  string       `yaml:"timezone"`
 	DataDir   string       `yaml:"data_dir"`
 	Telegram  rawTelegram  `yaml:"telegram"`
 	Zalo      rawZalo      `yaml:"zalo"`
 	Admins    []rawAdmin   `yaml:"admins"`
 	Units     []rawUnit    `yaml:"units"`
+	Groups    rawGroups    `yaml:"groups"`
 	Reports   []rawReport  `yaml:"reports"`
 	Reminders rawReminders `yaml:"reminders"`
 	Calendar  rawCalendar  `yaml:"calendar"`
@@ -21,6 +24,8 @@ type raw struct {
 	Log       rawLog       `yaml:"log"`
 	Metrics   rawMetrics   `yaml:"metrics"`
 	Backup    rawBackup    `yaml:"backup"`
+	Web       rawWeb       `yaml:"web"`
+	Workflow  rawWorkflow  `yaml:"workflow"`
 }
 
 type rawTelegram struct {
@@ -54,28 +59,69 @@ type rawUnit struct {
 	HeadTitle string `yaml:"head_title"`
 }
 
+// rawGroups renames the unit groups' headings: one key per group id of
+// cchcbot.UnitGroups (TestGroupsEveryGroup keeps them in step).
+// Pointers, so that an empty label (phong-ban: "") is refused rather than
+// taken as absent.
+type rawGroups struct {
+	Department  *string `yaml:"phong-ban"`
+	ServiceUnit *string `yaml:"su-nghiep"`
+	Commune     *string `yaml:"xa-thi-tran"`
+}
+
 type rawReport struct {
-	ID           string      `yaml:"id"`
-	Title        string      `yaml:"title"`
-	Schedule     rawSchedule `yaml:"schedule"`
-	Window       *rawWindow  `yaml:"window"`
-	RequiresFile *bool       `yaml:"requires_file"`
-	Groups       []string    `yaml:"groups"`
-	Start        string      `yaml:"start"`
-	End          string      `yaml:"end"`
-	OpenDays     *int        `yaml:"open_days"`
-	LateDays     *int        `yaml:"late_days"`
+	ID           string         `yaml:"id"`
+	Title        string         `yaml:"title"`
+	Schedule     rawSchedule    `yaml:"schedule"`
+	Window       yaml.Node      `yaml:"window"` // nd09 or rawWindow
+	RequiresFile *bool          `yaml:"requires_file"`
+	Groups       []string       `yaml:"groups"`
+	Start        string         `yaml:"start"`
+	End          string         `yaml:"end"`
+	OpenDays     *int           `yaml:"open_days"`
+	LateDays     *int           `yaml:"late_days"`
+	Escalation   *rawEscalation `yaml:"escalation"`
 }
 
 type rawSchedule struct {
 	Once    string `yaml:"once"`
 	Yearly  string `yaml:"yearly"`
 	Monthly *int   `yaml:"monthly"` // a pointer, so that "monthly: 0" is refused rather than taken as absent
+	// A day ("quarterly: 20") or the long form below: values of two
+	// forms stay nodes, which the validator checks (reports.go).
+	// (A yaml.Node, not a pointer: yaml.v3 fills only the former.)
+	Quarterly  yaml.Node `yaml:"quarterly"`   // or rawQuarterly
+	HalfYearly yaml.Node `yaml:"half_yearly"` // or rawHalfYearly
+	NineMonths yaml.Node `yaml:"nine_months"` // or rawNineMonths
 }
 
+// The long forms of a quarterly, half-yearly and nine-month schedule: the
+// due day, in which month (last: the period's last month; next: the month
+// after it), and which quarters or halves are due.
+type rawQuarterly struct {
+	Day      *int   `yaml:"day"`
+	Month    string `yaml:"month"`
+	Quarters []int  `yaml:"quarters"`
+}
+
+type rawHalfYearly struct {
+	Day    *int   `yaml:"day"`
+	Month  string `yaml:"month"`
+	Halves []int  `yaml:"halves"`
+}
+
+type rawNineMonths struct {
+	Day   *int   `yaml:"day"`
+	Month string `yaml:"month"`
+}
+
+// rawWindow is the long form of a report's window; "window: nd09" is the
+// short one, so rawReport.Window stays a node.
 type rawWindow struct {
-	FromDay int `yaml:"from_day"`
-	ToDay   int `yaml:"to_day"`
+	FromDay int    `yaml:"from_day"`
+	ToDay   int    `yaml:"to_day"`
+	From    string `yaml:"from"` // "15/12"
+	To      string `yaml:"to"`   // "14/06"
 }
 
 type rawReminders struct {
@@ -121,6 +167,12 @@ type rawBackup struct {
 
 type rawMetrics struct {
 	Listen string `yaml:"listen"` // empty or absent: no metrics server
+}
+
+type rawWeb struct {
+	Listen         string   `yaml:"listen"`
+	BaseURL        string   `yaml:"base_url"`
+	TrustedProxies []string `yaml:"trusted_proxies"` // nil when absent: the default applies
 }
 
 type rawLog struct {

@@ -91,22 +91,25 @@ func at(path []any, more ...any) []any {
 
 func (v *validator) build(r *raw) *Config {
 	c := &Config{
-		Office:   or(r.Office, DefaultOffice),
-		District: strings.TrimSpace(r.District),
-		Timezone: or(r.Timezone, cchcbot.DefaultTimezone),
-		DataDir:  or(r.DataDir, DefaultDataDir),
+		Office:    or(r.Office, DefaultOffice),
+		Authority: strings.TrimSpace(r.Authority),
+		Timezone:  or(r.Timezone, cchcbot.DefaultTimezone),
+		DataDir:   or(r.DataDir, DefaultDataDir),
 	}
 	v.location(c)
 	v.channels(c, r)
 	v.admins(c, r.Admins)
 	v.units(c, r.Units)
+	v.groups(c, r.Groups)
 	v.reminders(c, r.Reminders)
 	v.calendar(c, r.Calendar)
 	v.reports(c, r.Reports)
+	v.workflow(c, r.Workflow)
 	v.outbound(c, r.Outbound)
 	v.log(c, r.Log)
 	v.metrics(c, r.Metrics)
 	v.backup(c, r.Backup)
+	v.web(c, r.Web)
 	return c
 }
 
@@ -237,7 +240,7 @@ func (v *validator) admins(c *Config, list []rawAdmin) {
 	if len(list) > 0 && !c.hasTelegram {
 		// An admin named here is a Telegram account: without the bot,
 		// the digest and the notices to them could never be delivered.
-		v.errorf([]any{"admins"}, "admins: cán bộ khai báo ở đây được nhận diện bằng telegram_id nên cần có mục telegram:; khi chỉ dùng Zalo, hãy bỏ mục admins và thêm cán bộ phòng Nội vụ bằng lời mời quản trị (cchcbot invite --admin)")
+		v.errorf([]any{"admins"}, "admins: cán bộ khai báo ở đây được nhận diện bằng telegram_id nên cần có mục telegram:; khi chỉ dùng Zalo, hãy bỏ mục admins và thêm cán bộ quản trị bằng lời mời quản trị (cchcbot invite --admin)")
 	}
 	first := map[int64]int{}
 	for i, a := range list {

@@ -131,7 +131,7 @@ func TestValidateZalo(t *testing.T) {
 		{"file size in words", z + "  max_file_size: lots\n", 14, `zalo.max_file_size: "lots" không hợp lệ`},
 		{"misspelt key", z + "  webhok_path: /x\n", 14, `khóa "webhok_path" không hợp lệ (có phải ý là "webhook_path"?)`},
 		{"scalar for the section", noChannel + "zalo: yes\n", 11, "zalo: cần các khóa con"},
-		{"admins without telegram", z + "admins:\n  - { telegram_id: 5, name: x }\n", 14, "admins: cán bộ khai báo ở đây được nhận diện bằng telegram_id nên cần có mục telegram:; khi chỉ dùng Zalo, hãy bỏ mục admins và thêm cán bộ phòng Nội vụ bằng lời mời quản trị (cchcbot invite --admin)"},
+		{"admins without telegram", z + "admins:\n  - { telegram_id: 5, name: x }\n", 14, "admins: cán bộ khai báo ở đây được nhận diện bằng telegram_id nên cần có mục telegram:; khi chỉ dùng Zalo, hãy bỏ mục admins và thêm cán bộ quản trị bằng lời mời quản trị (cchcbot invite --admin)"},
 	})
 }
 
@@ -203,7 +203,7 @@ func TestZaloPlaceholders(t *testing.T) {
 		{"real ids", zaloOnly, nil},
 		{"both ids of zeros", noChannel + "zalo:\n  app_id: \"0000000000000000000\"\n  oa_id: \"000\"\n", []string{
 			`config.yaml:12: zalo.app_id "0000000000000000000" là mã mẫu của config.example.yaml: hãy ghi mã ứng dụng tại developers.zalo.me, nếu không bot không kết nối được với Zalo`,
-			`config.yaml:13: zalo.oa_id "000" là mã mẫu của config.example.yaml: hãy ghi mã Official Account của phòng, nếu không bot không kết nối được với Zalo`,
+			`config.yaml:13: zalo.oa_id "000" là mã mẫu của config.example.yaml: hãy ghi mã Official Account của cơ quan, nếu không bot không kết nối được với Zalo`,
 		}},
 		{"unquoted zero", noChannel + "zalo:\n  app_id: 0\n  oa_id: \"5\"\n", []string{`config.yaml:12: zalo.app_id "0" là mã mẫu`}},
 		{"with Telegram's, in file order", noChannel + "zalo:\n  app_id: \"0000000000000000000\"\n  oa_id: \"1\"\ntelegram:\n  bot_username: cchc_quyhop_bot\n", []string{
