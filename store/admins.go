@@ -128,7 +128,7 @@ func (db *DB) Admin(ctx context.Context, user cchcbot.UserID) (cchcbot.Admin, er
 	err := db.view(ctx, "admin", func(tx *bolt.Tx) error {
 		found, err := get(tx.Bucket(bucketAdmins), []byte(user), &a)
 		if err == nil && !found {
-			return cchcbot.Errorf(cchcbot.ENOTFOUND, "Chức năng này chỉ dành cho cán bộ phòng Nội vụ.")
+			return cchcbot.Errorf(cchcbot.ENOTFOUND, "Chức năng này chỉ dành cho cán bộ quản trị.")
 		}
 		return err
 	})

@@ -103,7 +103,7 @@ func (db *DB) RedeemInvite(ctx context.Context, hash string, m cchcbot.Member, n
 			} else if m.User == inv.LinkTo || m.User.Channel() == to.User.Channel() {
 				return cchcbot.Errorf(cchcbot.EINVALID, "Mã liên kết dùng để nối tài khoản ở một mạng khác (Telegram với Zalo). Xin gửi mã này từ tài khoản còn lại của mình.")
 			}
-			m.Person = to.PersonKey()
+			m.Person, m.Head = to.PersonKey(), to.Head
 		}
 		return joinUnit(tx, m, inv, now)
 	})
@@ -123,6 +123,9 @@ func joinUnit(tx *bolt.Tx, m cchcbot.Member, inv cchcbot.Invite, now time.Time) 
 		return err
 	}
 	m.UnitCode, m.JoinedAt, m.InvitedBy = inv.UnitCode, now, inv.CreatedBy
+	// A head invite makes the unit's head; a plain one to the same unit
+	// (a new code after a lost phone) keeps what the person was.
+	m.Head = m.Head || inv.Head || old.UnitCode == inv.UnitCode && old.Head
 	m.Unreachable, m.UnreachableAt, m.UnreachableReason = false, time.Time{}, ""
 	if err := put(members, []byte(m.User), m); err != nil {
 		return err

@@ -161,3 +161,45 @@ func TestInviteRace(t *testing.T) {
 		t.Errorf("members after the race = %d, want 1", len(ms))
 	}
 }
+
+// TestHeadInvite: a head invite makes the unit's head, a plain invite
+// to the same unit later keeps it, and a move to another unit drops it.
+func TestHeadInvite(t *testing.T) {
+	db := MustOpen(t)
+	seedUnits(t, db)
+	invite := func(unit string, head bool) string {
+		code, hash, err := cchcbot.NewInviteCode(nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := db.CreateInvite(ctx, cchcbot.Invite{Hash: hash, UnitCode: unit, Head: head, ExpiresAt: t0.Add(time.Hour), CreatedBy: "cli"}); err != nil {
+			t.Fatal(err)
+		}
+		return code
+	}
+	chair := cchcbot.Member{User: cchcbot.TelegramUser(21), Name: "Chủ tịch xã"}
+	officer := cchcbot.Member{User: cchcbot.TelegramUser(22), Name: "Công chức VP-TK"}
+	for _, step := range []struct {
+		name string
+		who  cchcbot.Member
+		code string
+		unit string
+		head bool
+	}{
+		{"head invite", chair, invite("xa-chau-loc", true), "xa-chau-loc", true},
+		{"plain invite", officer, invite("xa-chau-loc", false), "xa-chau-loc", false},
+		{"the head again, with a plain code", chair, invite("xa-chau-loc", false), "xa-chau-loc", true},
+		{"the head moved to another unit", chair, invite("xa-dong-hop", false), "xa-dong-hop", false},
+	} {
+		if _, err := db.RedeemInvite(ctx, cchcbot.HashInviteCode(step.code), step.who, t0); err != nil {
+			t.Fatalf("%s: %v", step.name, err)
+		}
+		m, err := db.Member(ctx, step.who.User)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if m.UnitCode != step.unit || m.Head != step.head {
+			t.Errorf("%s: member of %s head=%v, want %s head=%v", step.name, m.UnitCode, m.Head, step.unit, step.head)
+		}
+	}
+}

@@ -31,6 +31,7 @@ var migrations = [...]migration{
 	{"0005-submission-keys", submissionKeys},
 	{"0006-outbox-inbox", outboxInbox},
 	{"0007-channels", channels},
+	{"0008-workflow", workflow},
 }
 
 // Names of earlier schemas, kept only for the migrations that made and
@@ -248,4 +249,13 @@ func submissionKeys(tx *bolt.Tx, _ time.Time) error {
 // seen before it have no last-seen time until they write again.
 func channels(tx *bolt.Tx, _ time.Time) error {
 	return createIfMissing(tx, bucketTokens, bucketLastSeen, bucketProactive)
+}
+
+// workflow adds the buckets of an office's workflow beyond submissions:
+// ad-hoc requests, extensions and their indexes, exemptions, late
+// explanations, absences and escalations. Databases before it had none of
+// these, so there is nothing to fill.
+func workflow(tx *bolt.Tx, _ time.Time) error {
+	return createIfMissing(tx, bucketRequests, bucketExtensions, bucketExtByPU, bucketExtByUnit,
+		bucketExemptions, bucketExplanations, bucketAbsences, bucketAbsByUnit, bucketEscalations)
 }

@@ -148,6 +148,20 @@ func (db *DB) referencedFiles(ctx context.Context) (map[string]bool, error) {
 		}); err != nil {
 			return err
 		}
+		// An ad-hoc request's instruction letter goes out with each unit's
+		// first reminder, long after the message that first carried it.
+		if err := tx.Bucket(bucketRequests).ForEach(func(k, v []byte) error {
+			var r cchcbot.Request
+			if err := decode(k, v, &r); err != nil {
+				return err
+			}
+			if r.Instruction != nil {
+				refs[r.Instruction.SHA256] = true
+			}
+			return nil
+		}); err != nil {
+			return err
+		}
 		return tx.Bucket(bucketOutbox).ForEach(func(k, v []byte) error {
 			var m cchcbot.Outgoing
 			if err := decode(k, v, &m); err != nil {

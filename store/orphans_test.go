@@ -41,6 +41,7 @@ func TestCollectOrphanFiles(t *testing.T) {
 	orphan := putFile(t, db, "người nộp bỏ dở")
 	putAgain := putFile(t, db, "gửi lại cùng nội dung")
 	young := putFile(t, db, "vừa tải lên")
+	letter := putFile(t, db, "công văn đề nghị báo cáo đột xuất")
 
 	s1 := &cchcbot.Submission{PeriodID: feb, UnitCode: "xa-a", Files: []cchcbot.File{returnedV1}}
 	s2 := &cchcbot.Submission{PeriodID: feb, UnitCode: "xa-a", Files: []cchcbot.File{submitted}}
@@ -56,7 +57,12 @@ func TestCollectOrphanFiles(t *testing.T) {
 	if err := db.Queue(ctx, doc); err != nil {
 		t.Fatal(err)
 	}
-	for _, f := range []cchcbot.File{submitted, returnedV1, drafted, queued, orphan, putAgain} {
+	req := &cchcbot.Request{Title: "Báo cáo đột xuất", Due: cchcbot.D(2024, 3, 20), Groups: []cchcbot.UnitGroup{cchcbot.GroupCommune},
+		Instruction: &letter, CreatedBy: "cli", CreatedAt: longAgo, PlannedFrom: longAgo}
+	if err := db.CreateRequest(ctx, req, nil); err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range []cchcbot.File{submitted, returnedV1, drafted, queued, orphan, putAgain, letter} {
 		age(t, blobPath(t, db, f), longAgo)
 	}
 	// The same content uploaded again, about to be named by a record: its
@@ -87,7 +93,7 @@ func TestCollectOrphanFiles(t *testing.T) {
 		t.Error("the orphan is still stored")
 	}
 	for name, f := range map[string]cchcbot.File{"submitted": submitted, "an earlier version's": returnedV1, "drafted": drafted,
-		"queued": queued, "put again": putAgain, "young": young} {
+		"queued": queued, "put again": putAgain, "young": young, "request's instruction": letter} {
 		if !db.HasFile(f.SHA256) {
 			t.Errorf("the %s file was removed", name)
 		}

@@ -46,11 +46,17 @@ func (db *DB) CreateSubmission(ctx context.Context, s *cchcbot.Submission) error
 // makes from the recorded version (the receipt, the admins' notice): the
 // version is never recorded without them, nor they sent without it. out
 // runs inside the write transaction, so it must only build messages; it
-// may be nil. When s.Key names a version already recorded, *s becomes that
-// one, created is false and nothing is written or queued: a confirm
-// delivered twice makes one version and one receipt.
+// may be nil. A late reason in s.Explanation is also recorded as an
+// Explanation naming the version, in the same commit. When s.Key names a
+// version already recorded, *s becomes that one, created is false and
+// nothing is written or queued: a confirm delivered twice makes one
+// version and one receipt.
 func (db *DB) RecordSubmission(ctx context.Context, s *cchcbot.Submission, out func(*cchcbot.Submission) []*cchcbot.Outgoing) (created bool, err error) {
 	next, err := db.prepareSubmission(s)
+	if err != nil {
+		return false, err
+	}
+	expl, err := submissionExplanation(next)
 	if err != nil {
 		return false, err
 	}
@@ -66,6 +72,12 @@ func (db *DB) RecordSubmission(ctx context.Context, s *cchcbot.Submission, out f
 		db.cache.submissions.changedBy(tx)
 		if err := insertSubmission(tx, &next); err != nil {
 			return err
+		}
+		if expl != nil {
+			expl.SubmissionID = next.ID
+			if err := insertExplanation(tx, expl); err != nil {
+				return err
+			}
 		}
 		if next.SubmittedBy != "" {
 			if err := tx.Bucket(bucketDrafts).Delete([]byte(next.SubmittedBy)); err != nil {

@@ -1,0 +1,101 @@
+package store
+
+import (
+	"bytes"
+	"context"
+	"slices"
+	"unicode/utf8"
+
+	bolt "go.etcd.io/bbolt"
+
+	"cchcbot"
+)
+
+// maxReason bounds what a person types as a reason, a note or an
+// explanation: a few sentences, which every notice and export cell
+// repeats.
+const maxReason = 1000
+
+// checkText refuses a text of more than limit characters; what names it
+// for the person ("Lý do xin gia hạn").
+func checkText(s, what string, limit int) error {
+	if n := utf8.RuneCountInString(s); n > limit {
+		return cchcbot.Errorf(cchcbot.EINVALID, "%s dài %d ký tự, vượt quá giới hạn %d ký tự. Xin viết ngắn gọn hơn.", what, n, limit)
+	}
+	return nil
+}
+
+// Adjustments returns every decision on one period beyond its submissions,
+// by unit code, read in one transaction so that they agree: for each
+// unit the extension that governs its deadline (the latest approved one,
+// else the latest in any state), its exemption, its explanations oldest
+// first and its escalations in ladder order. The maps are never nil.
+func (db *DB) Adjustments(ctx context.Context, periodID string) (cchcbot.Adjustments, error) {
+	adj := cchcbot.Adjustments{
+		Extensions:   map[string]*cchcbot.Extension{},
+		Exemptions:   map[string]*cchcbot.Exemption{},
+		Explanations: map[string][]cchcbot.Explanation{},
+		Escalations:  map[string][]cchcbot.Escalation{},
+	}
+	prefix := joinKey(periodID, "")
+	err := db.view(ctx, "adjustments", func(tx *bolt.Tx) error {
+		exts, err := scanExtensions(tx, bucketExtByPU, prefix)
+		if err != nil {
+			return err
+		}
+		byUnit := map[string][]*cchcbot.Extension{}
+		for _, e := range exts { // by unit, then id
+			byUnit[e.UnitCode] = append(byUnit[e.UnitCode], e)
+		}
+		for code, es := range byUnit {
+			adj.Extensions[code] = governing(es)
+		}
+
+		if err := each(tx, bucketExemptions, prefix, func(k, v []byte) error {
+			var x cchcbot.Exemption
+			if err := decode(k, v, &x); err != nil {
+				return err
+			}
+			adj.Exemptions[x.UnitCode] = &x
+			return nil
+		}); err != nil {
+			return err
+		}
+		if err := each(tx, bucketExplanations, prefix, func(k, v []byte) error {
+			var x cchcbot.Explanation
+			if err := decode(k, v, &x); err != nil {
+				return err
+			}
+			adj.Explanations[x.UnitCode] = append(adj.Explanations[x.UnitCode], x)
+			return nil
+		}); err != nil {
+			return err
+		}
+		return each(tx, bucketEscalations, prefix, func(k, v []byte) error {
+			var e cchcbot.Escalation
+			if err := decode(k, v, &e); err != nil {
+				return err
+			}
+			adj.Escalations[e.UnitCode] = append(adj.Escalations[e.UnitCode], e)
+			return nil
+		})
+	})
+	if err != nil {
+		return cchcbot.Adjustments{}, err
+	}
+	for _, es := range adj.Escalations {
+		slices.SortFunc(es, func(a, b cchcbot.Escalation) int { return ladderRung(a.Level) - ladderRung(b.Level) })
+	}
+	return adj, nil
+}
+
+// each calls fn for every key of a bucket under prefix, in key order.
+func each(tx *bolt.Tx, bucket, prefix []byte, fn func(k, v []byte) error) error {
+	c := tx.Bucket(bucket).Cursor()
+	for k, v := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, v = c.Next() {
+		if err := fn(k, v); err != nil {
+			return err
+		}
+	}
+	return nil
+}
