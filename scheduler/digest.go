@@ -26,8 +26,12 @@ func (s *Scheduler) RunDigest(ctx context.Context, now time.Time) error {
 	}
 	today := cchcbot.DateOf(now.In(cal.Location))
 	digestDue := cal.Work.IsWorkingDay(today) && !now.Before(today.At(cal.Reminders.DigestTime, cal.Location))
+	exts, err := s.loadExtensions(ctx, "")
+	if err != nil {
+		return err
+	}
 	var summaries []cchcbot.Period
-	for _, p := range activePeriods(cal, now) {
+	for _, p := range activePeriods(cal, now, exts) {
 		if at := cal.SummaryAt(p); !now.Before(at) && now.Sub(at) <= summaryWindow {
 			summaries = append(summaries, p)
 		}
@@ -45,7 +49,7 @@ func (s *Scheduler) RunDigest(ctx context.Context, now time.Time) error {
 	}
 	if digestDue {
 		var statuses []cchcbot.PeriodStatus
-		for _, p := range digestPeriods(cal, now) {
+		for _, p := range digestPeriods(cal, now, exts) {
 			ps, err := s.status(ctx, cal, p, f)
 			if err != nil {
 				return err
@@ -53,7 +57,7 @@ func (s *Scheduler) RunDigest(ctx context.Context, now time.Time) error {
 			statuses = append(statuses, ps)
 		}
 		if len(statuses) > 0 {
-			text := digestText(today, statuses, s.NewInDigest, now, cal.Location, s.Office)
+			text := digestText(today, statuses, s.NewInDigest, now, cal.Location, s.Office, cal.GroupLabels)
 			if err := s.sendOnce(ctx, admins, "digest/"+today.String(), text); err != nil {
 				return err
 			}
@@ -64,7 +68,7 @@ func (s *Scheduler) RunDigest(ctx context.Context, now time.Time) error {
 		if err != nil {
 			return err
 		}
-		if err := s.sendOnce(ctx, admins, "summary/"+p.ID, summaryText(ps, s.Office)); err != nil {
+		if err := s.sendOnce(ctx, admins, "summary/"+p.ID, summaryText(ps, s.Office, cal.GroupLabels)); err != nil {
 			return err
 		}
 	}
@@ -73,9 +77,9 @@ func (s *Scheduler) RunDigest(ctx context.Context, now time.Time) error {
 
 // digestPeriods are the open periods of the digest: reminders have begun
 // (the first step is due) and late reports are still taken.
-func digestPeriods(cal *cchcbot.Calendar, now time.Time) []cchcbot.Period {
+func digestPeriods(cal *cchcbot.Calendar, now time.Time, exts extensions) []cchcbot.Period {
 	var out []cchcbot.Period
-	for _, p := range activePeriods(cal, now) {
+	for _, p := range activePeriods(cal, now, exts) {
 		if plan := cal.Plan(p); len(plan) > 0 && !now.Before(plan[0].At) {
 			out = append(out, p)
 		}
@@ -115,7 +119,12 @@ func (s *Scheduler) status(ctx context.Context, cal *cchcbot.Calendar, p cchcbot
 	if err != nil {
 		return cchcbot.PeriodStatus{}, err
 	}
+	adj, err := s.Store.Adjustments(ctx, p.ID)
+	if err != nil {
+		return cchcbot.PeriodStatus{}, err
+	}
 	ps := cchcbot.ComputeStatusCounts(k, p, f.units, latest, members, counts)
+	ps.Apply(adj)
 	ps.MarkQuotaRefused(refused)
 	return ps, nil
 }

@@ -25,10 +25,13 @@ const stale = 7 * 24 * time.Hour
 
 // facts is what a sweep reads once from the store.
 type facts struct {
-	units   []cchcbot.Unit
-	byCode  map[string]cchcbot.Unit
-	members map[string][]cchcbot.Member       // by unit, reachable ones only
-	person  map[cchcbot.UserID]cchcbot.UserID // every account's person (Member.PersonKey)
+	units    []cchcbot.Unit
+	byCode   map[string]cchcbot.Unit
+	members  map[string][]cchcbot.Member       // by unit, reachable ones only
+	all      map[string][]cchcbot.Member       // by unit, every member
+	person   map[cchcbot.UserID]cchcbot.UserID // every account's person (Member.PersonKey)
+	heads    map[cchcbot.UserID]bool           // persons who head their unit
+	absences map[cchcbot.UserID][]cchcbot.Absence
 }
 
 // personOf returns the person behind an account, the account itself when
@@ -49,16 +52,29 @@ func (s *Scheduler) loadFacts(ctx context.Context) (*facts, error) {
 	if err != nil {
 		return nil, err
 	}
+	absences, err := s.Store.Absences(ctx, "")
+	if err != nil {
+		return nil, err
+	}
 	f := &facts{units: units, byCode: make(map[string]cchcbot.Unit, len(units)), members: map[string][]cchcbot.Member{},
-		person: make(map[cchcbot.UserID]cchcbot.UserID, len(all))}
+		all: map[string][]cchcbot.Member{}, person: make(map[cchcbot.UserID]cchcbot.UserID, len(all)),
+		heads: map[cchcbot.UserID]bool{}, absences: map[cchcbot.UserID][]cchcbot.Absence{}}
 	for _, u := range units {
 		f.byCode[u.Code] = u
 	}
 	for _, m := range all {
 		f.person[m.User] = m.PersonKey()
+		f.all[m.UnitCode] = append(f.all[m.UnitCode], m)
+		if m.Head {
+			f.heads[m.PersonKey()] = true
+		}
 		if !m.Unreachable && s.speaks(m.User) {
 			f.members[m.UnitCode] = append(f.members[m.UnitCode], m)
 		}
+	}
+	for _, a := range absences {
+		p := f.personOf(a.Member)
+		f.absences[p] = append(f.absences[p], a)
 	}
 	return f, nil
 }
@@ -68,12 +84,17 @@ func (s *Scheduler) speaks(u cchcbot.UserID) bool {
 	return s.Networks == nil || slices.Contains(s.Networks, u.Channel())
 }
 
-// activePeriods returns the periods that still take reminders at now.
-func activePeriods(cal *cchcbot.Calendar, now time.Time) []cchcbot.Period {
+// activePeriods returns the periods that still take reminders at now:
+// open, or open for a unit whose extension moved its deadline later. A
+// cancelled request takes none.
+func activePeriods(cal *cchcbot.Calendar, now time.Time, exts extensions) []cchcbot.Period {
 	today := cchcbot.DateOf(now.In(cal.Location))
 	var out []cchcbot.Period
 	for _, p := range cal.Periods(today.AddDays(-lookback), today.AddDays(lookback)) {
-		if now.Before(p.Closes) {
+		if k, ok := cal.Kind(p.KindID); ok && k.Cancelled {
+			continue
+		}
+		if now.Before(p.Closes) || exts.closesAfter(p, now) {
 			out = append(out, p)
 		}
 	}
@@ -89,12 +110,13 @@ func dueSteps(plan []cchcbot.Step, now time.Time) []cchcbot.Step {
 	return plan[:n]
 }
 
-// outgoing is one reminder to send: its log record, its text, and when it
-// stops being worth sending.
+// outgoing is one reminder to send: its log record, its text, when it
+// stops being worth sending, and whether it offers to ask for more time.
 type outgoing struct {
 	r       cchcbot.Reminder
 	text    string
 	expires time.Time
+	extend  bool
 }
 
 // expiry is when a reminder of step st, queued at now, stops being worth
@@ -128,6 +150,13 @@ func expiry(plan []cchcbot.Step, st cchcbot.Step, p cchcbot.Period, now time.Tim
 // skipped too (see stale). A unit whose report was returned
 // resumes at the next step (see latestFor). In quiet hours nothing is
 // sent: the first sweep after them sends it.
+//
+// A unit exempt from the period is not reminded; one granted an extension
+// is reminded from its own plan (Period.ForUnit) only; members away on a
+// step's day are left out, and so is the head while the kind's ladder has
+// a head rung and someone else is left (see facts.recipients). After the
+// reminders, the sweep takes the units still late up the kind's
+// escalation ladder (see escalate).
 func (s *Scheduler) RunDue(ctx context.Context, now time.Time) error {
 	s.tickMu.Lock()
 	defer s.tickMu.Unlock()
@@ -135,12 +164,15 @@ func (s *Scheduler) RunDue(ctx context.Context, now time.Time) error {
 	if cal.InQuietHours(now) {
 		return nil
 	}
+	exts, err := s.loadExtensions(ctx, "")
+	if err != nil {
+		return err
+	}
 	var f *facts
 	var errs []error
-	for _, p := range activePeriods(cal, now) {
-		plan := cal.Plan(p)
-		due := dueSteps(plan, now)
-		if len(due) == 0 {
+	for _, p := range activePeriods(cal, now, exts) {
+		vs := newViews(cal, p, exts[p.ID])
+		if !vs.anyDue(now) {
 			continue
 		}
 		if f == nil {
@@ -149,7 +181,7 @@ func (s *Scheduler) RunDue(ctx context.Context, now time.Time) error {
 				return err
 			}
 		}
-		if err := s.runPeriod(ctx, cal, p, plan, due, f, now); err != nil {
+		if err := s.runPeriod(ctx, cal, vs, f, now); err != nil {
 			if ctx.Err() != nil {
 				return ctx.Err()
 			}
@@ -159,9 +191,45 @@ func (s *Scheduler) RunDue(ctx context.Context, now time.Time) error {
 	return errors.Join(errs...)
 }
 
-func (s *Scheduler) runPeriod(ctx context.Context, cal *cchcbot.Calendar, p cchcbot.Period, plan, due []cchcbot.Step, f *facts, now time.Time) error {
+// owing is a unit that still owes a period, with its view of it.
+type owing struct {
+	unit cchcbot.Unit
+	v    view
+}
+
+// periodLog is a period's reminder log as a sweep reads it.
+type periodLog struct {
+	logged []cchcbot.Reminder
+	// have holds the (unit, step, person) identities in the log: a person
+	// with an account on each network is reminded of a step once, on
+	// whichever account it went to.
+	have map[identity]bool
+	// reached holds the (unit, person) pairs a reminder of the period was
+	// sent to, or is on its way to.
+	reached map[identity]bool
+}
+
+type identity struct {
+	unit, step string
+	person     cchcbot.UserID
+}
+
+func newPeriodLog(logged []cchcbot.Reminder, f *facts) periodLog {
+	l := periodLog{logged: logged, have: make(map[identity]bool, len(logged)), reached: map[identity]bool{}}
+	for _, r := range logged {
+		p := f.personOf(r.Member)
+		l.have[identity{r.UnitCode, r.Step, p}] = true
+		if r.State == cchcbot.ReminderSent || r.State == cchcbot.ReminderSending {
+			l.reached[identity{unit: r.UnitCode, person: p}] = true
+		}
+	}
+	return l
+}
+
+func (s *Scheduler) runPeriod(ctx context.Context, cal *cchcbot.Calendar, vs *views, f *facts, now time.Time) error {
+	p := vs.base.p
 	k, ok := cal.Kind(p.KindID)
-	if !ok {
+	if !ok || k.Cancelled {
 		return nil
 	}
 	latest, err := s.Store.LatestSubmissions(ctx, p.ID)
@@ -172,35 +240,49 @@ func (s *Scheduler) runPeriod(ctx context.Context, cal *cchcbot.Calendar, p cchc
 	if err != nil {
 		return err
 	}
-	type identity struct {
-		unit, step string
-		member     cchcbot.UserID
+	adj, err := s.Store.Adjustments(ctx, p.ID)
+	if err != nil {
+		return err
 	}
-	// Keyed by person: a person with an account on each network is
-	// reminded of a step once, on whichever account it went to.
-	have := make(map[identity]bool, len(logged))
-	for _, r := range logged {
-		have[identity{r.UnitCode, r.Step, f.personOf(r.Member)}] = true
+	req, err := s.request(ctx, k)
+	if err != nil {
+		return err
 	}
+	log := newPeriodLog(logged, f)
 	var skips []cchcbot.Reminder
 	var sends []outgoing
+	var docs []*cchcbot.Outgoing
+	var late []owing
 	for _, u := range f.units {
-		members := f.members[u.Code]
-		if len(members) == 0 || !k.Owes(u) || cchcbot.StateOf(latest[u.Code]).Done() {
+		if !k.Owes(u) || cchcbot.StateOf(latest[u.Code]).Done() || adj.Exemptions[u.Code] != nil {
 			continue
 		}
-		last, ok := latestFor(plan, due, latest[u.Code])
+		v := vs.of(u.Code)
+		if !now.Before(v.p.Closes) {
+			continue
+		}
+		late = append(late, owing{u, v})
+		due := dueSteps(v.plan, now)
+		if len(due) == 0 {
+			continue
+		}
+		last, ok := latestFor(v.plan, due, latest[u.Code])
 		if !ok {
+			continue
+		}
+		members := f.recipients(k, u.Code, cchcbot.DateOf(last.At.In(cal.Location)))
+		if len(members) == 0 {
 			continue
 		}
 		members, err := s.onePerPerson(ctx, members, now)
 		if err != nil {
 			return err
 		}
+		extend := offersExtension(last) && !vs.pending(u.Code)
 		text := ""
 		for _, m := range members {
 			for _, st := range due {
-				if have[identity{u.Code, st.Name, m.PersonKey()}] {
+				if log.have[identity{u.Code, st.Name, m.PersonKey()}] {
 					continue
 				}
 				r := cchcbot.Reminder{PeriodID: p.ID, UnitCode: u.Code, Step: st.Name, Member: m.User, PlannedAt: st.At, UpdatedAt: now}
@@ -212,9 +294,12 @@ func (s *Scheduler) runPeriod(ctx context.Context, cal *cchcbot.Calendar, p cchc
 					continue
 				}
 				if text == "" {
-					text = reminderText(s.Office, u, p, last, latest[u.Code], now)
+					text = s.reminderFor(cal, f, u, v.p, last, latest[u.Code], req, now, extend)
 				}
-				sends = append(sends, outgoing{r, text, expiry(plan, last, p, now)})
+				sends = append(sends, outgoing{r, text, expiry(v.plan, last, v.p, now), extend})
+				if req != nil && req.Instruction != nil && !log.reached[identity{unit: u.Code, person: m.PersonKey()}] {
+					docs = append(docs, s.instruction(*req, p, m))
+				}
 			}
 		}
 	}
@@ -223,7 +308,13 @@ func (s *Scheduler) runPeriod(ctx context.Context, cal *cchcbot.Calendar, p cchc
 			return err
 		}
 	}
-	return s.sendAll(ctx, p.ID, sends)
+	if err := s.queueInstructions(ctx, p.ID, docs, f); err != nil {
+		return err
+	}
+	if err := s.sendAll(ctx, p.ID, sends); err != nil {
+		return err
+	}
+	return s.escalate(ctx, cal, k, p, late, f, log, adj, now)
 }
 
 // latestFor returns the step to send a unit that owes the period: the
@@ -258,7 +349,7 @@ func (s *Scheduler) sendAll(ctx context.Context, periodID string, sends []outgoi
 		for i, o := range sends[:n] {
 			rs[i] = o.r
 			msgs[i] = &cchcbot.Outgoing{Kind: cchcbot.OutReminder, To: o.r.Member, Text: o.text, Priority: cchcbot.PriorityBulk,
-				Buttons: s.buttons(o.r.Member, periodID, o.r.Step), ExpiresAt: o.expires}
+				Buttons: s.buttons(o.r.Member, periodID, o.r.Step, o.extend), ExpiresAt: o.expires}
 		}
 		if _, err := s.Store.QueueReminders(ctx, rs, msgs); err != nil {
 			return err
@@ -269,9 +360,10 @@ func (s *Scheduler) sendAll(ctx context.Context, periodID string, sends []outgoi
 }
 
 // buttons are "📎 Nộp báo cáo" and "✅ Đã nhận", signed for the member they
-// are sent to. A button whose data would not fit is left out rather than
-// holding up the reminder.
-func (s *Scheduler) buttons(to cchcbot.UserID, periodID, step string) [][]cchcbot.Button {
+// are sent to, and, when extend is set, "⏳ Xin gia hạn" on a row of its
+// own. A button whose data would not fit is left out rather than holding
+// up the reminder.
+func (s *Scheduler) buttons(to cchcbot.UserID, periodID, step string, extend bool) [][]cchcbot.Button {
 	var row []cchcbot.Button
 	if data, err := s.Signer.Sign(to, cchcbot.ActionSubmit, periodID); err == nil {
 		row = append(row, cchcbot.Button{Text: "📎 Nộp báo cáo", Data: data})
@@ -283,8 +375,16 @@ func (s *Scheduler) buttons(to cchcbot.UserID, periodID, step string) [][]cchcbo
 	} else {
 		s.Logger.Error("reminder button", "period", periodID, "step", step, "err", err)
 	}
-	if len(row) == 0 {
-		return nil
+	var rows [][]cchcbot.Button
+	if len(row) > 0 {
+		rows = append(rows, row)
 	}
-	return [][]cchcbot.Button{row}
+	if extend {
+		// Optional: a period id too long for it only loses the shortcut,
+		// /giahan still works.
+		if data, err := s.Signer.Sign(to, cchcbot.ActionExtend, periodID); err == nil {
+			rows = append(rows, []cchcbot.Button{{Text: "⏳ Xin gia hạn", Data: data}})
+		}
+	}
+	return rows
 }

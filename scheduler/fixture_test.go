@@ -97,12 +97,13 @@ func (c *clock) Set(t time.Time) {
 }
 
 // message is what the fake channel recorded: for a reminder, the period
-// and step its signed "Đã nhận" button names.
+// and step its signed "Đã nhận" button names; for a document, its name.
 type message struct {
 	to           cchcbot.UserID
 	text         string
 	buttons      [][]cchcbot.Button
 	period, step string
+	doc          string
 	at           time.Time
 }
 
@@ -126,14 +127,25 @@ func (c *channel) Send(ctx context.Context, m cchcbot.OutMessage) (cchcbot.Messa
 	}
 	c.mu.Unlock()
 	msg := message{to: m.To, text: m.Text, buttons: m.Buttons, at: c.clock.Now()}
-	if len(m.Buttons) > 0 {
-		row := m.Buttons[0]
-		action, fields, err := signer.Verify(m.To, row[len(row)-1].Data)
-		if err != nil || action != cchcbot.ActionAck || len(fields) != 2 {
-			return cchcbot.MessageRef{}, fmt.Errorf("ack button %q: %v", row[len(row)-1].Data, err)
+	for _, row := range m.Buttons {
+		for _, b := range row {
+			action, fields, err := signer.Verify(m.To, b.Data)
+			if err != nil {
+				return cchcbot.MessageRef{}, fmt.Errorf("button %q: %v", b.Data, err)
+			}
+			if action == cchcbot.ActionAck {
+				if len(fields) != 2 {
+					return cchcbot.MessageRef{}, fmt.Errorf("ack button %q", b.Data)
+				}
+				msg.period, msg.step = fields[0], fields[1]
+			}
 		}
-		msg.period, msg.step = fields[0], fields[1]
 	}
+	return c.record(msg)
+}
+
+// record keeps msg and runs after.
+func (c *channel) record(msg message) (cchcbot.MessageRef, error) {
 	c.mu.Lock()
 	c.msgs = append(c.msgs, msg)
 	n, after := len(c.msgs), c.after
@@ -143,14 +155,14 @@ func (c *channel) Send(ctx context.Context, m cchcbot.OutMessage) (cchcbot.Messa
 			return cchcbot.MessageRef{}, err
 		}
 	}
-	return cchcbot.MessageRef{To: m.To, ID: fmt.Sprint(n)}, nil
+	return cchcbot.MessageRef{To: msg.to, ID: fmt.Sprint(n)}, nil
 }
 
 func (c *channel) Edit(context.Context, cchcbot.MessageRef, string, [][]cchcbot.Button) error {
 	return nil
 }
-func (c *channel) SendDocument(context.Context, cchcbot.OutDocument) (cchcbot.MessageRef, error) {
-	return cchcbot.MessageRef{}, nil
+func (c *channel) SendDocument(_ context.Context, d cchcbot.OutDocument) (cchcbot.MessageRef, error) {
+	return c.record(message{to: d.To, text: d.Caption, doc: d.Name, at: c.clock.Now()})
 }
 func (c *channel) AnswerCallback(context.Context, string, string) error { return nil }
 func (c *channel) FetchFile(context.Context, cchcbot.IncomingFile) (io.ReadCloser, error) {
@@ -188,6 +200,9 @@ type fixture struct {
 	ch    *channel
 	clock *clock
 	units []cchcbot.Unit
+	// superseded, when set, is asked before each reminder is sent, as the
+	// outbox's sender asks the scheduler: true drops it as expired.
+	superseded func(context.Context, *cchcbot.Outgoing) (bool, error)
 }
 
 var admin = cchcbot.TelegramUser(1)
@@ -296,8 +311,20 @@ func (f *fixture) tryDeliver() error {
 	for _, o := range pending {
 		now := f.clock.Now()
 		d := cchcbot.Delivery{ID: o.ID, State: cchcbot.Expired, At: now}
-		if !o.Expired(now) {
-			ref, err := f.ch.Send(ctx, cchcbot.OutMessage{To: o.To, Text: o.Text, Buttons: o.Buttons, Priority: o.Priority})
+		drop := o.Expired(now)
+		if f.superseded != nil && !drop {
+			if drop, err = f.superseded(ctx, &o); err != nil {
+				return err
+			}
+		}
+		if !drop {
+			var ref cchcbot.MessageRef
+			var err error
+			if o.Document != nil {
+				ref, err = f.ch.SendDocument(ctx, cchcbot.OutDocument{To: o.To, ChannelFileID: o.Document.ChannelFileID, Name: o.Document.Name, Size: o.Document.Size, Caption: o.Text})
+			} else {
+				ref, err = f.ch.Send(ctx, cchcbot.OutMessage{To: o.To, Text: o.Text, Buttons: o.Buttons, Priority: o.Priority})
+			}
 			switch {
 			case err == nil:
 				d.State, d.MessageID = cchcbot.Delivered, ref.ID

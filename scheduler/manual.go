@@ -1,6 +1,7 @@
 package scheduler
 
 import (
+	"cmp"
 	"context"
 	"slices"
 	"time"
@@ -19,31 +20,50 @@ const ManualStepPrefix = "manual-"
 // delivered twice, a restart mid fan-out) finishes that round and sends
 // nothing twice, while a new request the next day is a new round. It
 // returns the units reached (those with a member who can be messaged).
+// Exempt units are left out; an extended unit hears its own deadline; a
+// member away today, and the head while others are left (as in the
+// sweep), is not reminded.
 func (s *Scheduler) RemindNow(ctx context.Context, periodID string, by cchcbot.UserID, key string) (int, error) {
 	cal := s.Calendar()
 	p, err := cal.Period(periodID)
 	if err != nil {
 		return 0, err
 	}
+	k, _ := cal.Kind(p.KindID)
+	if k.Cancelled {
+		return 0, cchcbot.Errorf(cchcbot.ECONFLICT, "Yêu cầu báo cáo “%s” đã được hủy nên không nhắc việc nữa.", k.Title)
+	}
 	now := s.Clock.Now()
 	f, err := s.loadFacts(ctx)
 	if err != nil {
 		return 0, err
 	}
-	latest, err := s.Store.LatestSubmissions(ctx, p.ID)
+	pf, err := s.pendingFacts(ctx, cal, p)
 	if err != nil {
 		return 0, err
+	}
+	req, err := s.request(ctx, k)
+	if err != nil {
+		return 0, err
+	}
+	var log periodLog
+	if req != nil && req.Instruction != nil {
+		logged, err := s.Store.Reminders(ctx, p.ID)
+		if err != nil {
+			return 0, err
+		}
+		log = newPeriodLog(logged, f)
 	}
 	name, err := s.manualStep(ctx, key, ManualStepPrefix+now.In(cal.Location).Format("200601021504"))
 	if err != nil {
 		return 0, err
 	}
-	step := adHocStep(name, p, now)
-	expires := expiry(cal.Plan(p), step, p, now)
+	today := cchcbot.DateOf(now.In(cal.Location))
 	var sends []outgoing
+	var docs []*cchcbot.Outgoing
 	reached := 0
-	for _, u := range pendingUnits(cal, p, f, latest) {
-		members := f.members[u.Code]
+	for _, u := range pf.units(k, f) {
+		members := f.recipients(k, u.Code, today)
 		if len(members) == 0 {
 			continue
 		}
@@ -52,15 +72,25 @@ func (s *Scheduler) RemindNow(ctx context.Context, periodID string, by cchcbot.U
 		if err != nil {
 			return reached, err
 		}
-		text := reminderText(s.Office, u, p, step, latest[u.Code], now)
+		v := pf.views.of(u.Code)
+		step := adHocStep(name, v.p, now)
+		extend := offersExtension(step) && !pf.views.pending(u.Code)
+		text := s.reminderFor(cal, f, u, v.p, step, pf.latest[u.Code], req, now, extend)
+		expires := expiry(v.plan, step, v.p, now)
 		for _, m := range members {
 			r := cchcbot.Reminder{PeriodID: p.ID, UnitCode: u.Code, Step: step.Name, Member: m.User, PlannedAt: now, UpdatedAt: now}
-			sends = append(sends, outgoing{r, text, expires})
+			sends = append(sends, outgoing{r, text, expires, extend})
+			if req != nil && req.Instruction != nil && !log.reached[identity{unit: u.Code, person: m.PersonKey()}] {
+				docs = append(docs, s.instruction(*req, p, m))
+			}
 		}
 	}
 	s.tickMu.Lock()
 	defer s.tickMu.Unlock()
 	s.Logger.Info("reminder pushed by an admin", "period", p.ID, "by", string(by), "units", reached)
+	if err := s.queueInstructions(ctx, p.ID, docs, f); err != nil {
+		return reached, err
+	}
 	if err := s.sendAll(ctx, p.ID, sends); err != nil {
 		return reached, err
 	}
@@ -99,33 +129,61 @@ func (s *Scheduler) Pending(ctx context.Context, periodID string) (int, error) {
 	if err != nil {
 		return 0, err
 	}
+	k, _ := cal.Kind(p.KindID)
+	if k.Cancelled {
+		return 0, nil
+	}
 	f, err := s.loadFacts(ctx)
 	if err != nil {
 		return 0, err
 	}
-	latest, err := s.Store.LatestSubmissions(ctx, p.ID)
+	pf, err := s.pendingFacts(ctx, cal, p)
 	if err != nil {
 		return 0, err
 	}
+	today := cchcbot.DateOf(s.Clock.Now().In(cal.Location))
 	n := 0
-	for _, u := range pendingUnits(cal, p, f, latest) {
-		if len(f.members[u.Code]) > 0 {
+	for _, u := range pf.units(k, f) {
+		if len(f.recipients(k, u.Code, today)) > 0 {
 			n++
 		}
 	}
 	return n, nil
 }
 
-// pendingUnits returns the units that owe p and have not submitted, or
-// were returned.
-func pendingUnits(cal *cchcbot.Calendar, p cchcbot.Period, f *facts, latest map[string]*cchcbot.Submission) []cchcbot.Unit {
-	k, ok := cal.Kind(p.KindID)
-	if !ok {
+// periodFacts is what deciding who still owes a period reads: the latest
+// versions, the exemptions, and each unit's view of the period.
+type periodFacts struct {
+	latest map[string]*cchcbot.Submission
+	adj    cchcbot.Adjustments
+	views  *views
+}
+
+func (s *Scheduler) pendingFacts(ctx context.Context, cal *cchcbot.Calendar, p cchcbot.Period) (periodFacts, error) {
+	latest, err := s.Store.LatestSubmissions(ctx, p.ID)
+	if err != nil {
+		return periodFacts{}, err
+	}
+	adj, err := s.Store.Adjustments(ctx, p.ID)
+	if err != nil {
+		return periodFacts{}, err
+	}
+	exts, err := s.loadExtensions(ctx, p.ID)
+	if err != nil {
+		return periodFacts{}, err
+	}
+	return periodFacts{latest, adj, newViews(cal, p, exts[p.ID])}, nil
+}
+
+// units returns the units that owe the period and have not submitted, or
+// were returned, and are not exempt from it.
+func (pf periodFacts) units(k cchcbot.ReportKind, f *facts) []cchcbot.Unit {
+	if k.Cancelled {
 		return nil
 	}
 	var out []cchcbot.Unit
 	for _, u := range f.units {
-		if k.Owes(u) && !cchcbot.StateOf(latest[u.Code]).Done() {
+		if k.Owes(u) && !cchcbot.StateOf(pf.latest[u.Code]).Done() && pf.adj.Exemptions[u.Code] == nil {
 			out = append(out, u)
 		}
 	}
@@ -134,41 +192,77 @@ func pendingUnits(cal *cchcbot.Calendar, p cchcbot.Period, f *facts, latest map[
 
 // Upcoming returns the next planned reminder steps after now, soonest
 // first, at most limit of them (0: all), each with how many units still
-// owe its period now: the units it would remind if it ran now.
+// owe its period now: the units it would remind if it ran now. A step of
+// an extended unit's own plan comes with that unit's view of the period
+// (Period.Extended), and counts the units on that plan only; exempt units
+// count nowhere.
 func (s *Scheduler) Upcoming(ctx context.Context, now time.Time, limit int) ([]cchcbot.UpcomingReminder, error) {
 	cal := s.Calendar()
-	var out []cchcbot.UpcomingReminder
-	for _, p := range activePeriods(cal, now) {
-		for _, st := range cal.Plan(p) {
-			if st.At.After(now) {
-				out = append(out, cchcbot.UpcomingReminder{Period: p, Step: st})
+	exts, err := s.loadExtensions(ctx, "")
+	if err != nil {
+		return nil, err
+	}
+	type entry struct {
+		r   cchcbot.UpcomingReminder
+		key viewKey
+	}
+	var out []entry
+	byPeriod := map[string]*views{}
+	for _, p := range activePeriods(cal, now, exts) {
+		vs := newViews(cal, p, exts[p.ID])
+		byPeriod[p.ID] = vs
+		for _, v := range append([]view{vs.base}, vs.extended()...) {
+			if !now.Before(v.p.Closes) {
+				continue
+			}
+			for _, st := range v.plan {
+				if st.At.After(now) {
+					out = append(out, entry{cchcbot.UpcomingReminder{Period: v.p, Step: st}, keyOf(v.p)})
+				}
 			}
 		}
 	}
-	slices.SortStableFunc(out, func(a, b cchcbot.UpcomingReminder) int { return a.Step.At.Compare(b.Step.At) })
-	if limit > 0 && len(out) > limit {
-		out = out[:limit]
-	}
 	if len(out) == 0 {
-		return out, nil
+		return nil, nil
 	}
 	f, err := s.loadFacts(ctx)
 	if err != nil {
 		return nil, err
 	}
-	counts := map[string]int{}
-	for i := range out {
-		p := out[i].Period
-		n, ok := counts[p.ID]
-		if !ok {
-			latest, err := s.Store.LatestSubmissions(ctx, p.ID)
-			if err != nil {
-				return nil, err
-			}
-			n = len(pendingUnits(cal, p, f, latest))
-			counts[p.ID] = n
+	counts := map[string]map[viewKey]int{}
+	for _, e := range out {
+		id := e.r.Period.ID
+		if counts[id] != nil {
+			continue
 		}
-		out[i].Units = n
+		vs := byPeriod[id]
+		k, _ := cal.Kind(vs.base.p.KindID)
+		latest, err := s.Store.LatestSubmissions(ctx, id)
+		if err != nil {
+			return nil, err
+		}
+		adj, err := s.Store.Adjustments(ctx, id)
+		if err != nil {
+			return nil, err
+		}
+		counts[id] = map[viewKey]int{}
+		for _, u := range (periodFacts{latest, adj, vs}).units(k, f) {
+			counts[id][keyOf(vs.of(u.Code).p)]++
+		}
 	}
-	return out, nil
+	res := make([]cchcbot.UpcomingReminder, 0, len(out))
+	for _, e := range out {
+		e.r.Units = counts[e.r.Period.ID][e.key]
+		if e.key != (viewKey{}) && e.r.Units == 0 {
+			continue // the extended units have all submitted
+		}
+		res = append(res, e.r)
+	}
+	slices.SortStableFunc(res, func(a, b cchcbot.UpcomingReminder) int {
+		return cmp.Or(a.Step.At.Compare(b.Step.At), a.Period.Due.Compare(b.Period.Due))
+	})
+	if limit > 0 && len(res) > limit {
+		res = res[:limit]
+	}
+	return res, nil
 }

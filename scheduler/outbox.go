@@ -3,6 +3,7 @@ package scheduler
 import (
 	"context"
 	"slices"
+	"strings"
 	"time"
 
 	"cchcbot"
@@ -24,19 +25,38 @@ func (s *Scheduler) NotBefore(o *cchcbot.Outgoing, now time.Time) time.Time {
 }
 
 // Superseded tells the outbox's sender that a queued reminder is no longer
-// worth sending: its unit has submitted (or been accepted) since it was
-// queued, its period has closed or left the calendar, or the member has
-// left the unit. It is dropped and recorded expired rather than sent.
+// worth sending: its unit has submitted (or been accepted) or was exempted
+// since it was queued, its period has closed (for the unit: an extension
+// keeps it open) or left the calendar, its request was cancelled, its step
+// belongs to a plan no longer in force (the unit was granted an extension,
+// or the request's due date changed), or the member has left the unit. It
+// is dropped and recorded expired rather than sent.
 func (s *Scheduler) Superseded(ctx context.Context, o *cchcbot.Outgoing) (bool, error) {
 	if o.Kind != cchcbot.OutReminder || o.Reminder == nil {
 		return false, nil
 	}
 	r := o.Reminder
-	p, err := s.Calendar().Period(r.PeriodID)
+	cal := s.Calendar()
+	p, err := cal.Period(r.PeriodID)
 	if err != nil {
 		return true, nil
 	}
-	if !s.Clock.Now().Before(p.Closes) {
+	if k, ok := cal.Kind(p.KindID); !ok || k.Cancelled {
+		return true, nil
+	}
+	adj, err := s.Store.Adjustments(ctx, r.PeriodID)
+	if err != nil {
+		return false, err
+	}
+	if adj.Exemptions[r.UnitCode] != nil {
+		return true, nil
+	}
+	v := p.ForUnit(adj.Extensions[r.UnitCode])
+	if !s.Clock.Now().Before(v.Closes) {
+		return true, nil
+	}
+	if !strings.HasPrefix(r.Step, ManualStepPrefix) &&
+		!slices.ContainsFunc(cal.Plan(v), func(st cchcbot.Step) bool { return st.Name == r.Step }) {
 		return true, nil
 	}
 	latest, err := s.Store.LatestSubmissions(ctx, r.PeriodID)

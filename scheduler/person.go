@@ -106,11 +106,25 @@ func (s *Scheduler) Reroute(ctx context.Context, o *cchcbot.Outgoing) (bool, err
 		}
 		rem := cchcbot.Reminder{PeriodID: r.PeriodID, UnitCode: r.UnitCode, Step: r.Step, Member: m.User, PlannedAt: now, UpdatedAt: now}
 		msg := &cchcbot.Outgoing{Kind: cchcbot.OutReminder, To: m.User, Text: o.Text, Priority: cchcbot.PriorityBulk,
-			Buttons: s.buttons(m.User, r.PeriodID, r.Step), ExpiresAt: o.ExpiresAt}
+			Buttons: s.buttons(m.User, r.PeriodID, r.Step, s.offers(o, cchcbot.ActionExtend)), ExpiresAt: o.ExpiresAt}
 		n, err := s.Store.QueueReminders(ctx, []cchcbot.Reminder{rem}, []*cchcbot.Outgoing{msg})
 		if err != nil || n > 0 {
 			return n > 0, err
 		}
 	}
 	return false, nil
+}
+
+// offers reports whether o carries a button of the given action, signed
+// by this scheduler for o.To: a rerouted reminder offers what the
+// original did.
+func (s *Scheduler) offers(o *cchcbot.Outgoing, action string) bool {
+	for _, row := range o.Buttons {
+		for _, b := range row {
+			if a, _, err := s.Signer.Verify(o.To, b.Data); err == nil && a == action {
+				return true
+			}
+		}
+	}
+	return false
 }

@@ -47,6 +47,21 @@ type Store interface {
 	// GetState returns nil, nil for a key never put.
 	GetState(ctx context.Context, key string) ([]byte, error)
 	PutState(ctx context.Context, key string, val []byte) error
+
+	// Request returns an ad-hoc request by its kind id (ENOTFOUND if
+	// none): its addressees, its changes and its instruction document.
+	Request(ctx context.Context, id string) (cchcbot.Request, error)
+	// Extensions returns a period's extensions ("" for every period), any
+	// state, oldest first.
+	Extensions(ctx context.Context, periodID string) ([]*cchcbot.Extension, error)
+	// Absences returns a unit's absences ("" for every unit).
+	Absences(ctx context.Context, unitCode string) ([]cchcbot.Absence, error)
+	// Adjustments returns one period's decisions: exemptions,
+	// extensions, explanations, escalations.
+	Adjustments(ctx context.Context, periodID string) (cchcbot.Adjustments, error)
+	// Escalate records those of es not recorded yet (identity period,
+	// unit, level) and queues out(fresh) in the same commit.
+	Escalate(ctx context.Context, es []cchcbot.Escalation, out func(fresh []cchcbot.Escalation) []*cchcbot.Outgoing) ([]cchcbot.Escalation, error)
 }
 
 // Scheduler sends what the calendar says is due.
@@ -224,7 +239,8 @@ func (s *Scheduler) Stop(ctx context.Context) error {
 	}
 }
 
-// Tick runs one sweep at the clock's now: reminders, then digests.
+// Tick runs one sweep at the clock's now: reminders and the escalation
+// ladder, then digests, then the notice of units no one can be reminded.
 func (s *Scheduler) Tick(ctx context.Context) {
 	now := s.Clock.Now()
 	if err := s.RunDue(ctx, now); err != nil && ctx.Err() == nil {
@@ -232,6 +248,9 @@ func (s *Scheduler) Tick(ctx context.Context) {
 	}
 	if err := s.RunDigest(ctx, now); err != nil && ctx.Err() == nil {
 		s.Logger.Error("digest", "err", err)
+	}
+	if err := s.RunUncovered(ctx, now); err != nil && ctx.Err() == nil {
+		s.Logger.Error("uncovered units", "err", err)
 	}
 }
 
