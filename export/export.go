@@ -8,6 +8,7 @@ import (
 	"cmp"
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"runtime"
 	"slices"
@@ -24,6 +25,9 @@ type Store interface {
 	MemberCounts(ctx context.Context) (map[string]cchcbot.MemberCount, error)
 	SubmissionsForPeriod(ctx context.Context, periodID string) ([]*cchcbot.Submission, error)
 	ReminderCounts(ctx context.Context, periodID string) (map[string]cchcbot.ReminderCount, error)
+	// Adjustments returns one period's decisions beyond its submissions:
+	// without them an export would call a unit granted more time late.
+	Adjustments(ctx context.Context, periodID string) (cchcbot.Adjustments, error)
 }
 
 // FileStore opens a stored file by its sha256, for the archive.
@@ -64,6 +68,9 @@ type Data struct {
 	Title     string    // "năm 2024" or the period's label
 	Year      int       // 0 for a single period
 	Kinds     []KindData
+	// GroupLabels are the office's headings of the unit groups, from the
+	// calendar: a province calls its communes "Xã, phường".
+	GroupLabels cchcbot.GroupLabels
 }
 
 // KindData is one report kind's periods and where every unit stands in
@@ -81,9 +88,16 @@ type PeriodData struct {
 	// as Data.Generated: the archive's manifest is dated by it.
 	Generated time.Time
 	// DeadlinePassed is whether a missing report already counts as missing
-	// rather than "not yet due" at Generated.
+	// rather than "not yet due" at Generated; a unit granted more time
+	// has its own deadline (Overdue).
 	DeadlinePassed bool
-	Status         cchcbot.PeriodStatus // units in export order
+	// Cancelled is set for the period of an ad-hoc request that was
+	// withdrawn: nobody owes it any more.
+	Cancelled bool
+	// Status is every owing unit's standing, in export order, with the
+	// period's decisions applied (PeriodStatus.Apply): each unit's
+	// extension, exemption, explanations and escalations.
+	Status cchcbot.PeriodStatus
 	// Versions holds every submission of the period by unit code, oldest
 	// first. A year's export leaves it nil, and each Latest holds only the
 	// version, time, lateness and state: at a province's 10,000 units a
@@ -102,11 +116,24 @@ func (pd *PeriodData) Unit(code string) (cchcbot.UnitStatus, bool) {
 	return cchcbot.UnitStatus{}, false
 }
 
+// location is the office's time zone, the calendar's: where the dates
+// of the period's records are read.
+func (pd *PeriodData) location() *time.Location { return pd.Period.Deadline.Location() }
+
+// Overdue reports whether us, if it has not met the period, is past its
+// own deadline at Generated: an approved extension moves it.
+func (pd *PeriodData) Overdue(us cchcbot.UnitStatus) bool {
+	if !us.Extension.Approved() || pd.Generated.IsZero() {
+		return pd.DeadlinePassed
+	}
+	return pd.Generated.After(pd.Period.ForUnit(us.Extension).Deadline)
+}
+
 // Load gathers the record for sel at now. Periods that have not opened at
 // now are left out: nobody owes them yet.
 func Load(ctx context.Context, st Store, cal *cchcbot.Calendar, office string, sel Selection, now time.Time) (*Data, error) {
 	now = now.In(cal.Location)
-	d := &Data{Office: office, Generated: now, Year: sel.Year}
+	d := &Data{Office: office, Generated: now, Year: sel.Year, GroupLabels: cal.GroupLabels}
 	var periods []cchcbot.Period
 	if sel.PeriodID != "" {
 		p, err := cal.Period(sel.PeriodID)
@@ -197,13 +224,28 @@ func loadPeriod(ctx context.Context, st Store, k cchcbot.ReportKind, p cchcbot.P
 	for code, vs := range versions {
 		latest[code] = vs[len(vs)-1]
 	}
+	adj, err := adjustments(ctx, st, p.ID)
+	if err != nil {
+		return PeriodData{}, err
+	}
 	ps := cchcbot.ComputeStatusCounts(k, p, units, latest, members, counts)
+	ps.Apply(adj)
 	sortStatuses(ps.Units, rank)
 	index := make(map[string]int, len(ps.Units))
 	for i, us := range ps.Units {
 		index[us.Unit.Code] = i
 	}
-	return PeriodData{Period: p, Generated: now, DeadlinePassed: now.After(p.Deadline), Status: ps, Versions: versions, index: index}, nil
+	return PeriodData{Period: p, Generated: now, DeadlinePassed: now.After(p.Deadline), Cancelled: k.Cancelled,
+		Status: ps, Versions: versions, index: index}, nil
+}
+
+// adjustments reads a period's decisions from st.
+func adjustments(ctx context.Context, st Store, periodID string) (cchcbot.Adjustments, error) {
+	adj, err := st.Adjustments(ctx, periodID)
+	if err != nil {
+		return cchcbot.Adjustments{}, fmt.Errorf("adjustments of %s: %w", periodID, err)
+	}
+	return adj, nil
 }
 
 // trim drops what a year's export does not keep in memory (see Versions).

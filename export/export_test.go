@@ -107,6 +107,30 @@ func rowOf(t *testing.T, x *excelize.File, sheet, col, code string) int {
 
 func cellAt(col string, row int) string { return col + strconv.Itoa(row) }
 
+// col is the letter of the column headed title in headings.
+func col(t *testing.T, headings []string, title string) string {
+	t.Helper()
+	i := slices.Index(headings, title)
+	if i < 0 {
+		t.Fatalf("no column %q in %q", title, headings)
+	}
+	name, _ := excelize.ColumnNumberToName(i + 1)
+	return name
+}
+
+// unitName is the name of the unit with the given code in the example
+// config.
+func unitName(t *testing.T, f *fixture, code string) string {
+	t.Helper()
+	for _, u := range f.cfg.UnitList() {
+		if u.Code == code {
+			return u.Name
+		}
+	}
+	t.Fatalf("no unit %q in the example config", code)
+	return ""
+}
+
 func TestWorkbookYear(t *testing.T) {
 	f := seed(t)
 	x := openWorkbook(t, f, load(t, f, export.Selection{Year: 2024}))
@@ -120,23 +144,24 @@ func TestWorkbookYear(t *testing.T) {
 		t.Errorf("sheet name %q is over Excel's 31 characters", plan)
 	}
 
-	// Title block and headers.
-	for cell, want := range map[string]string{
-		"A1": "PHÒNG NỘI VỤ HUYỆN QUỲ HỢP",
-		"A2": "TÌNH HÌNH NỘP BÁO CÁO CCHC NĂM 2024",
-		"A3": "Lập lúc 09:00 ngày 01/03/2024 (số liệu tự động từ cchcbot)",
-		"A5": "STT", "B5": "Đơn vị", "C5": "Mã đơn vị",
-		"D5": "Tháng 01/2024\nhạn 12/01/2024",
-		"E5": "Tháng 02/2024\nhạn 15/02/2024", // Tết moved the 12th
-		"F5": "Tháng 03/2024\nhạn 12/03/2024",
-		"A6": "Phòng, ban chuyên môn",
+	// Title block and headers: the due day's year is the sheet's, and a
+	// one-off report's only column says when it was due.
+	for _, c := range []struct{ sheet, cell, want string }{
+		{monthly, "A1", "PHÒNG NỘI VỤ HUYỆN QUỲ HỢP"},
+		{monthly, "A2", "TÌNH HÌNH NỘP BÁO CÁO CCHC NĂM 2024"},
+		{monthly, "A3", "Lập lúc 09:00 ngày 01/03/2024 (số liệu tự động từ cchcbot)"},
+		{monthly, "A5", "STT"}, {monthly, "B5", "Đơn vị"},
+		{monthly, "C5", "Tháng 01/2024\nhạn 12/01"},
+		{monthly, "D5", "Tháng 02/2024\nhạn 15/02"}, // Tết moved the 12th
+		{monthly, "E5", "Tháng 03/2024\nhạn 12/03"},
+		{monthly, "F5", ""}, // April has not opened
+		{monthly, "A6", "Phòng, ban chuyên môn"},
+		{plan, "C5", "Hạn nộp\n31/01"},
+		{plan, "A2", "TÌNH HÌNH NỘP KẾ HOẠCH KHẮC PHỤC TỒN TẠI, HẠN CHẾ CCHC NĂM 2023, HẠN 31/01/2024"},
 	} {
-		if got := value(t, x, monthly, cell); got != want {
-			t.Errorf("%s!%s = %q, want %q", monthly, cell, got, want)
+		if got := value(t, x, c.sheet, c.cell); got != c.want {
+			t.Errorf("%s!%s = %q, want %q", c.sheet, c.cell, got, c.want)
 		}
-	}
-	if v := value(t, x, monthly, "G5"); v != "" {
-		t.Errorf("a period that has not opened has a column: %q", v)
 	}
 	panes, err := x.GetPanes(monthly)
 	if err != nil {
@@ -145,25 +170,28 @@ func TestWorkbookYear(t *testing.T) {
 	if !panes.Freeze || panes.YSplit != 5 || panes.XSplit != 2 {
 		t.Errorf("panes %+v, want the title, header and unit columns frozen", panes)
 	}
-	if w, _ := x.GetColWidth(monthly, "B"); w < 40 {
-		t.Errorf("unit column width %v: Vietnamese unit names do not fit", w)
+	// A name longer than its column wraps, and its row is tall enough for
+	// the lines: LibreOffice does not size rows to their text.
+	long := rowOf(t, x, monthly, "B", unitName(t, f, "phong-ld-tbxh"))
+	if h, err := x.GetRowHeight(monthly, long); err != nil || h < 30 {
+		t.Errorf("the row of %q is %v pt tall (%v): its two lines do not fit", unitName(t, f, "phong-ld-tbxh"), h, err)
 	}
 
 	// States, dates and colours.
 	cases := []struct {
 		code, col, text, fill string
 	}{
-		{"phong-noi-vu", "E", "Đúng hạn\n10/02/2024", "C6EFCE"},
-		{"phong-tu-phap", "E", "Trễ 3 ngày\n18/02/2024", "FFEB9C"},
-		{"xa-chau-loc", "E", "Bị trả lại\n(lần 1, 14/02/2024)", "E4DFEC"},
-		{"xa-chau-dinh", "E", "Trễ 1 ngày\n16/02/2024", "FFEB9C"},
-		{"xa-dong-hop", "E", "Đúng hạn\n11/02/2024", "C6EFCE"},
-		{"xa-yen-hop", "E", "Chưa nộp", "FFC7CE"},
+		{"phong-noi-vu", "D", "Đúng hạn\n10/02/2024", "C6EFCE"},
+		{"phong-tu-phap", "D", "Trễ 3 ngày\n18/02/2024", "FFEB9C"},
+		{"xa-chau-loc", "D", "Bị trả lại\nlần 1, 14/02", "E4DFEC"},
+		{"xa-chau-dinh", "D", "Trễ 1 ngày\n16/02/2024", "FFEB9C"},
+		{"xa-dong-hop", "D", "Đúng hạn\n11/02/2024", "C6EFCE"},
 		{"xa-yen-hop", "D", "Chưa nộp", "FFC7CE"},
-		{"xa-yen-hop", "F", "Chưa nộp\n(còn hạn)", "FFFFFF"},
+		{"xa-yen-hop", "C", "Chưa nộp", "FFC7CE"},
+		{"xa-yen-hop", "E", "Chưa nộp\n(còn hạn)", "FFFFFF"},
 	}
 	for _, c := range cases {
-		cell := cellAt(c.col, rowOf(t, x, monthly, "C", c.code))
+		cell := cellAt(c.col, rowOf(t, x, monthly, "B", unitName(t, f, c.code)))
 		if got := value(t, x, monthly, cell); got != c.text {
 			t.Errorf("%s %s = %q, want %q", c.code, c.col, got, c.text)
 		}
@@ -176,7 +204,7 @@ func TestWorkbookYear(t *testing.T) {
 	rows, _ := x.GetRows(monthly)
 	var communes []string
 	for _, r := range rows {
-		if len(r) > 2 && strings.HasPrefix(r[2], "xa-") {
+		if len(r) > 1 && strings.HasPrefix(r[1], "UBND xã ") {
 			communes = append(communes, strings.TrimPrefix(r[1], "UBND xã "))
 		}
 	}
@@ -202,7 +230,7 @@ func TestWorkbookDetail(t *testing.T) {
 	var chauDinh, chauLoc, dongHop [][]string
 	for _, r := range head[5:] {
 		r = append(r, make([]string, len(export.DetailColumns)-len(r))...)
-		if r[col("Kỳ báo cáo")] != "Tháng 02/2024, hạn 15/02/2024" {
+		if r[col("Kỳ báo cáo")] != "Tháng 02/2024" || r[col("Báo cáo")] != "Báo cáo CCHC" {
 			continue
 		}
 		switch r[col("Mã đơn vị")] {
@@ -222,13 +250,14 @@ func TestWorkbookDetail(t *testing.T) {
 		"Lần nộp": "1", "Trạng thái": "Bị trả lại", "Lý do trả lại": "Chưa ký, đóng dấu",
 		"Thời điểm nộp": "13/02/2024 09:00", "Thời điểm xử lý": "13/02/2024 16:00", "Người xử lý": "100000001",
 		"Tệp": "v1.pdf", "SHA-256": f.sums["%PDF-chau-dinh-v1"], "Số hiệu văn bản": "12/BC-XA-C",
+		"Gia hạn đến": "", "Giải trình": "", "Miễn nộp (lý do)": "", "Đôn đốc": "",
 	} {
 		if got := v1[col(name)]; got != want {
 			t.Errorf("Châu Đình v1 %s = %q, want %q", name, got, want)
 		}
 	}
 	for name, want := range map[string]string{
-		"Lần nộp": "2", "Trạng thái": "Đã nộp, trễ hạn", "Trễ (ngày)": "1", "Thời điểm nộp": "16/02/2024 09:00",
+		"Lần nộp": "2", "Trạng thái": "Đã nộp", "Trễ (ngày)": "1", "Thời điểm nộp": "16/02/2024 09:00",
 		"Tệp": "v2:final?.pdf", "Người nộp": "Cán bộ xa-chau-dinh",
 	} {
 		if got := v2[col(name)]; got != want {
@@ -245,15 +274,37 @@ func TestWorkbookDetail(t *testing.T) {
 		dongHop[0][col("SHA-256")] != f.sums["%PDF-dong-hop-1"]+"\n"+f.sums["%PDF-dong-hop-2"] {
 		t.Errorf("Đồng Hợp files: %q", dongHop)
 	}
-	// A unit with nothing still has a row, to follow its reminders.
-	if r := rowOf(t, x, s, "D", "xa-yen-hop"); value(t, x, s, cellAt("F", r)) != "Chưa nộp" {
-		t.Errorf("Yên Hợp's row says %q", value(t, x, s, cellAt("F", r)))
+	// Two files, two lines: the row is as tall as its SHA-256 cell.
+	if h, _ := x.GetRowHeight(s, rowOf(t, x, s, cellCol(col("Mã đơn vị")), "xa-dong-hop")); h < 30 {
+		t.Errorf("Đồng Hợp's row is %v pt tall, too short for its two files", h)
 	}
-	id, _ := x.GetCellStyle(s, cellAt("H", rowOf(t, x, s, "D", "phong-noi-vu")))
+	// A unit with nothing still has a row, to follow its reminders.
+	code, state := cellCol(col("Mã đơn vị")), cellCol(col("Trạng thái"))
+	if r := rowOf(t, x, s, code, "xa-yen-hop"); value(t, x, s, cellAt(state, r)) != "Chưa nộp" {
+		t.Errorf("Yên Hợp's row says %q", value(t, x, s, cellAt(state, r)))
+	}
+	id, _ := x.GetCellStyle(s, cellAt(cellCol(col("Thời điểm nộp")), rowOf(t, x, s, code, "phong-noi-vu")))
 	st, _ := x.GetStyle(id)
 	if st.CustomNumFmt == nil || *st.CustomNumFmt != "dd/mm/yyyy hh:mm" {
 		t.Errorf("submission time is not an Excel date-time: numfmt %d %v", st.NumFmt, st.CustomNumFmt)
 	}
+	// The columns for the screen come after the printed ones.
+	for _, name := range []string{"SHA-256", "Tệp", "Mã đơn vị"} {
+		if col(name) < export.DetailPrintedColumns {
+			t.Errorf("%s is printed", name)
+		}
+	}
+	for _, name := range []string{"Kỳ báo cáo", "Đơn vị", "Trạng thái", "Gia hạn đến", "Giải trình", "Miễn nộp (lý do)", "Đôn đốc", "Số biên nhận"} {
+		if col(name) >= export.DetailPrintedColumns {
+			t.Errorf("%s is not printed", name)
+		}
+	}
+}
+
+// cellCol is the letter of the column at index i (from 0).
+func cellCol(i int) string {
+	name, _ := excelize.ColumnNumberToName(i + 1)
+	return name
 }
 
 func TestWorkbookSummary(t *testing.T) {
@@ -265,21 +316,29 @@ func TestWorkbookSummary(t *testing.T) {
 		t.Fatalf("summary headers %q", rows[4])
 	}
 	// Owed: the plan (31/01), January and February; March is still open.
-	for code, want := range map[string][]string{
-		"phong-noi-vu":  {"3", "2", "0", "1", "0", "66.7%"},
-		"phong-tu-phap": {"3", "0", "1", "2", "0", "0.0%"},
-		"xa-chau-loc":   {"3", "0", "0", "3", "1", "0.0%"},
-		"xa-chau-dinh":  {"3", "0", "1", "2", "0", "0.0%"},
-		"xa-dong-hop":   {"3", "1", "0", "2", "0", "33.3%"},
+	code := col(t, export.SummaryColumns, "Mã đơn vị")
+	figures := export.SummaryColumns[2:export.SummaryPrintedColumns]
+	for code2, want := range map[string][]string{
+		//               owed, on time, extended, late, missing, returned, rate, exempt, explained, escalated
+		"phong-noi-vu":  {"3", "2", "0", "0", "1", "0", "66.7%", "0", "0", "0"},
+		"phong-tu-phap": {"3", "0", "0", "1", "2", "0", "0.0%", "0", "0", "0"},
+		"xa-chau-loc":   {"3", "0", "0", "0", "3", "1", "0.0%", "0", "0", "0"},
+		"xa-chau-dinh":  {"3", "0", "0", "1", "2", "0", "0.0%", "0", "0", "0"},
+		"xa-dong-hop":   {"3", "1", "0", "0", "2", "0", "33.3%", "0", "0", "0"},
 	} {
-		r := rowOf(t, x, s, "C", code)
+		r := rowOf(t, x, s, code, code2)
 		var got []string
-		for _, c := range []string{"D", "E", "F", "G", "H", "I"} {
-			got = append(got, value(t, x, s, cellAt(c, r)))
+		for _, h := range figures {
+			got = append(got, value(t, x, s, cellAt(col(t, export.SummaryColumns, h), r)))
 		}
 		if !slices.Equal(got, want) {
-			t.Errorf("%s summary %q, want %q", code, got, want)
+			t.Errorf("%s summary %q, want %q", code2, got, want)
 		}
+	}
+	// The note under the table says how extensions count.
+	last := rows[len(rows)-1]
+	if len(last) == 0 || last[0] != export.SummaryFootnote || !strings.Contains(last[0], "trong thời hạn được gia hạn") {
+		t.Errorf("the last row is %q, want the footnote", last)
 	}
 }
 
@@ -292,8 +351,11 @@ func TestWorkbookOnePeriod(t *testing.T) {
 	if got := value(t, x, "TH - Báo cáo CCHC", "A2"); got != "TÌNH HÌNH NỘP BÁO CÁO CCHC THÁNG 02/2024" {
 		t.Errorf("title %q", got)
 	}
-	if got := value(t, x, "TH - Báo cáo CCHC", "E5"); got != "" {
-		t.Errorf("one period, one column: E5 = %q", got)
+	// One period, one column, with the due day's year.
+	for cell, want := range map[string]string{"C5": "Tháng 02/2024\nhạn 15/02/2024", "D5": ""} {
+		if got := value(t, x, "TH - Báo cáo CCHC", cell); got != want {
+			t.Errorf("%s = %q, want %q", cell, got, want)
+		}
 	}
 }
 

@@ -25,72 +25,26 @@ const (
 // the title block, row 4 the colour legend or a note.
 const headerRow = 5
 
-// CellState is how a status cell is coloured: the unit's state for the
-// period, with missing split by whether the deadline has passed.
-type CellState string
-
-// The cell states, in legend order.
-const (
-	CellOnTime   CellState = "on_time"
-	CellLate     CellState = "late"
-	CellMissing  CellState = "missing"
-	CellReturned CellState = "returned"
-	CellNotDue   CellState = "not_due"
-	CellNotOwed  CellState = "not_owed"
-)
-
-// cellFills are the fills of the status cells: Excel's own "Good",
-// "Neutral" and "Bad" colours, which staff already read at a glance.
-var cellFills = map[CellState]string{
-	CellOnTime:   "C6EFCE",
-	CellLate:     "FFEB9C",
-	CellMissing:  "FFC7CE",
-	CellReturned: "E4DFEC",
-	CellNotDue:   "FFFFFF",
-	CellNotOwed:  "D9D9D9",
-}
-
-var cellLegend = []struct {
-	State CellState
-	Text  string
-}{
-	{CellOnTime, "Nộp đúng hạn"},
-	{CellLate, "Nộp trễ hạn"},
-	{CellMissing, "Chưa nộp (đã quá hạn)"},
-	{CellReturned, "Bị trả lại, chưa nộp lại"},
-	{CellNotDue, "Chưa nộp (còn hạn)"},
-	{CellNotOwed, "Không phải nộp"},
-}
-
-// CellOf returns how a unit's standing in a period is shown: the colour
-// class and the text, such as "Trễ 3 ngày\n15/02/2024".
-func CellOf(pd *PeriodData, code string) (CellState, string) {
-	us, ok := pd.Unit(code)
-	if !ok {
-		return CellNotOwed, "—"
-	}
-	l := us.Latest
-	switch us.State {
-	case cchcbot.UnitOnTime:
-		return CellOnTime, "Đúng hạn\n" + dateVN(l.SubmittedAt)
-	case cchcbot.UnitLate:
-		return CellLate, fmt.Sprintf("Trễ %d ngày\n%s", l.DaysLate, dateVN(l.SubmittedAt))
-	case cchcbot.UnitReturned:
-		return CellReturned, fmt.Sprintf("Bị trả lại\n(lần %d, %s)", l.Version, dateVN(l.SubmittedAt))
-	}
-	if !pd.DeadlinePassed {
-		return CellNotDue, "Chưa nộp\n(còn hạn)"
-	}
-	return CellMissing, "Chưa nộp"
-}
-
-func dateVN(t time.Time) string { return t.Format("02/01/2006") }
-
 // styles are the workbook's cell styles, made once per file.
 type styles struct {
-	title, subtitle, note, header, group, text, center, number, datetime, percent int
-	cells                                                                         map[CellState]int
+	title, subtitle, note, legend, header, textHeader, group, text, line, center, number, datetime, percent int
+	// cells are the status cells' styles by state; detailCells the same
+	// fills at the detail sheet's text size, which prints smaller.
+	cells, detailCells map[CellState]int
 }
+
+// The font sizes, in points. The title is the largest text of every
+// sheet: the printing test reads the scale a page was printed at from it.
+// A status sheet's headings and cells are a point smaller than the rest,
+// to fit the narrow period columns of a year's twelve months on a
+// landscape page; the detail sheet, printed smaller, keeps its headings
+// at the text's size.
+const (
+	titleSize   = 13
+	textSize    = 11
+	headingSize = 10
+	cellSize    = 10
+)
 
 func newStyles(f *excelize.File) (*styles, error) {
 	border := []excelize.Border{
@@ -106,21 +60,26 @@ func newStyles(f *excelize.File) (*styles, error) {
 		return excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{color}}
 	}
 	dtFmt, pctFmt := "dd/mm/yyyy hh:mm", "0.0%"
-	s := &styles{cells: map[CellState]int{}}
+	s := &styles{cells: map[CellState]int{}, detailCells: map[CellState]int{}}
 	for _, d := range []struct {
 		id    *int
 		style excelize.Style
 	}{
-		{&s.title, excelize.Style{Font: font(true, false, 13)}},
+		{&s.title, excelize.Style{Font: font(true, false, titleSize)}},
 		{&s.subtitle, excelize.Style{Font: font(true, false, 12)}},
-		{&s.note, excelize.Style{Font: font(false, true, 11)}},
-		{&s.header, excelize.Style{Font: font(true, false, 11), Fill: fill("D9E1F2"), Border: border, Alignment: center}},
-		{&s.group, excelize.Style{Font: font(true, false, 11), Fill: fill("F2F2F2"), Border: border}},
-		{&s.text, excelize.Style{Font: font(false, false, 11), Border: border, Alignment: top}},
-		{&s.center, excelize.Style{Font: font(false, false, 11), Border: border, Alignment: center}},
-		{&s.number, excelize.Style{Font: font(false, false, 11), Border: border, Alignment: &excelize.Alignment{Horizontal: "center", Vertical: "top"}}},
-		{&s.datetime, excelize.Style{Font: font(false, false, 11), Border: border, Alignment: top, CustomNumFmt: &dtFmt}},
-		{&s.percent, excelize.Style{Font: font(true, false, 11), Border: border, Alignment: &excelize.Alignment{Horizontal: "center", Vertical: "top"}, CustomNumFmt: &pctFmt}},
+		{&s.note, excelize.Style{Font: font(false, true, textSize)}},
+		{&s.legend, excelize.Style{Font: font(false, true, cellSize), Alignment: top}},
+		{&s.header, excelize.Style{Font: font(true, false, headingSize), Fill: fill("D9E1F2"), Border: border, Alignment: center}},
+		{&s.textHeader, excelize.Style{Font: font(true, false, textSize), Fill: fill("D9E1F2"), Border: border, Alignment: center}},
+		{&s.group, excelize.Style{Font: font(true, false, textSize), Fill: fill("F2F2F2"), Border: border}},
+		{&s.text, excelize.Style{Font: font(false, false, textSize), Border: border, Alignment: top}},
+		// line does not wrap: a long file name runs under the empty cells
+		// beside it rather than make its row taller.
+		{&s.line, excelize.Style{Font: font(false, false, textSize), Border: border, Alignment: &excelize.Alignment{Vertical: "top"}}},
+		{&s.center, excelize.Style{Font: font(false, false, textSize), Border: border, Alignment: center}},
+		{&s.number, excelize.Style{Font: font(false, false, textSize), Border: border, Alignment: &excelize.Alignment{Horizontal: "center", Vertical: "top"}}},
+		{&s.datetime, excelize.Style{Font: font(false, false, textSize), Border: border, Alignment: top, CustomNumFmt: &dtFmt}},
+		{&s.percent, excelize.Style{Font: font(true, false, textSize), Border: border, Alignment: &excelize.Alignment{Horizontal: "center", Vertical: "top"}, CustomNumFmt: &pctFmt}},
 	} {
 		id, err := f.NewStyle(&d.style)
 		if err != nil {
@@ -129,11 +88,15 @@ func newStyles(f *excelize.File) (*styles, error) {
 		*d.id = id
 	}
 	for state, color := range cellFills {
-		id, err := f.NewStyle(&excelize.Style{Font: font(false, false, 10), Fill: fill(color), Border: border, Alignment: center})
+		id, err := f.NewStyle(&excelize.Style{Font: font(false, false, cellSize), Fill: fill(color), Border: border, Alignment: center})
 		if err != nil {
 			return nil, err
 		}
 		s.cells[state] = id
+		if id, err = f.NewStyle(&excelize.Style{Font: font(false, false, textSize), Fill: fill(color), Border: border, Alignment: center}); err != nil {
+			return nil, err
+		}
+		s.detailCells[state] = id
 	}
 	return s, nil
 }
@@ -254,9 +217,10 @@ func cell(col, row int) string {
 	return name
 }
 
-// groupRow writes a unit group's heading across cols columns.
-func groupRow(sw *excelize.StreamWriter, st *styles, row, cols int, g cchcbot.UnitGroup) error {
-	values := []any{excelize.Cell{StyleID: st.group, Value: g.Label()}}
+// groupRow writes a unit group's heading across cols columns, as the
+// office names its groups.
+func groupRow(sw *excelize.StreamWriter, st *styles, d *Data, row, cols int, g cchcbot.UnitGroup) error {
+	values := []any{excelize.Cell{StyleID: st.group, Value: d.GroupLabels.Of(g)}}
 	for range cols - 1 {
 		values = append(values, excelize.Cell{StyleID: st.group})
 	}
@@ -266,243 +230,12 @@ func groupRow(sw *excelize.StreamWriter, st *styles, row, cols int, g cchcbot.Un
 	return sw.MergeCell(cell(1, row), cell(cols, row))
 }
 
-func header(st *styles, titles ...string) []any {
+func header(style int, titles ...string) []any {
 	out := make([]any, len(titles))
 	for i, t := range titles {
-		out[i] = excelize.Cell{StyleID: st.header, Value: t}
+		out[i] = excelize.Cell{StyleID: style, Value: t}
 	}
 	return out
-}
-
-// PeriodHeading is a period's column heading: "Tháng 02/2024" and its due
-// date.
-func PeriodHeading(k cchcbot.ReportKind, p cchcbot.Period) string {
-	short := strings.TrimSpace(strings.TrimPrefix(p.Label, k.Title))
-	if short == "" {
-		short = p.Label
-	}
-	if r := []rune(short); len(r) > 0 {
-		short = strings.ToUpper(string(r[0])) + string(r[1:])
-	}
-	return short + "\nhạn " + p.Due.VN()
-}
-
-func writeStatusSheet(f *excelize.File, st *styles, d *Data, kd *KindData, sheet string) error {
-	sw, err := f.NewStreamWriter(sheet)
-	if err != nil {
-		return err
-	}
-	cols := 3 + len(kd.Periods)
-	if err := sw.SetColWidth(1, 1, 5); err != nil {
-		return err
-	}
-	if err := sw.SetColWidth(2, 2, 44); err != nil {
-		return err
-	}
-	if err := sw.SetColWidth(3, 3, 16); err != nil {
-		return err
-	}
-	if len(kd.Periods) > 0 {
-		if err := sw.SetColWidth(4, cols, 15); err != nil {
-			return err
-		}
-	}
-	if err := sw.SetPanes(&excelize.Panes{Freeze: true, XSplit: 2, YSplit: headerRow, TopLeftCell: cell(3, headerRow+1), ActivePane: "bottomRight"}); err != nil {
-		return err
-	}
-	title := "Tình hình nộp " + kd.Kind.Title + " " + d.Title
-	if d.Year == 0 && len(kd.Periods) == 1 {
-		title = "Tình hình nộp " + kd.Periods[0].Period.Label
-	}
-	if err := titleBlock(sw, st, d, strings.ToUpper(title)); err != nil {
-		return err
-	}
-	legend := []any{excelize.Cell{StyleID: st.note, Value: "Chú thích:"}, nil}
-	for _, l := range cellLegend {
-		legend = append(legend, excelize.Cell{StyleID: st.cells[l.State], Value: l.Text})
-	}
-	if err := sw.SetRow(cell(1, 4), legend, excelize.RowOpts{Height: 30}); err != nil {
-		return err
-	}
-	titles := []string{"STT", "Đơn vị", "Mã đơn vị"}
-	for _, pd := range kd.Periods {
-		titles = append(titles, PeriodHeading(kd.Kind, pd.Period))
-	}
-	if err := sw.SetRow(cell(1, headerRow), header(st, titles...), excelize.RowOpts{Height: 32}); err != nil {
-		return err
-	}
-	row, n := headerRow+1, 0
-	var group cchcbot.UnitGroup
-	for _, u := range kd.Units {
-		if u.Group != group {
-			group = u.Group
-			if err := groupRow(sw, st, row, cols, group); err != nil {
-				return err
-			}
-			row++
-		}
-		n++
-		values := []any{
-			excelize.Cell{StyleID: st.number, Value: n},
-			excelize.Cell{StyleID: st.text, Value: u.Name},
-			excelize.Cell{StyleID: st.text, Value: u.Code},
-		}
-		for i := range kd.Periods {
-			state, text := CellOf(&kd.Periods[i], u.Code)
-			values = append(values, excelize.Cell{StyleID: st.cells[state], Value: text})
-		}
-		if err := sw.SetRow(cell(1, row), values, excelize.RowOpts{Height: 30}); err != nil {
-			return err
-		}
-		row++
-	}
-	return sw.Flush()
-}
-
-// DetailColumns are the detail sheet's headings.
-var DetailColumns = []string{
-	"Báo cáo", "Kỳ báo cáo", "Đơn vị", "Mã đơn vị", "Lần nộp", "Trạng thái", "Người nộp", "Thời điểm nộp", "Trễ (ngày)",
-	"Số biên nhận", "Số hiệu văn bản", "Ngày văn bản", "Tệp", "SHA-256", "Nhắc việc đã gửi", "Nhắc việc đã xác nhận",
-	"Lý do trả lại", "Người xử lý", "Thời điểm xử lý",
-}
-
-func writeDetailSheet(ctx context.Context, f *excelize.File, st *styles, store Store, d *Data) error {
-	sw, err := f.NewStreamWriter(DetailSheet)
-	if err != nil {
-		return err
-	}
-	widths := []float64{26, 22, 36, 16, 8, 16, 22, 17, 9, 19, 16, 12, 34, 66, 10, 12, 30, 20, 17}
-	for i, w := range widths {
-		if err := sw.SetColWidth(i+1, i+1, w); err != nil {
-			return err
-		}
-	}
-	if err := sw.SetPanes(&excelize.Panes{Freeze: true, YSplit: headerRow, TopLeftCell: cell(1, headerRow+1), ActivePane: "bottomLeft"}); err != nil {
-		return err
-	}
-	if err := titleBlock(sw, st, d, strings.ToUpper("Chi tiết các lần nộp báo cáo "+d.Title)); err != nil {
-		return err
-	}
-	if err := sw.SetRow(cell(1, 4), []any{excelize.Cell{StyleID: st.note, Value: "Mỗi dòng là một lần nộp; đơn vị chưa nộp có một dòng \"Chưa nộp\" để theo dõi nhắc việc."}}); err != nil {
-		return err
-	}
-	if err := sw.SetRow(cell(1, headerRow), header(st, DetailColumns...), excelize.RowOpts{Height: 32}); err != nil {
-		return err
-	}
-	row := headerRow + 1
-	// The next period's versions are read while this one's rows are
-	// written: decoding and writing each take a core.
-	type fetched struct {
-		versions map[string][]*cchcbot.Submission
-		err      error
-	}
-	var all []*PeriodData
-	for _, kd := range d.Kinds {
-		for i := range kd.Periods {
-			all = append(all, &kd.Periods[i])
-		}
-	}
-	next := make(chan fetched, 1)
-	fctx, cancel := context.WithCancel(ctx)
-	defer cancel()
-	go func() {
-		defer close(next)
-		for _, pd := range all {
-			v, err := pd.versions(fctx, store)
-			select {
-			case next <- fetched{v, err}:
-			case <-fctx.Done():
-				return
-			}
-		}
-	}()
-	for _, kd := range d.Kinds {
-		for i := range kd.Periods {
-			pd := &kd.Periods[i]
-			f := <-next
-			if f.err != nil {
-				return f.err
-			}
-			versions := f.versions
-			for _, us := range pd.Status.Units {
-				vs := versions[us.Unit.Code]
-				base := []any{
-					excelize.Cell{StyleID: st.text, Value: kd.Kind.Title},
-					excelize.Cell{StyleID: st.text, Value: strings.ReplaceAll(PeriodHeading(kd.Kind, pd.Period), "\n", ", ")},
-					excelize.Cell{StyleID: st.text, Value: us.Unit.Name},
-					excelize.Cell{StyleID: st.text, Value: us.Unit.Code},
-				}
-				if len(vs) == 0 {
-					state, text := CellOf(pd, us.Unit.Code)
-					values := append(base, excelize.Cell{StyleID: st.number}, excelize.Cell{StyleID: st.cells[state], Value: strings.ReplaceAll(text, "\n", " ")})
-					for range 8 {
-						values = append(values, excelize.Cell{StyleID: st.text})
-					}
-					values = append(values, excelize.Cell{StyleID: st.number, Value: us.RemindSent}, excelize.Cell{StyleID: st.number, Value: us.RemindAcked})
-					if err := sw.SetRow(cell(1, row), values); err != nil {
-						return err
-					}
-					row++
-					continue
-				}
-				for _, s := range vs {
-					if err := sw.SetRow(cell(1, row), detailRow(st, base, s, us)); err != nil {
-						return err
-					}
-					row++
-				}
-			}
-		}
-	}
-	return sw.Flush()
-}
-
-func detailRow(st *styles, base []any, s *cchcbot.Submission, us cchcbot.UnitStatus) []any {
-	state := CellOnTime
-	switch {
-	case s.State == cchcbot.StateReturned:
-		state = CellReturned
-	case s.Late():
-		state = CellLate
-	}
-	label := s.State.Label()
-	if s.Late() && s.State != cchcbot.StateReturned {
-		label += ", trễ hạn"
-	}
-	names := make([]string, len(s.Files))
-	sums := make([]string, len(s.Files))
-	for i, fl := range s.Files {
-		names[i], sums[i] = fl.Name, fl.SHA256
-	}
-	if len(s.Files) == 0 && s.Note != "" {
-		names = []string{"(không kèm tệp) " + s.Note}
-	}
-	docDate := ""
-	if !s.DocDate.IsZero() {
-		docDate = s.DocDate.VN()
-	}
-	submitter := s.SubmitterName
-	if submitter == "" {
-		submitter = s.SubmittedBy.Local()
-	}
-	values := append(base,
-		excelize.Cell{StyleID: st.number, Value: s.Version},
-		excelize.Cell{StyleID: st.cells[state], Value: label},
-		excelize.Cell{StyleID: st.text, Value: submitter},
-		timeCell(st, s.SubmittedAt),
-		excelize.Cell{StyleID: st.number, Value: s.DaysLate},
-		excelize.Cell{StyleID: st.text, Value: s.ReceiptNo()},
-		excelize.Cell{StyleID: st.text, Value: s.DocNumber},
-		excelize.Cell{StyleID: st.text, Value: docDate},
-		excelize.Cell{StyleID: st.text, Value: strings.Join(names, "\n")},
-		excelize.Cell{StyleID: st.text, Value: strings.Join(sums, "\n")},
-		excelize.Cell{StyleID: st.number, Value: us.RemindSent},
-		excelize.Cell{StyleID: st.number, Value: us.RemindAcked},
-		excelize.Cell{StyleID: st.text, Value: s.Reason},
-		excelize.Cell{StyleID: st.text, Value: s.ReviewedBy.Local()},
-		timeCell(st, s.ReviewedAt),
-	)
-	return values
 }
 
 // timeCell is a real Excel date-time, so staff can sort and filter on it;
@@ -514,130 +247,58 @@ func timeCell(st *styles, t time.Time) excelize.Cell {
 	return excelize.Cell{StyleID: st.datetime, Value: t}
 }
 
-// UnitTally is one unit's record over the periods of an export, the
-// figure the yearly CCHC scoring uses.
-type UnitTally struct {
-	Unit     cchcbot.Unit
-	Owed     int // periods whose deadline passed, or that it already met
-	OnTime   int
-	Late     int
-	Missing  int // nothing standing: never submitted, or returned and not resubmitted
-	Returned int // of Missing, the returned ones
-}
-
-// Rate is the on-time rate: on-time periods over owed ones.
-func (t UnitTally) Rate() float64 {
-	if t.Owed == 0 {
-		return 0
-	}
-	return float64(t.OnTime) / float64(t.Owed)
-}
-
-// Tally counts every unit's periods over all kinds of d. A period still
-// open counts only once the unit has met it, so nobody is marked down
-// before the deadline.
-func Tally(d *Data) []UnitTally {
-	var out []UnitTally
-	at := map[string]int{}
-	for _, kd := range d.Kinds {
-		for _, u := range kd.Units {
-			if _, ok := at[u.Code]; !ok {
-				at[u.Code] = len(out)
-				out = append(out, UnitTally{Unit: u})
-			}
-		}
-		for i := range kd.Periods {
-			pd := &kd.Periods[i]
-			for _, us := range pd.Status.Units {
-				t := &out[at[us.Unit.Code]]
-				switch {
-				case us.State == cchcbot.UnitOnTime:
-					t.Owed++
-					t.OnTime++
-				case us.State == cchcbot.UnitLate:
-					t.Owed++
-					t.Late++
-				case !pd.DeadlinePassed:
-				case us.State == cchcbot.UnitReturned:
-					t.Owed++
-					t.Missing++
-					t.Returned++
-				default:
-					t.Owed++
-					t.Missing++
-				}
-			}
-		}
-	}
-	units := make([]cchcbot.Unit, len(out))
-	for i, t := range out {
-		units[i] = t.Unit
-	}
-	SortUnits(units)
-	sorted := make([]UnitTally, len(out))
-	for i, u := range units {
-		sorted[i] = out[at[u.Code]]
-	}
-	return sorted
-}
-
-// SummaryColumns are the summary sheet's headings.
-var SummaryColumns = []string{"STT", "Đơn vị", "Mã đơn vị", "Số kỳ phải nộp", "Đúng hạn", "Trễ hạn", "Chưa nộp", "Trong đó bị trả lại", "Tỷ lệ đúng hạn"}
-
-func writeSummarySheet(f *excelize.File, st *styles, d *Data) error {
-	sw, err := f.NewStreamWriter(SummarySheet)
-	if err != nil {
-		return err
-	}
-	widths := []float64{5, 44, 16, 12, 10, 10, 10, 12, 12}
+// setWidths sets the widths of columns 1, 2, ... in order.
+func setWidths(sw *excelize.StreamWriter, widths ...float64) error {
 	for i, w := range widths {
 		if err := sw.SetColWidth(i+1, i+1, w); err != nil {
 			return err
 		}
 	}
-	if err := sw.SetPanes(&excelize.Panes{Freeze: true, XSplit: 2, YSplit: headerRow, TopLeftCell: cell(3, headerRow+1), ActivePane: "bottomRight"}); err != nil {
-		return err
-	}
-	if err := titleBlock(sw, st, d, strings.ToUpper("Tổng hợp kết quả nộp báo cáo CCHC "+d.Title)); err != nil {
-		return err
-	}
-	if err := sw.SetRow(cell(1, 4), []any{excelize.Cell{StyleID: st.note, Value: "Kỳ phải nộp: các kỳ đã hết hạn, và các kỳ còn hạn mà đơn vị đã nộp. Tỷ lệ đúng hạn = số kỳ nộp đúng hạn / số kỳ phải nộp."}}); err != nil {
-		return err
-	}
-	if err := sw.SetRow(cell(1, headerRow), header(st, SummaryColumns...), excelize.RowOpts{Height: 32}); err != nil {
-		return err
-	}
-	row := headerRow + 1
-	var group cchcbot.UnitGroup
+	return nil
+}
+
+// lineHeight is the height of a line of textSize text in a row, in
+// points: Excel's default row height for 11-point Calibri or Times New
+// Roman, and a little more than LibreOffice's for the DejaVu Serif it
+// stands in for Times New Roman on a bare Linux.
+const lineHeight = 15
+
+// rowHeight is the height of a row whose tallest cell takes lines lines.
+// Rows are given their height rather than left to the program: Excel sizes
+// a row without one to its wrapped text, but LibreOffice keeps the default
+// one-line height, and wrapped text then runs over the rows below it on
+// screen and on paper.
+func rowHeight(lines int) float64 { return lineHeight * float64(max(lines, 1)) }
+
+// wrappedLines estimates how many lines text takes in a cell that wraps,
+// width Excel's character units wide, in a font of size points. A unit
+// holds about one character of 11-point text in either program (its
+// width is a digit of the default font plus padding, in Excel Calibri's,
+// in LibreOffice the wider DejaVu Sans' with DejaVu Serif for the text),
+// less one a line for the padding; lines break between words, and a word
+// longer than a line breaks anywhere. It errs on the tall side: a row a
+// little too tall wastes a sliver of paper, one too short hides text.
+func wrappedLines(text string, width, size float64) int {
+	perLine := max(1, int(width*textSize/size)-1)
 	n := 0
-	for _, t := range Tally(d) {
-		if t.Unit.Group != group {
-			group = t.Unit.Group
-			if err := groupRow(sw, st, row, len(SummaryColumns), group); err != nil {
-				return err
+	for _, para := range strings.Split(text, "\n") {
+		lines, used := 1, 0
+		for _, word := range strings.Fields(para) {
+			l := utf8.RuneCountInString(word)
+			if used > 0 && used+1+l <= perLine {
+				used += 1 + l
+				continue
 			}
-			row++
+			if used > 0 {
+				lines++
+			}
+			for l > perLine {
+				lines++
+				l -= perLine
+			}
+			used = l
 		}
-		n++
-		rate := excelize.Cell{StyleID: st.percent, Value: t.Rate()}
-		if t.Owed == 0 {
-			rate = excelize.Cell{StyleID: st.center, Value: "—"}
-		}
-		values := []any{
-			excelize.Cell{StyleID: st.number, Value: n},
-			excelize.Cell{StyleID: st.text, Value: t.Unit.Name},
-			excelize.Cell{StyleID: st.text, Value: t.Unit.Code},
-			excelize.Cell{StyleID: st.number, Value: t.Owed},
-			excelize.Cell{StyleID: st.number, Value: t.OnTime},
-			excelize.Cell{StyleID: st.number, Value: t.Late},
-			excelize.Cell{StyleID: st.number, Value: t.Missing},
-			excelize.Cell{StyleID: st.number, Value: t.Returned},
-			rate,
-		}
-		if err := sw.SetRow(cell(1, row), values); err != nil {
-			return err
-		}
-		row++
+		n += lines
 	}
-	return sw.Flush()
+	return max(n, 1)
 }

@@ -1,0 +1,316 @@
+package export
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/xuri/excelize/v2"
+
+	"cchcbot"
+)
+
+// The detail sheet's columns, in order. The first detailPrinted are what
+// the sheet prints: what a clerk reads on paper to follow a unit through
+// a period (the report, the version, its state and lateness, the
+// decisions on the unit, the receipt). The rest are for sorting,
+// filtering and checking on screen (the unit's code, the files and their
+// SHA-256, the reminder counts, who reviewed); printed too, they would
+// shrink the page to a quarter of its size. The printed widths keep most
+// rows to one line: a year at 1,000 units is 11,000 rows.
+const (
+	dKind = iota
+	dPeriod
+	dUnit
+	dVersion
+	dState
+	dSubmittedAt
+	dDaysLate
+	dExtension
+	dExplanation
+	dExemption
+	dEscalation
+	dReceipt
+	dReason
+	dCode
+	dSubmitter
+	dDocNumber
+	dDocDate
+	dFiles
+	dRemindSent
+	dRemindAcked
+	dReviewer
+	dReviewedAt
+	dSHA256
+
+	detailPrinted = dCode
+)
+
+var detailColumns = [...]struct {
+	title string
+	width float64
+}{
+	dKind:        {"Báo cáo", 14},
+	dPeriod:      {"Kỳ báo cáo", 15},
+	dUnit:        {"Đơn vị", 25},
+	dVersion:     {"Lần nộp", 6},
+	dState:       {"Trạng thái", 13},
+	dSubmittedAt: {"Thời điểm nộp", 14.5},
+	dDaysLate:    {"Trễ (ngày)", 6.5},
+	dExtension:   {"Gia hạn đến", 11},
+	dExplanation: {"Giải trình", 18},
+	dExemption:   {"Miễn nộp (lý do)", 13},
+	dEscalation:  {"Đôn đốc", 12},
+	dReceipt:     {"Số biên nhận", 17},
+	dReason:      {"Lý do trả lại", 15},
+	dCode:        {"Mã đơn vị", 16},
+	dSubmitter:   {"Người nộp", 22},
+	dDocNumber:   {"Số hiệu văn bản", 16},
+	dDocDate:     {"Ngày văn bản", 12},
+	dFiles:       {"Tệp", 34},
+	dRemindSent:  {"Nhắc việc đã gửi", 10},
+	dRemindAcked: {"Nhắc việc đã xác nhận", 12},
+	dReviewer:    {"Người xử lý", 20},
+	dReviewedAt:  {"Thời điểm xử lý", 17},
+	dSHA256:      {"SHA-256", 66},
+}
+
+// DetailColumns are the detail sheet's headings; the first
+// DetailPrintedColumns of them are its print area.
+var DetailColumns = func() []string {
+	out := make([]string, len(detailColumns))
+	for i, c := range detailColumns {
+		out[i] = c.title
+	}
+	return out
+}()
+
+// DetailPrintedColumns is how many of DetailColumns print.
+const DetailPrintedColumns = detailPrinted
+
+// detailNote is row 4 of the detail sheet: what a row is, and what the
+// printout leaves out.
+var detailNote = fmt.Sprintf("Mỗi dòng là một lần nộp; đơn vị chưa nộp có một dòng \"Chưa nộp\" để theo dõi nhắc việc. Bản in gồm %d cột đầu, đến cột \"%s\"; các cột sau chỉ xem trên máy.",
+	detailPrinted, detailColumns[detailPrinted-1].title)
+
+func writeDetailSheet(ctx context.Context, f *excelize.File, st *styles, store Store, d *Data) error {
+	if err := printSetup(f, DetailSheet); err != nil {
+		return err
+	}
+	sw, err := f.NewStreamWriter(DetailSheet)
+	if err != nil {
+		return err
+	}
+	for i, c := range detailColumns {
+		if err := sw.SetColWidth(i+1, i+1, c.width); err != nil {
+			return err
+		}
+	}
+	if err := sw.SetPanes(&excelize.Panes{Freeze: true, YSplit: headerRow, TopLeftCell: cell(1, headerRow+1), ActivePane: "bottomLeft"}); err != nil {
+		return err
+	}
+	if err := titleBlock(sw, st, d, strings.ToUpper("Chi tiết các lần nộp báo cáo "+d.Title)); err != nil {
+		return err
+	}
+	if err := sw.SetRow(cell(1, 4), []any{excelize.Cell{StyleID: st.note, Value: detailNote}}); err != nil {
+		return err
+	}
+	if err := sw.SetRow(cell(1, headerRow), header(st.textHeader, DetailColumns...), excelize.RowOpts{Height: 45}); err != nil {
+		return err
+	}
+	row := headerRow + 1
+	// The next period's versions are read while this one's rows are
+	// written: decoding and writing each take a core.
+	type fetched struct {
+		versions map[string][]*cchcbot.Submission
+		err      error
+	}
+	var all []*PeriodData
+	for _, kd := range d.Kinds {
+		for i := range kd.Periods {
+			all = append(all, &kd.Periods[i])
+		}
+	}
+	next := make(chan fetched, 1)
+	fctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	go func() {
+		defer close(next)
+		for _, pd := range all {
+			v, err := pd.versions(fctx, store)
+			select {
+			case next <- fetched{v, err}:
+			case <-fctx.Done():
+				return
+			}
+		}
+	}()
+	for _, kd := range d.Kinds {
+		for i := range kd.Periods {
+			pd := &kd.Periods[i]
+			f := <-next
+			if f.err != nil {
+				return f.err
+			}
+			for _, us := range pd.Status.Units {
+				vs := f.versions[us.Unit.Code]
+				if len(vs) == 0 {
+					if err := setDetailRow(sw, row, missingRow(st, kd.Kind, pd, us)); err != nil {
+						return err
+					}
+					row++
+					continue
+				}
+				for _, s := range vs {
+					if err := setDetailRow(sw, row, versionRow(st, kd.Kind, pd, us, s)); err != nil {
+						return err
+					}
+					row++
+				}
+			}
+		}
+	}
+	if err := sw.Flush(); err != nil {
+		return err
+	}
+	return printArea(f, DetailSheet, detailPrinted, row-1)
+}
+
+// setDetailRow writes a detail row as tall as its tallest cell: a
+// printed cell's text wraps, and a screen-only cell's (a file's name, its
+// SHA-256) takes one line a value, so that a long file name does not make
+// a printed row taller. Unwrapped text with a line break would show on
+// one line, so a screen-only cell with several values wraps (screenCell).
+func setDetailRow(sw *excelize.StreamWriter, row int, values []any) error {
+	lines := 1
+	for i, v := range values {
+		c, ok := v.(excelize.Cell)
+		if !ok {
+			continue
+		}
+		s, ok := c.Value.(string)
+		switch {
+		case !ok || s == "":
+		case i < detailPrinted:
+			lines = max(lines, wrappedLines(s, detailColumns[i].width, textSize))
+		default:
+			lines = max(lines, strings.Count(s, "\n")+1)
+		}
+	}
+	return sw.SetRow(cell(1, row), values, excelize.RowOpts{Height: rowHeight(lines)})
+}
+
+// detailPeriod names a period in the detail's narrow column: "Tháng
+// 02/2024" beside the report's title, or for a one-off report, whose
+// label is its title, the due day.
+func detailPeriod(k cchcbot.ReportKind, p cchcbot.Period) string {
+	if short := periodShort(k, p); short != "" {
+		return short
+	}
+	return "Hạn " + p.Due.VN()
+}
+
+// unitRow is a detail row with what every row of a unit in a period
+// holds: the period, the unit, the decisions on it, its reminders.
+func unitRow(st *styles, k cchcbot.ReportKind, pd *PeriodData, us cchcbot.UnitStatus) []any {
+	values := make([]any, len(detailColumns))
+	for i := range values {
+		values[i] = excelize.Cell{StyleID: st.text}
+		if i >= detailPrinted {
+			values[i] = excelize.Cell{StyleID: st.line}
+		}
+	}
+	text := func(i int, v string) { values[i] = excelize.Cell{StyleID: st.text, Value: v} }
+	loc := pd.location()
+	text(dPeriod, detailPeriod(k, pd.Period))
+	text(dUnit, us.Unit.Name)
+	text(dExtension, extensionText(us.Extension))
+	text(dExplanation, explanationsText(unitExplanations(us.Explanations), loc))
+	text(dExemption, exemptionText(us.Exemption, loc))
+	text(dEscalation, escalationsText(us.Escalations, loc))
+	text(dKind, k.Title)
+	values[dCode] = screenCell(st, us.Unit.Code)
+	values[dVersion] = excelize.Cell{StyleID: st.number}
+	values[dDaysLate] = excelize.Cell{StyleID: st.number}
+	values[dRemindSent] = excelize.Cell{StyleID: st.number, Value: us.RemindSent}
+	values[dRemindAcked] = excelize.Cell{StyleID: st.number, Value: us.RemindAcked}
+	return values
+}
+
+// missingRow is the row of a unit with no version: its state as the
+// status sheet gives it, on one line.
+func missingRow(st *styles, k cchcbot.ReportKind, pd *PeriodData, us cchcbot.UnitStatus) []any {
+	values := unitRow(st, k, pd, us)
+	state, text := CellOf(pd, us.Unit.Code)
+	if state == CellExempt {
+		text = "Được miễn nộp"
+	}
+	if i := strings.Index(text, "\nGH "); i >= 0 {
+		text = text[:i] // the extension has its own column
+	}
+	values[dState] = excelize.Cell{StyleID: st.detailCells[state], Value: strings.ReplaceAll(text, "\n", " ")}
+	return values
+}
+
+// versionRow is the row of one version s of the unit's report. Its
+// lateness is judged against the unit's own deadline: a version sent
+// after the period's deadline but within an extension granted later is on
+// time, as the status sheet says.
+func versionRow(st *styles, k cchcbot.ReportKind, pd *PeriodData, us cchcbot.UnitStatus, s *cchcbot.Submission) []any {
+	values := unitRow(st, k, pd, us)
+	late := s.DaysLate
+	if us.Extension.Approved() {
+		late = pd.Period.ForUnit(us.Extension).DaysLate(s.SubmittedAt)
+	}
+	state := CellOnTime
+	switch {
+	case s.State == cchcbot.StateReturned:
+		state = CellReturned
+	case late > 0:
+		state = CellLate
+	}
+	names := make([]string, len(s.Files))
+	sums := make([]string, len(s.Files))
+	for i, fl := range s.Files {
+		names[i], sums[i] = fl.Name, fl.SHA256
+	}
+	if len(s.Files) == 0 && s.Note != "" {
+		names = []string{"(không kèm tệp) " + s.Note}
+	}
+	docDate := ""
+	if !s.DocDate.IsZero() {
+		docDate = s.DocDate.VN()
+	}
+	submitter := s.SubmitterName
+	if submitter == "" {
+		submitter = s.SubmittedBy.Local()
+	}
+	text := func(v string) excelize.Cell { return excelize.Cell{StyleID: st.text, Value: v} }
+	values[dVersion] = excelize.Cell{StyleID: st.number, Value: s.Version}
+	// The state alone: the colour, "Trễ (ngày)" and "Gia hạn đến" say
+	// the rest.
+	values[dState] = excelize.Cell{StyleID: st.detailCells[state], Value: s.State.Label()}
+	values[dSubmittedAt] = timeCell(st, s.SubmittedAt)
+	values[dDaysLate] = excelize.Cell{StyleID: st.number, Value: late}
+	values[dExplanation] = text(versionExplanation(s, us.Explanations, pd.location()))
+	values[dReceipt] = text(s.ReceiptNo())
+	values[dReason] = text(s.Reason)
+	values[dSubmitter] = screenCell(st, submitter)
+	values[dDocNumber] = screenCell(st, s.DocNumber)
+	values[dDocDate] = screenCell(st, docDate)
+	values[dFiles] = screenCell(st, strings.Join(names, "\n"))
+	values[dReviewer] = screenCell(st, s.ReviewedBy.Local())
+	values[dReviewedAt] = timeCell(st, s.ReviewedAt)
+	values[dSHA256] = screenCell(st, strings.Join(sums, "\n"))
+	return values
+}
+
+// screenCell is a cell of a column that does not print: one value a
+// line, not wrapped, so a long one runs on under the empty cells beside
+// it; several values, one a line, wrap at their breaks.
+func screenCell(st *styles, v string) excelize.Cell {
+	if strings.Contains(v, "\n") {
+		return excelize.Cell{StyleID: st.text, Value: v}
+	}
+	return excelize.Cell{StyleID: st.line, Value: v}
+}
