@@ -38,6 +38,12 @@ func adminCommand(name string) handlerFn {
 		return (*Service).archiveZIP
 	case "tonghop":
 		return (*Service).summaryText
+	case "yeucau":
+		return (*Service).requestCmd
+	case "miennop":
+		return (*Service).exemptCmd
+	case "web":
+		return (*Service).webLogin
 	}
 	return nil
 }
@@ -51,7 +57,7 @@ func AdminCommands() []cchcbot.Command {
 		{Name: "tiepnhan", Description: "Tiếp nhận báo cáo"},
 		{Name: "tralai", Description: "Trả lại báo cáo, ghi rõ lý do"},
 		{Name: "moi", Description: "Tạo đường link mời thành viên đơn vị"},
-		{Name: "moiadmin", Description: "Tạo đường link mời cán bộ phòng Nội vụ"},
+		{Name: "moiadmin", Description: "Tạo đường link mời cán bộ quản trị"},
 		{Name: "thanhvien", Description: "Danh sách thành viên các đơn vị"},
 		{Name: "xoathanhvien", Description: "Xóa một thành viên"},
 		{Name: "nhacnho", Description: "Gửi nhắc việc ngay"},
@@ -59,6 +65,9 @@ func AdminCommands() []cchcbot.Command {
 		{Name: "xuat", Description: "Xuất bảng tổng hợp Excel (năm hoặc kỳ)"},
 		{Name: "luutru", Description: "Tải tệp báo cáo của một kỳ (tệp nén)"},
 		{Name: "tonghop", Description: "Đoạn văn tổng hợp để đưa vào báo cáo"},
+		{Name: "yeucau", Description: "Yêu cầu báo cáo đột xuất: tạo, đổi hạn, hủy"},
+		{Name: "miennop", Description: "Miễn nộp một kỳ báo cáo cho đơn vị"},
+		{Name: "web", Description: "Đường link đăng nhập trang quản lý trên trình duyệt"},
 	}
 }
 
@@ -120,15 +129,19 @@ func (s *Service) invite(ctx context.Context, w who, cmd Command) error {
 	if cmd.Arg == "" {
 		return s.reply(ctx, w.user, "Cú pháp: /moi <đơn vị>, ví dụ: /moi chau loc")
 	}
-	u, ok, err := s.lookupUnit(ctx, w, cmd.Arg)
+	query, head := headInvite(cmd)
+	u, ok, err := s.lookupUnit(ctx, w, query)
 	if !ok || err != nil {
 		return err
 	}
-	code, err := s.createInvite(ctx, w, cchcbot.Invite{UnitCode: u.Code})
+	code, err := s.createInvite(ctx, w, cchcbot.Invite{UnitCode: u.Code, Head: head})
 	if err != nil {
 		return err
 	}
-	s.opts.Logger.Info("invite created", "unit", u.Code, "by", string(w.user))
+	s.opts.Logger.Info("invite created", "unit", u.Code, "by", string(w.user), "head", head)
+	if head {
+		return s.reply(ctx, w.user, s.headInviteText(u, code))
+	}
 	return s.reply(ctx, w.user, fmt.Sprintf("Mã mời thành viên của %s (người chịu trách nhiệm: %s), dùng một lần, hết hạn lúc %s:\n%s\n\nXin chuyển cho %s hoặc cán bộ đầu mối CCHC của đơn vị.",
 		u.Name, headTitle(u), timeVN(s.now().Add(s.opts.InviteTTL), s.calendar().Location), s.howToJoin(code), headTitle(u)))
 }
@@ -143,7 +156,7 @@ func (s *Service) inviteAdmin(ctx context.Context, w who, cmd Command) error {
 		return err
 	}
 	s.opts.Logger.Info("admin invite created", "by", string(w.user))
-	return s.reply(ctx, w.user, fmt.Sprintf("Mã mời cán bộ phòng Nội vụ %s, dùng một lần, hết hạn lúc %s:\n%s\n\nNgười dùng mã này sẽ xem được báo cáo của mọi đơn vị: xin chỉ gửi trực tiếp cho đúng người.", cmd.Arg, timeVN(s.now().Add(s.opts.InviteTTL), s.calendar().Location), s.howToJoin(code)))
+	return s.reply(ctx, w.user, fmt.Sprintf("Mã mời cán bộ quản trị %s, dùng một lần, hết hạn lúc %s:\n%s\n\nNgười dùng mã này sẽ xem được báo cáo của mọi đơn vị: xin chỉ gửi trực tiếp cho đúng người.", cmd.Arg, timeVN(s.now().Add(s.opts.InviteTTL), s.calendar().Location), s.howToJoin(code)))
 }
 
 // members is /thanhvien [unit].

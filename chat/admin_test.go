@@ -46,10 +46,10 @@ func TestInviteLinkWorksOnce(t *testing.T) {
 func TestAdminInviteLink(t *testing.T) {
 	h := newHarness(t, testUnits())
 	m := h.say(admin, "/moiadmin Nguyễn Thị Mới")
-	wantText(t, m.Text, "cán bộ phòng Nội vụ Nguyễn Thị Mới", "https://t.me/cchc_quyhop_bot?start=")
+	wantText(t, m.Text, "cán bộ quản trị Nguyễn Thị Mới", "https://t.me/cchc_quyhop_bot?start=")
 	code := linkCode.FindStringSubmatch(m.Text)[1]
 	staff := person{cchcbot.TelegramUser(9003), "Mới"}
-	wantText(t, h.say(staff, "/start "+code).Text, "Nguyễn Thị Mới", "cán bộ phòng Nội vụ")
+	wantText(t, h.say(staff, "/start "+code).Text, "Nguyễn Thị Mới", "cán bộ quản trị của Phòng Nội vụ huyện Quỳ Hợp")
 	if a, err := h.db.Admin(h.ctx, staff.ID); err != nil || a.Name != "Nguyễn Thị Mới" {
 		t.Fatalf("admin = %+v, %v", a, err)
 	}

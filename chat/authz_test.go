@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -139,8 +140,10 @@ func actionConstants(t *testing.T) map[string]string {
 // The kinds of action, by who may take them. An action missing from both
 // fails TestAuthzCallbacks until it is placed in one.
 var (
-	memberActions = []string{cchcbot.ActionAck, cchcbot.ActionSubmit, cchcbot.ActionPickPeriod, cchcbot.ActionConfirm, cchcbot.ActionCancel, cchcbot.ActionSkip}
-	adminActions  = []string{cchcbot.ActionAccept, cchcbot.ActionReturn, cchcbot.ActionStatus, cchcbot.ActionRemindNow}
+	memberActions = []string{cchcbot.ActionAck, cchcbot.ActionSubmit, cchcbot.ActionPickPeriod, cchcbot.ActionConfirm, cchcbot.ActionCancel, cchcbot.ActionSkip,
+		cchcbot.ActionExtend, cchcbot.ActionExplain}
+	adminActions = []string{cchcbot.ActionAccept, cchcbot.ActionReturn, cchcbot.ActionStatus, cchcbot.ActionRemindNow,
+		cchcbot.ActionExtDecide, cchcbot.ActionRequest}
 )
 
 // authzWorld is unit A (Châu Lộc) with a submitted report, a reminder, a
@@ -153,6 +156,7 @@ type authzWorld struct {
 	receipt          string // A's receipt number
 	step             string // the step of A's reminder
 	nonce, oldNonce  string // A's current and cancelled drafts
+	extID            string // A's request for more time, pending
 	fileName         string // A's submitted file
 
 	last map[string]string // the store after the last event run
@@ -177,6 +181,12 @@ func newAuthzWorld(t *testing.T) *authzWorld {
 	h.send(chairLoc, file{Name: "nhap-2.pdf", Body: []byte("%PDF nháp 2")})
 	d, _ = h.draft(chairLoc)
 	w.nonce = d.Nonce
+	e := &cchcbot.Extension{PeriodID: "ke-hoach-khac-phuc/2024", UnitCode: "xa-chau-loc", Proposed: cchcbot.D(2024, 2, 20),
+		Reason: "Chờ ý kiến của Đảng ủy xã Châu Lộc", RequestedBy: chairLoc.ID, RequestedByName: chairLoc.Name}
+	if err := h.db.CreateExtension(h.ctx, e, nil); err != nil {
+		t.Fatal(err)
+	}
+	w.extID = strconv.FormatUint(e.ID, 10)
 	return w
 }
 
@@ -353,6 +363,12 @@ func TestAuthzCommands(t *testing.T) {
 						if reply != msgAdminOnly {
 							t.Errorf("reply %q, want %q", reply, msgAdminOnly)
 						}
+					case who.p == admin && forAdminsToo(name):
+						// /giahan and /vangmat have an admin's form; with
+						// these arguments it only explains its syntax or
+						// lists, and changes nothing.
+						w.refused(t, who.p, o)
+						dontWantText(t, reply, "Lệnh này dành cho thành viên", msgAdminOnly)
 					case who.p == admin && members[name] && name != "huongdan" && name != "help" && name != "huy" && name != "cancel":
 						w.refused(t, who.p, o)
 						wantText(t, reply, "Lệnh này dành cho thành viên các đơn vị")
@@ -432,6 +448,10 @@ func TestAuthzCallbacks(t *testing.T) {
 		cchcbot.ActionReturn:     {{"1"}, {"999"}},
 		cchcbot.ActionStatus:     {{w.period, "1"}, {"khong-co/2024", "1"}},
 		cchcbot.ActionRemindNow:  {{w.period}, {"khong-co/2024"}},
+		cchcbot.ActionExtend:     {{w.period}, {"khong-co/2024"}},
+		cchcbot.ActionExplain:    {{w.nonce}, {w.oldNonce}},
+		cchcbot.ActionExtDecide:  {{w.extID, cchcbot.ExtVerdictApprove}, {"999", cchcbot.ExtVerdictApprove}},
+		cchcbot.ActionRequest:    {{"0badf00d", "all"}, {"00000000", "all"}},
 	}
 	people := []struct {
 		name string
@@ -496,9 +516,10 @@ func TestAuthzCallbacks(t *testing.T) {
 							t.Fatalf("%d replies, want the one on how to join", len(o.out))
 						}
 						wantText(t, o.out[0].Text, msgJoin, "đường link mời")
-					case who.p == w.memberB && v.right && action == cchcbot.ActionSubmit:
+					case who.p == w.memberB && v.right && (action == cchcbot.ActionSubmit || action == cchcbot.ActionExtend):
 						// B's unit owes the same period: B starts B's own
-						// draft. Checked for leaks above.
+						// draft, or B's own request for more time. Checked
+						// for leaks above.
 					case who.p == admin && v.stale && isAdminAction:
 						// A report or period that does not exist: said so.
 						w.refused(t, who.p, o)

@@ -60,7 +60,7 @@ func (s *Service) press(ctx context.Context, w who, cb *cchcbot.CallbackPress, a
 		return s.ack(ctx, w, cb, f[0], f[1], answer)
 	case action == cchcbot.ActionSubmit && len(f) == 1 && member:
 		p, err := s.calendar().Period(f[0])
-		if k, _ := s.calendar().Kind(p.KindID); err != nil || !k.Owes(w.unit) {
+		if k, _ := s.calendar().Kind(p.KindID); err != nil || !k.Owes(w.unit) || k.Cancelled {
 			return answer(staleButton)
 		}
 		answer("")
@@ -84,6 +84,10 @@ func (s *Service) press(ctx context.Context, w who, cb *cchcbot.CallbackPress, a
 		if action == cchcbot.ActionAccept {
 			return s.review(ctx, w, id, cchcbot.StateAccepted, "")
 		}
+		// The reason of a return is the next text: not an extension's.
+		if err := s.dropFlow(ctx, decisionKey(w.user)); err != nil {
+			return err
+		}
 		return s.askReturnReason(ctx, w, id)
 	case action == cchcbot.ActionStatus && len(f) == 2 && admin:
 		p, err := s.calendar().Period(f[0])
@@ -105,6 +109,8 @@ func (s *Service) press(ctx context.Context, w who, cb *cchcbot.CallbackPress, a
 		}
 		answer("")
 		return s.remindNow(ctx, w, f[0], f[1], cb.Message)
+	case action == cchcbot.ActionRequest || action == cchcbot.ActionExtend || action == cchcbot.ActionExtDecide || action == cchcbot.ActionExplain:
+		return s.workflowPress(ctx, w, cb, action, f, answer)
 	}
 	return answer(staleButton)
 }

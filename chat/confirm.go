@@ -26,9 +26,14 @@ func (s *Service) confirm(ctx context.Context, w who, d cchcbot.Draft, answer fu
 		if err := s.opts.Store.DeleteDraft(ctx, w.user); err != nil {
 			return err
 		}
-		return s.reply(ctx, w.user, "Kỳ báo cáo của hồ sơ này không còn trong danh mục. Hồ sơ đã được hủy, chưa có báo cáo nào được nộp; xin liên hệ phòng Nội vụ.")
+		return s.reply(ctx, w.user, "Kỳ báo cáo của hồ sơ này không còn trong danh mục. Hồ sơ đã được hủy, chưa có báo cáo nào được nộp; xin liên hệ "+s.opts.Office+".")
 	}
 	now := s.now()
+	// The unit's own view of the period: an approved extension moves the
+	// deadline that "late" is judged against, and the receipt says so.
+	if p, err = s.unitPeriod(ctx, p, w.unit.Code); err != nil {
+		return err
+	}
 	if !p.IsOpen(now) {
 		if err := s.opts.Store.DeleteDraft(ctx, w.user); err != nil {
 			return err
@@ -41,6 +46,12 @@ func (s *Service) confirm(ctx context.Context, w who, d cchcbot.Draft, answer fu
 			return err
 		}
 		return s.prompt(ctx, w, d)
+	}
+	// A late report asks for its reason first: nothing is fetched or
+	// recorded until it comes (or is skipped, when that is allowed).
+	explanation, asked, err := s.lateExplanation(ctx, w, d, p, now)
+	if err != nil || asked {
+		return err
 	}
 	if len(d.Files) > 0 {
 		// Downloads take a while: stop the button's spinner now.
@@ -60,7 +71,7 @@ func (s *Service) confirm(ctx context.Context, w who, d cchcbot.Draft, answer fu
 	}
 	sub := &cchcbot.Submission{
 		PeriodID: p.ID, UnitCode: w.unit.Code, Files: files, Note: d.Note, DocNumber: d.DocNumber, DocDate: d.DocDate,
-		SubmittedBy: w.user, SubmitterName: w.name, SubmittedAt: now, DaysLate: p.DaysLate(now), Key: recordKey(d),
+		SubmittedBy: w.user, SubmitterName: w.name, SubmittedAt: now, DaysLate: p.DaysLate(now), Key: recordKey(d), Explanation: explanation,
 	}
 	loc := s.calendar().Location
 	created, err := s.opts.Store.RecordSubmission(ctx, sub, func(sub *cchcbot.Submission) []*cchcbot.Outgoing {
@@ -70,6 +81,7 @@ func (s *Service) confirm(ctx context.Context, w who, d cchcbot.Draft, answer fu
 	if err != nil {
 		return err
 	}
+	s.forgetLateReason(ctx, w.user)
 	if created {
 		s.opts.Logger.Info("submission recorded", "unit", w.unit.Code, "period", p.ID, "receipt", sub.ReceiptNo(), "version", sub.Version, "files", len(sub.Files))
 	}

@@ -307,14 +307,17 @@ func (h *harness) join(p person, unit string) {
 }
 
 // submit goes through a whole one-file submission for the period whose
-// button contains label, skipping the document number, and returns the
-// receipt.
+// button contains label, skipping the document number (and the reason of
+// a late report), and returns the receipt.
 func (h *harness) submit(p person, label string, f file) sent {
 	h.t.Helper()
 	pick := h.send(p, f)
 	docno, _ := h.press(p, pick, label)
 	confirm, _ := h.press(p, docno, "Bỏ qua")
 	r, _ := h.press(p, confirm, "Xác nhận nộp")
+	if strings.Contains(r.Text, "lý do nộp trễ") {
+		r, _ = h.press(p, r, "Bỏ qua") // a late report asks why (explain.go)
+	}
 	wantText(h.t, r.Text, "BIÊN NHẬN")
 	return r
 }

@@ -23,6 +23,12 @@ func memberCommand(name string) handlerFn {
 		return (*Service).complete
 	case "lienket":
 		return (*Service).link
+	case "giahan":
+		return (*Service).extensionCmd
+	case "giaitrinh":
+		return (*Service).explainCmd
+	case "vangmat":
+		return (*Service).absenceCmd
 	}
 	return nil
 }
@@ -32,6 +38,9 @@ func MemberCommands() []cchcbot.Command {
 	return []cchcbot.Command{
 		{Name: "trangthai", Description: "Tình hình nộp báo cáo của đơn vị"},
 		{Name: "hoanthanh", Description: "Xác nhận hoàn thành nhiệm vụ không cần tệp"},
+		{Name: "giahan", Description: "Xin gia hạn nộp báo cáo"},
+		{Name: "giaitrinh", Description: "Giải trình việc chậm nộp báo cáo"},
+		{Name: "vangmat", Description: "Báo vắng mặt (nhắc việc gửi người khác)"},
 		{Name: "huy", Description: "Hủy thao tác đang làm"},
 		{Name: "lienket", Description: "Liên kết tài khoản Telegram với tài khoản Zalo của mình"},
 		{Name: "huongdan", Description: "Hướng dẫn nộp báo cáo"},
@@ -63,9 +72,9 @@ func (s *Service) help(ctx context.Context, w who, cmd Command) error {
 	text := memberHelp
 	switch {
 	case w.admin && w.member == nil:
-		text = adminHelp
+		text = adminHelp(s.opts.Office)
 	case w.admin:
-		text += "\n\n" + adminHelp
+		text += "\n\n" + adminHelp(s.opts.Office)
 	}
 	return s.reply(ctx, w.user, text)
 }
@@ -83,6 +92,11 @@ func (s *Service) cancel(ctx context.Context, w who, cmd Command) error {
 			done = append(done, fmt.Sprintf("Đã thôi trả lại hồ sơ số %d.", id))
 		}
 	}
+	mine, err := s.cancelWorkflows(ctx, w)
+	if err != nil {
+		return err
+	}
+	done = append(done, mine...)
 	if _, ok, err := s.loadDraft(ctx, w); err != nil {
 		return err
 	} else if ok {
@@ -110,7 +124,7 @@ func (s *Service) ownStatus(ctx context.Context, w who, cmd Command) error {
 	for _, p := range cal.Periods(today.AddDays(-400), today.AddDays(400)) {
 		k, _ := cal.Kind(p.KindID)
 		switch {
-		case !k.Owes(w.unit) || now.Before(p.Opens):
+		case !k.Owes(w.unit) || now.Before(p.Opens) || k.Cancelled: // a request withdrawn
 		case p.IsOpen(now):
 			open = append(open, p)
 		default:
@@ -148,13 +162,22 @@ func (s *Service) periodLine(ctx context.Context, b *strings.Builder, u cchcbot.
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(b, "\n%s\n  Hạn nộp: %s", p.Label, dueVN(p))
+	// The unit's own deadline (an extension) and the period's decisions.
+	p, dec, err := s.unitView(ctx, p, u.Code)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(b, "\n%s\n  Hạn nộp: %s%s", p.Label, dueVN(p), extendedVN(p))
 	if len(versions) == 0 {
 		state := "CHƯA NỘP"
-		if !p.IsOpen(now) {
+		switch {
+		case dec.Exemption != nil:
+			state = "ĐƯỢC MIỄN NỘP (lý do: " + dec.Exemption.Reason + ")"
+		case !p.IsOpen(now):
 			state = "KHÔNG NỘP (đã hết thời gian nhận)"
 		}
 		fmt.Fprintf(b, " – %s\n  Trạng thái: %s\n", cchcbot.DaysLeftVN(p.DaysLeft(now)), state)
+		s.writeDecisions(b, dec)
 		return nil
 	}
 	latest := versions[len(versions)-1]
@@ -162,6 +185,7 @@ func (s *Service) periodLine(ctx context.Context, b *strings.Builder, u cchcbot.
 	for _, v := range versions {
 		fmt.Fprintf(b, "  – phiên bản %d: %s, %s, biên nhận %s\n", v.Version, timeVN(v.SubmittedAt, s.calendar().Location), lateVN(v), v.ReceiptNo())
 	}
+	s.writeDecisions(b, dec)
 	return nil
 }
 
@@ -172,6 +196,9 @@ func (s *Service) text(ctx context.Context, w who, in cchcbot.Incoming) error {
 		if handled, err := s.returnReason(ctx, w, in.Text); handled || err != nil {
 			return err
 		}
+	}
+	if handled, err := s.workflowText(ctx, w, in.Text); handled || err != nil {
+		return err
 	}
 	if w.member != nil {
 		d, ok, err := s.loadDraft(ctx, w)

@@ -36,6 +36,9 @@ func (s *Service) newSubmissionNotices(admins []cchcbot.Admin, u cchcbot.Unit, p
 	if sub.Note != "" {
 		text += "\nNội dung: " + sub.Note
 	}
+	if sub.Explanation != "" {
+		text += "\nLý do nộp trễ: " + sub.Explanation
+	}
 	id := strconv.FormatUint(sub.ID, 10)
 	out := make([]*cchcbot.Outgoing, 0, len(admins))
 	for _, a := range admins {

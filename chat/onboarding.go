@@ -17,12 +17,12 @@ func (s *Service) start(ctx context.Context, w who, in cchcbot.Incoming, code st
 		case w.member != nil:
 			return s.reply(ctx, in.User, s.welcome(ctx, w))
 		case w.admin:
-			return s.reply(ctx, in.User, "Xin chào đồng chí "+or(in.Name, "cán bộ phòng Nội vụ")+". Tài khoản đã được ghi nhận là cán bộ phòng Nội vụ.\n\n"+adminHelp)
+			return s.reply(ctx, in.User, "Xin chào đồng chí "+or(in.Name, "cán bộ quản trị")+". Tài khoản đã được ghi nhận là cán bộ quản trị của "+s.opts.Office+".\n\n"+adminHelp(s.opts.Office))
 		}
 		return s.unknownUser(ctx, in)
 	}
 	if blocked, until := s.limiter.Blocked(in.User, now); blocked {
-		return s.reply(ctx, in.User, fmt.Sprintf("Tài khoản đã nhập sai mã mời nhiều lần nên tạm thời không được nhập mã. Xin vui lòng thử lại sau %s, hoặc liên hệ phòng Nội vụ để được cấp đường link mới.", timeVN(until, s.calendar().Location)))
+		return s.reply(ctx, in.User, fmt.Sprintf("Tài khoản đã nhập sai mã mời nhiều lần nên tạm thời không được nhập mã. Xin vui lòng thử lại sau %s, hoặc liên hệ %s để được cấp đường link mới.", timeVN(until, s.calendar().Location), s.opts.Office))
 	}
 	hash := cchcbot.HashInviteCode(code)
 	m := cchcbot.Member{User: in.User, Name: in.Name, Username: in.Username}
@@ -50,14 +50,14 @@ func (s *Service) start(ctx context.Context, w who, in cchcbot.Incoming, code st
 	s.limiter.Reset(in.User)
 	if inv.Admin {
 		s.opts.Logger.Info("admin joined", "user", string(in.User))
-		return s.reply(ctx, in.User, "Xin chào đồng chí "+or(inv.AdminName, in.Name)+". Tài khoản đã được ghi nhận là cán bộ phòng Nội vụ, theo dõi việc nộp báo cáo CCHC của các đơn vị.\n\n"+adminHelp)
+		return s.reply(ctx, in.User, "Xin chào đồng chí "+or(inv.AdminName, in.Name)+". Tài khoản đã được ghi nhận là cán bộ quản trị của "+s.opts.Office+", theo dõi việc nộp báo cáo CCHC của các đơn vị.\n\n"+adminHelp(s.opts.Office))
 	}
 	w, err = s.identify(ctx, in)
 	if err != nil {
 		return err
 	}
 	if w.member == nil {
-		return cchcbot.Errorf(cchcbot.ENOTFOUND, "Đơn vị của mã mời không còn trong danh sách. Xin liên hệ phòng Nội vụ.")
+		return cchcbot.Errorf(cchcbot.ENOTFOUND, "Đơn vị của mã mời không còn trong danh sách. Xin liên hệ %s.", s.opts.Office)
 	}
 	s.opts.Logger.Info("member joined", "user", string(in.User), "unit", inv.UnitCode)
 	return s.reply(ctx, in.User, s.welcome(ctx, w))
@@ -145,14 +145,14 @@ func (s *Service) unknownUser(ctx context.Context, in cchcbot.Incoming) error {
 	if in.Callback != nil {
 		s.opts.Channel.AnswerCallback(ctx, in.Callback.ID, "Tài khoản chưa được đăng ký với đơn vị nào.")
 	}
-	how := "Xin liên hệ phòng Nội vụ để được cấp đường link mời dành cho đơn vị mình, rồi bấm vào đường link đó."
+	how := "Xin liên hệ " + s.opts.Office + " để được cấp đường link mời dành cho đơn vị mình, rồi bấm vào đường link đó."
 	if in.User.Channel() != cchcbot.ChannelTelegram {
-		how = "Xin liên hệ phòng Nội vụ để được cấp mã mời dành cho đơn vị mình, rồi gửi mã đó vào cuộc trò chuyện này."
+		how = "Xin liên hệ " + s.opts.Office + " để được cấp mã mời dành cho đơn vị mình, rồi gửi mã đó vào cuộc trò chuyện này."
 	}
 	return s.reply(ctx, in.User, fmt.Sprintf(
 		"Xin chào. Đây là bot nhận báo cáo cải cách hành chính của %s.\n\n"+
 			"Tài khoản của bạn chưa được đăng ký với đơn vị nào. %s\n\n"+
-			"Mã %s của bạn: %s (cung cấp cho phòng Nội vụ khi cần).", s.opts.Office, how, channelLabel(in.User), in.User.Local()))
+			"Mã %s của bạn: %s (cung cấp cho %s khi cần).", s.opts.Office, how, channelLabel(in.User), in.User.Local(), s.opts.Office))
 }
 
 // bareInviteCode reports whether text is an invite code and nothing else,

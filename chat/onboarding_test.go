@@ -132,7 +132,7 @@ func TestAdminInvite(t *testing.T) {
 	h := newHarness(t, testUnits())
 	newcomer := person{cchcbot.TelegramUser(9002), "Nguyễn Văn Mới"}
 	m := h.say(newcomer, "/start "+h.invite("", h.clock.Now().Add(time.Hour)))
-	wantText(t, m.Text, "cán bộ phòng Nội vụ", "/status", "/tralai")
+	wantText(t, m.Text, "cán bộ quản trị của Phòng Nội vụ huyện Quỳ Hợp", "CÁC LỆNH CỦA PHÒNG NỘI VỤ HUYỆN QUỲ HỢP", "/status", "/tralai")
 	if _, err := h.db.Admin(h.ctx, newcomer.ID); err != nil {
 		t.Fatalf("not an admin: %v", err)
 	}

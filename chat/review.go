@@ -159,53 +159,93 @@ func (s *Service) returnReason(ctx context.Context, w who, text string) (bool, e
 	return true, s.review(ctx, w, id, cchcbot.StateReturned, reason)
 }
 
-// review accepts or returns a submission and tells every member of the
-// unit, naming the report, the deadline and who answers for it. The
-// decision and the members' notices are one commit.
-func (s *Service) review(ctx context.Context, w who, id uint64, state cchcbot.SubmissionState, reason string) error {
+// ReviewResult is what Review did.
+type ReviewResult struct {
+	Submission *cchcbot.Submission // the version reviewed, as it stands now
+	Unit       cchcbot.Unit
+	Period     cchcbot.Period // its Label is the period id when the calendar no longer has it
+	// Changed is false when the submission was already in that state:
+	// nothing was recorded and nobody was told.
+	Changed bool
+	// Notified is how many of the unit's members were told.
+	Notified int
+}
+
+// Review accepts or returns (with a reason) a submission on behalf of the
+// admin by, and tells every member of the unit, naming the report, the
+// deadline and who answers for it: the decision and the members' notices
+// are one commit. The chat's buttons and commands and the web dashboard
+// all review through it, so a unit hears the same words whichever way the
+// admin decided. A person who is not an admin is EUNAUTHORIZED.
+func (s *Service) Review(ctx context.Context, by cchcbot.UserID, id uint64, state cchcbot.SubmissionState, reason string) (ReviewResult, error) {
+	reason = strings.TrimSpace(reason)
+	if utf8.RuneCountInString(reason) > maxNote {
+		return ReviewResult{}, cchcbot.Errorf(cchcbot.EINVALID, "Lý do quá dài (tối đa %d ký tự).", maxNote)
+	}
+	if _, err := s.opts.Store.Admin(ctx, by); cchcbot.ErrorCode(err) == cchcbot.ENOTFOUND {
+		return ReviewResult{}, cchcbot.Errorf(cchcbot.EUNAUTHORIZED, "Chỉ cán bộ quản trị mới tiếp nhận hoặc trả lại được báo cáo.")
+	} else if err != nil {
+		return ReviewResult{}, err
+	}
 	before, err := s.opts.Store.Submission(ctx, id)
 	if err != nil {
-		return err
+		return ReviewResult{}, err
 	}
 	u, err := s.opts.Store.Unit(ctx, before.UnitCode)
 	if err != nil {
-		return err
+		return ReviewResult{}, err
 	}
 	members, err := s.opts.Store.Members(ctx, u.Code)
 	if err != nil {
-		return err
+		return ReviewResult{}, err
 	}
 	p, err := s.calendar().Period(before.PeriodID)
 	if err != nil {
 		p = cchcbot.Period{ID: before.PeriodID, Label: before.PeriodID}
 	}
 	now := s.now()
-	changed := false
-	sub, err := s.opts.Store.ReviewSubmission(ctx, id, state, reason, w.user, now, func(sub *cchcbot.Submission) []*cchcbot.Outgoing {
+	res := ReviewResult{Unit: u, Period: p}
+	sub, err := s.opts.Store.ReviewSubmission(ctx, id, state, reason, by, now, func(sub *cchcbot.Submission) []*cchcbot.Outgoing {
 		// Called in the commit that reviews: a press repeated, or two
 		// admins pressing together, find the decision already made and
 		// tell the unit nothing more.
-		changed = true
+		res.Changed = true
 		text := s.reviewNotice(u, p, sub, state, reason, now)
 		out := make([]*cchcbot.Outgoing, 0, len(members))
 		for _, m := range members {
 			out = append(out, &cchcbot.Outgoing{Kind: cchcbot.OutNotice, To: m.User, Text: text, Priority: cchcbot.PriorityInteractive})
 		}
+		res.Notified = len(out)
 		return out
 	})
 	if err != nil {
+		return ReviewResult{}, err
+	}
+	res.Submission = sub
+	if res.Changed {
+		s.opts.Logger.Info("submission reviewed", "receipt", sub.ReceiptNo(), "state", string(state), "by", string(by))
+	} else {
+		res.Notified = 0
+	}
+	return res, nil
+}
+
+// review is Review from chat: the admin is answered in chat.
+func (s *Service) review(ctx context.Context, w who, id uint64, state cchcbot.SubmissionState, reason string) error {
+	res, err := s.Review(ctx, w.user, id, state, reason)
+	if err != nil {
 		return err
 	}
-	if !changed {
+	sub, u := res.Submission, res.Unit
+	if !res.Changed {
 		return s.reply(ctx, w.user, fmt.Sprintf("Báo cáo %s đã ở trạng thái \"%s\"; không có gì thay đổi.", sub.ReceiptNo(), sub.State.Label()))
 	}
 	verb := "tiếp nhận"
 	if state == cchcbot.StateReturned {
 		verb = "trả lại"
 	}
-	s.opts.Logger.Info("submission reviewed", "receipt", sub.ReceiptNo(), "state", string(state), "by", string(w.user))
-	msg := fmt.Sprintf("Đã %s báo cáo %s của %s. Đã gửi thông báo tới %d thành viên của đơn vị.", verb, sub.ReceiptNo(), u.Name, len(members))
-	if len(members) == 0 {
+	msg := fmt.Sprintf("Đã %s báo cáo %s của %s. Đã gửi thông báo tới %d thành viên của đơn vị.", verb, sub.ReceiptNo(), u.Name, res.Notified)
+	if res.Notified == 0 {
 		msg = fmt.Sprintf("Đã %s báo cáo %s của %s. Đơn vị chưa có thành viên nhận tin: dùng /moi %s để mời.", verb, sub.ReceiptNo(), u.Name, u.Code)
 	}
 	return s.reply(ctx, w.user, msg)
@@ -217,11 +257,11 @@ func (s *Service) reviewNotice(u cchcbot.Unit, p cchcbot.Period, sub *cchcbot.Su
 	var b strings.Builder
 	fmt.Fprintf(&b, "Kính gửi: %s – %s.\n\n", headTitle(u), u.Name)
 	if state == cchcbot.StateAccepted {
-		fmt.Fprintf(&b, "Phòng Nội vụ đã TIẾP NHẬN %s của %s (biên nhận %s, phiên bản %d, nộp lúc %s, %s).\nCảm ơn đơn vị.",
-			p.Label, u.Name, sub.ReceiptNo(), sub.Version, timeVN(sub.SubmittedAt, loc), lateVN(sub))
+		fmt.Fprintf(&b, "%s đã TIẾP NHẬN %s của %s (biên nhận %s, phiên bản %d, nộp lúc %s, %s).\nCảm ơn đơn vị.",
+			s.opts.Office, p.Label, u.Name, sub.ReceiptNo(), sub.Version, timeVN(sub.SubmittedAt, loc), lateVN(sub))
 		return b.String()
 	}
-	fmt.Fprintf(&b, "Phòng Nội vụ TRẢ LẠI %s của %s (biên nhận %s, phiên bản %d).\nLý do: %s\n", p.Label, u.Name, sub.ReceiptNo(), sub.Version, reason)
+	fmt.Fprintf(&b, "%s TRẢ LẠI %s của %s (biên nhận %s, phiên bản %d).\nLý do: %s\n", s.opts.Office, p.Label, u.Name, sub.ReceiptNo(), sub.Version, reason)
 	if !p.Deadline.IsZero() && p.OnTime(now) {
 		fmt.Fprintf(&b, "Đề nghị %s chỉ đạo chỉnh sửa và nộp phiên bản mới trước hạn %s.", headTitle(u), dueVN(p))
 	} else {

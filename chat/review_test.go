@@ -28,7 +28,7 @@ func TestReturnWithReasonTellsEveryMember(t *testing.T) {
 	for _, p := range []person{chairLoc, deputyLoc} {
 		got := h.sentTo(p)
 		n := got[len(got)-1]
-		wantText(t, n.Text, "Kính gửi: Chủ tịch UBND xã – UBND xã Châu Lộc", "TRẢ LẠI Báo cáo CCHC tháng 02/2024",
+		wantText(t, n.Text, "Kính gửi: Chủ tịch UBND xã – UBND xã Châu Lộc", "Phòng Nội vụ huyện Quỳ Hợp TRẢ LẠI Báo cáo CCHC tháng 02/2024",
 			"Lý do: Thiếu phụ lục số liệu", "phiên bản mới trước hạn Thứ Năm 15/02/2024")
 	}
 	if len(h.sentTo(chairLoc)) != loc+1 || len(h.sentTo(deputyLoc)) != dep+1 || len(h.sentTo(chairDinh)) != dinh {
@@ -93,7 +93,7 @@ func TestAcceptThroughTheNotice(t *testing.T) {
 	m, _ := h.press(admin, notice, "Tiếp nhận")
 	wantText(t, m.Text, "Đã tiếp nhận báo cáo CCHC-2024-000001 của UBND xã Châu Lộc. Đã gửi thông báo tới 2 thành viên")
 	got := h.sentTo(chairLoc)
-	wantText(t, got[len(got)-1].Text, "Kính gửi: Chủ tịch UBND xã – UBND xã Châu Lộc", "đã TIẾP NHẬN Báo cáo CCHC tháng 02/2024", "CCHC-2024-000001")
+	wantText(t, got[len(got)-1].Text, "Kính gửi: Chủ tịch UBND xã – UBND xã Châu Lộc", "Phòng Nội vụ huyện Quỳ Hợp đã TIẾP NHẬN Báo cáo CCHC tháng 02/2024", "CCHC-2024-000001")
 	// Pressed again: nothing changes and nobody is told twice.
 	m, _ = h.press(admin, notice, "Tiếp nhận")
 	wantText(t, m.Text, "không có gì thay đổi")
@@ -139,7 +139,7 @@ func TestViewSendsTheLatestFiles(t *testing.T) {
 	h.press(chairLoc, confirm, "Xác nhận nộp")
 
 	m := h.say(admin, "/xem chau loc 02/2024")
-	wantText(t, m.Text, "phiên bản 2", "CCHC-2024-000002", "chờ phòng Nội vụ tiếp nhận")
+	wantText(t, m.Text, "phiên bản 2", "CCHC-2024-000002", "chờ tiếp nhận")
 	h.button(m, "Tiếp nhận")
 	h.button(m, "Trả lại")
 	if len(h.ch.docs) != 2 {
@@ -168,7 +168,7 @@ func TestMembersCannotReviewOrView(t *testing.T) {
 	h := reviewSetup(t)
 	for _, text := range []string{"/xem chau loc", "/tiepnhan 1", "/tralai 1 không đạt", "/status", "/status chau loc", "/chuanop", "/moi dong hop", "/nhacnho", "/thanhvien"} {
 		m := h.say(chairDinh, text)
-		wantText(t, m.Text, "Lệnh này chỉ dành cho cán bộ phòng Nội vụ.")
+		wantText(t, m.Text, "Lệnh này chỉ dành cho cán bộ quản trị")
 		dontWantText(t, m.Text, "Châu Lộc")
 	}
 	if len(h.ch.docs) != 0 {

@@ -72,6 +72,27 @@ type Store interface {
 	// Small conversation state that must survive a restart.
 	GetState(ctx context.Context, key string) ([]byte, error)
 	PutState(ctx context.Context, key string, val []byte) error
+
+	// The office's workflow (issue 14): ad-hoc requests, extensions,
+	// exemptions, explanations and absences. Each write is one commit with
+	// its audit entry and the messages out returns.
+	CreateRequest(ctx context.Context, r *cchcbot.Request, out func(*cchcbot.Request) []*cchcbot.Outgoing) error
+	Request(ctx context.Context, id string) (cchcbot.Request, error)
+	Requests(ctx context.Context) ([]cchcbot.Request, error)
+	UpdateRequest(ctx context.Context, id string, by cchcbot.UserID, now time.Time, fn func(*cchcbot.Request) error, out func(*cchcbot.Request) []*cchcbot.Outgoing) (cchcbot.Request, error)
+	CreateExtension(ctx context.Context, e *cchcbot.Extension, out func(*cchcbot.Extension) []*cchcbot.Outgoing) error
+	Extension(ctx context.Context, id uint64) (*cchcbot.Extension, error)
+	Extensions(ctx context.Context, periodID string) ([]*cchcbot.Extension, error)
+	DecideExtension(ctx context.Context, id uint64, state cchcbot.ExtensionState, until cchcbot.Date, note string, by cchcbot.UserID, byName string, now time.Time, out func(*cchcbot.Extension) []*cchcbot.Outgoing) (e *cchcbot.Extension, changed bool, err error)
+	CountExtensions(ctx context.Context, unitCode string, year int) (int, error)
+	SetExemption(ctx context.Context, x cchcbot.Exemption, out func() []*cchcbot.Outgoing) (created bool, err error)
+	RemoveExemption(ctx context.Context, periodID, unitCode string, by cchcbot.UserID, now time.Time) error
+	AddExplanation(ctx context.Context, x *cchcbot.Explanation, out func(*cchcbot.Explanation) []*cchcbot.Outgoing) error
+	AddAbsence(ctx context.Context, a *cchcbot.Absence) error
+	RemoveAbsence(ctx context.Context, id uint64, by cchcbot.UserID, now time.Time) error
+	Absences(ctx context.Context, unitCode string) ([]cchcbot.Absence, error)
+	// Adjustments are all of one period's decisions, read at once.
+	Adjustments(ctx context.Context, periodID string) (cchcbot.Adjustments, error)
 }
 
 // Reminders is the scheduler as admins drive it from chat.
@@ -118,7 +139,23 @@ type Options struct {
 	Office string
 	// TempDir holds exports while they are sent. Default os.TempDir().
 	TempDir string
-	Logger  *slog.Logger
+	// WebLogin makes a one-time link that signs the admin in to the web
+	// dashboard, and says until when it works; nil when the dashboard is
+	// off, and /web then says so.
+	WebLogin func(ctx context.Context, admin cchcbot.UserID) (link string, expires time.Time, err error)
+	// RequestsChanged is called after an ad-hoc request is created,
+	// cancelled or has its due date changed (this Service's own calendar
+	// is updated already), so that cmd rebuilds the scheduler's calendar
+	// with the stored requests. May be nil.
+	RequestsChanged func(ctx context.Context) error
+	// ExtensionLimit bounds the approved extensions a unit may ask for in
+	// one calendar year with /giahan; 0 means no limit. Admins' grants
+	// are not bounded.
+	ExtensionLimit int
+	// ExplainLate says whether a late report asks for its reason before
+	// the receipt. Default cchcbot.ExplainOptional.
+	ExplainLate cchcbot.ExplainMode
+	Logger      *slog.Logger
 }
 
 // Service handles what people say to the bot. Handle may be called from
@@ -145,6 +182,9 @@ func New(opts Options) *Service {
 	}
 	if opts.AdminNotify == "" {
 		opts.AdminNotify = "each"
+	}
+	if opts.ExplainLate == "" {
+		opts.ExplainLate = cchcbot.ExplainOptional
 	}
 	if opts.Office == "" {
 		opts.Office = "Phòng Nội vụ"
@@ -283,6 +323,9 @@ func (s *Service) handleMessage(ctx context.Context, w who, in cchcbot.Incoming)
 		return s.unknownUser(ctx, in)
 	}
 	if len(in.Files) > 0 {
+		if handled, err := s.workflowFiles(ctx, w, in); handled || err != nil {
+			return err
+		}
 		if w.member == nil {
 			return s.reply(ctx, in.User, msgAdminNoUnit)
 		}
@@ -292,8 +335,8 @@ func (s *Service) handleMessage(ctx context.Context, w who, in cchcbot.Incoming)
 		return s.text(ctx, w, in)
 	}
 	if h := memberCommand(cmd.Name); h != nil {
-		if w.member == nil && cmd.Name != "huongdan" && cmd.Name != "help" && cmd.Name != "huy" {
-			return s.reply(ctx, in.User, "Lệnh này dành cho thành viên các đơn vị. Gõ /huongdan để xem các lệnh của cán bộ phòng Nội vụ.")
+		if w.member == nil && cmd.Name != "huongdan" && cmd.Name != "help" && cmd.Name != "huy" && !forAdminsToo(cmd.Name) {
+			return s.reply(ctx, in.User, "Lệnh này dành cho thành viên các đơn vị. Gõ /huongdan để xem các lệnh của cán bộ quản trị.")
 		}
 		return h(s, ctx, w, cmd)
 	}

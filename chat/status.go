@@ -55,7 +55,12 @@ func (s *Service) periodStatus(ctx context.Context, p cchcbot.Period) (cchcbot.P
 	if err != nil {
 		return cchcbot.PeriodStatus{}, err
 	}
+	adj, err := s.opts.Store.Adjustments(ctx, p.ID)
+	if err != nil {
+		return cchcbot.PeriodStatus{}, err
+	}
 	ps := cchcbot.ComputeStatusCounts(k, p, units, latest, members, counts)
+	ps.Apply(adj)
 	ps.MarkQuotaRefused(refused)
 	return ps, nil
 }
@@ -78,15 +83,22 @@ func (s *Service) statusPage(ctx context.Context, w who, p cchcbot.Period, page 
 	fmt.Fprintf(&b, "Hạn nộp: %s (%s)\n", dueVN(p), cchcbot.DaysLeftVN(p.DaysLeft(now)))
 	fmt.Fprintf(&b, "Đã nộp: %d/%d (đúng hạn %d, trễ hạn %d)\nChưa nộp: %d\nBị trả lại: %d\nKhông liên lạc được: %d\n",
 		c.Submitted(), c.Owed, c.OnTime, c.Late, c.Missing, c.Returned, c.Unreachable)
+	if c.Extended > 0 {
+		fmt.Fprintf(&b, "Được gia hạn: %d\n", c.Extended)
+	}
+	if c.Exempt > 0 {
+		fmt.Fprintf(&b, "Được miễn nộp: %d (không tính vào số phải nộp)\n", c.Exempt)
+	}
 	pending := ps.Pending()
 	pages := max(1, (len(pending)+pageSize-1)/pageSize)
 	page = min(max(page, 0), pages-1)
 	if len(pending) > 0 {
 		fmt.Fprintf(&b, "\nĐơn vị chưa hoàn thành (trang %d/%d):\n", page+1, pages)
-		writeGrouped(&b, pending[page*pageSize:min(len(pending), (page+1)*pageSize)])
+		writeGrouped(&b, pending[page*pageSize:min(len(pending), (page+1)*pageSize)], s.calendar().GroupLabels)
 	} else {
 		b.WriteString("\nTất cả các đơn vị đã nộp.\n")
 	}
+	b.WriteString(decisionSections(ps))
 	var nav []cchcbot.Button
 	if page > 0 {
 		nav = append(nav, cchcbot.Button{Text: "◀ Trang trước", Data: s.sign(w.user, cchcbot.ActionStatus, p.ID, strconv.Itoa(page-1))})
@@ -134,13 +146,14 @@ func (s *Service) neighbours(p cchcbot.Period) (prev, next *cchcbot.Period) {
 	return prev, next
 }
 
-// writeGrouped lists units under their group's heading.
-func writeGrouped(b *strings.Builder, us []cchcbot.UnitStatus) {
+// writeGrouped lists units under their group's heading, as the office
+// names its groups.
+func writeGrouped(b *strings.Builder, us []cchcbot.UnitStatus, labels cchcbot.GroupLabels) {
 	var group cchcbot.UnitGroup
 	for _, u := range us {
 		if u.Unit.Group != group {
 			group = u.Unit.Group
-			fmt.Fprintf(b, "%s:\n", group.Label())
+			fmt.Fprintf(b, "%s:\n", labels.Of(group))
 		}
 		fmt.Fprintf(b, "  • %s%s\n", u.Unit.Name, unitNote(u))
 	}
@@ -163,6 +176,7 @@ func unitNote(u cchcbot.UnitStatus) string {
 	if q := u.QuotaNote(); q != "" {
 		notes = append(notes, q)
 	}
+	notes = append(notes, decisionNotes(u)...)
 	if len(notes) == 0 {
 		return ""
 	}
@@ -202,13 +216,23 @@ func (s *Service) unitHistory(ctx context.Context, w who, u cchcbot.Unit) error 
 	shown := 0
 	for i := len(periods) - 1; i >= 0; i-- {
 		p := periods[i]
-		if k, _ := cal.Kind(p.KindID); !k.Owes(u) || now.Before(p.Opens) {
+		if k, _ := cal.Kind(p.KindID); !k.Owes(u) || now.Before(p.Opens) || k.Cancelled {
 			continue
 		}
 		shown++
 		versions := by[p.ID]
-		fmt.Fprintf(&b, "\n%s (hạn %s): ", p.Label, p.Due.VN())
-		if len(versions) == 0 {
+		p, dec, err := s.unitView(ctx, p, u.Code)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(&b, "\n%s (hạn %s", p.Label, p.Due.VN())
+		if p.Extended() {
+			fmt.Fprintf(&b, ", đã gia hạn; hạn ban đầu %s", p.OriginalDue.VN())
+		}
+		b.WriteString("): ")
+		if len(versions) == 0 && dec.Exemption != nil {
+			b.WriteString("ĐƯỢC MIỄN NỘP (lý do: " + dec.Exemption.Reason + ")")
+		} else if len(versions) == 0 {
 			b.WriteString("CHƯA NỘP")
 			if p.DaysLeft(now) < 0 {
 				fmt.Fprintf(&b, " – %s", cchcbot.DaysLeftVN(p.DaysLeft(now)))
@@ -238,6 +262,11 @@ func (s *Service) unitHistory(ctx context.Context, w who, u cchcbot.Unit) error 
 		if sent > 0 {
 			fmt.Fprintf(&b, "\n  nhắc việc: đã gửi %d, đã nhận %d", sent, acked)
 		}
+		var d strings.Builder
+		s.writeDecisions(&d, dec)
+		if d.Len() > 0 {
+			b.WriteString("\n" + strings.TrimSuffix(d.String(), "\n"))
+		}
 	}
 	if shown == 0 {
 		b.WriteString("\nChưa có kỳ báo cáo nào trong năm qua.")
@@ -261,6 +290,6 @@ func (s *Service) missing(ctx context.Context, w who, cmd Command) error {
 	}
 	var b strings.Builder
 	fmt.Fprintf(&b, "%s (hạn %s, %s): %d đơn vị chưa hoàn thành\n", p.Label, dueVN(p), cchcbot.DaysLeftVN(p.DaysLeft(s.now())), len(pending))
-	writeGrouped(&b, pending)
+	writeGrouped(&b, pending, s.calendar().GroupLabels)
 	return s.reply(ctx, w.user, b.String())
 }

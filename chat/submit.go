@@ -200,6 +200,9 @@ func (s *Service) draftSummary(ctx context.Context, w who, d cchcbot.Draft) (str
 	if err != nil {
 		return "", err
 	}
+	if p, err = s.unitPeriod(ctx, p, w.unit.Code); err != nil { // the unit's deadline
+		return "", err
+	}
 	var b strings.Builder
 	b.WriteString("HỒ SƠ ĐANG SOẠN (chưa nộp)\n")
 	b.WriteString(reportHeader(w.unit, p, s.now()))
@@ -326,8 +329,8 @@ func (s *Service) closedText(p cchcbot.Period) string {
 	if s.now().Before(p.Opens) {
 		return fmt.Sprintf("%s chưa đến thời gian nhận báo cáo (nhận từ ngày %s, hạn nộp %s).", p.Label, cchcbot.DateOf(p.Opens.In(loc)).VN(), dueVN(p))
 	}
-	return fmt.Sprintf("%s đã hết thời gian nhận báo cáo (hạn nộp %s, nhận muộn đến hết ngày %s). Xin liên hệ phòng Nội vụ.",
-		p.Label, dueVN(p), cchcbot.DateOf(p.Closes.In(loc).Add(-1)).VN())
+	return fmt.Sprintf("%s đã hết thời gian nhận báo cáo (hạn nộp %s, nhận muộn đến hết ngày %s). Xin liên hệ %s.",
+		p.Label, dueVN(p), cchcbot.DateOf(p.Closes.In(loc).Add(-1)).VN(), s.opts.Office)
 }
 
 // periodLabel names a period for people even when the config no longer

@@ -125,10 +125,12 @@ func TestResubmissionIsANewVersionAndLate(t *testing.T) {
 	docno, _ := h.press(chairLoc, pick, "tháng 02/2024")
 	wantText(t, docno.Text, "đã nộp kỳ này 1 lần", "phiên bản 2", "đã quá hạn 4 ngày")
 	confirm, _ := h.press(chairLoc, docno, "Bỏ qua")
-	r, _ := h.press(chairLoc, confirm, "Xác nhận nộp")
-	wantText(t, r.Text, "Phiên bản: 2", "NỘP TRỄ 4 ngày", "CCHC-2024-000002")
+	why, _ := h.press(chairLoc, confirm, "Xác nhận nộp")
+	wantText(t, why.Text, "TRỄ 4 ngày", "lý do nộp trễ") // a late report asks why first
+	r := h.say(chairLoc, "Chờ số liệu của Chi cục Thống kê")
+	wantText(t, r.Text, "Phiên bản: 2", "NỘP TRỄ 4 ngày", "CCHC-2024-000002", "Lý do nộp trễ: Chờ số liệu của Chi cục Thống kê")
 	subs := h.versions("bao-cao-thang/2024-02", "xa-chau-loc")
-	if len(subs) != 2 || subs[1].Version != 2 || subs[1].DaysLate != 4 || subs[0].Files[0].SHA256 == subs[1].Files[0].SHA256 {
+	if len(subs) != 2 || subs[1].Version != 2 || subs[1].DaysLate != 4 || subs[0].Files[0].SHA256 == subs[1].Files[0].SHA256 || subs[1].Explanation != "Chờ số liệu của Chi cục Thống kê" {
 		t.Fatalf("versions = %+v", subs)
 	}
 	wantText(t, h.say(chairLoc, "/trangthai").Text, "trễ 4 ngày", "phiên bản 1", "phiên bản 2")
