@@ -61,7 +61,7 @@ func TestE2ERemindNowAndSchedule(t *testing.T) {
 	if !strings.Contains(up.Text, "Thứ Ba 05/03/2024 08:00: Báo cáo CCHC tháng 03/2024 – trước hạn 7 ngày") {
 		t.Errorf("/lichnhac:\n%s", up.Text)
 	}
-	h.say(chairLoc, "/nhacnho", "chỉ dành cho cán bộ phòng Nội vụ")
+	h.say(chairLoc, "/nhacnho", "chỉ dành cho cán bộ quản trị")
 }
 
 // TestE2E429StormAndBlockedMembers: during a fan-out Telegram answers 429

@@ -47,6 +47,13 @@ type e2e struct {
 	poller *bot.Poller
 	inbox  *inbox.Dispatcher
 
+	// signer signs the bot's buttons: tests forge presses with it that no
+	// message of the bot carries.
+	signer cchcbot.CallbackSigner
+	// workflow is the config's workflow section, which cmd hands the
+	// conversation.
+	workflow config.Workflow
+
 	// Tuning for fault tests; zero values keep production's.
 	apiTimeout  time.Duration           // the Bot API client's timeout
 	pollBackoff func(int) time.Duration // the poller's wait after a failed poll
@@ -100,7 +107,7 @@ func launchE2E(t *testing.T, now time.Time, units int, tune func(*e2e)) *e2e {
 		t.Fatal(err)
 	}
 	h := &e2e{t: t, srv: telegramtest.New(t, token), dir: t.TempDir(), cal: cfg.Calendar(),
-		now: &movingClock{t: now}, logs: &syncBuffer{}}
+		now: &movingClock{t: now}, logs: &syncBuffer{}, workflow: cfg.Workflow}
 	h.units = cfg.UnitList()
 	for i := len(h.units); i < units; i++ {
 		h.units = append(h.units, cchcbot.Unit{Code: fmt.Sprintf("don-vi-%02d", i), Name: fmt.Sprintf("Trường học số %02d", i), Group: cchcbot.GroupServiceUnit, HeadTitle: "Hiệu trưởng", Order: i + 1})
@@ -157,11 +164,31 @@ func (h *e2e) start() {
 			case <-ctx.Done():
 			}
 		}})
-	s := chat.New(chat.Options{Store: db, Calendar: h.cal, Channel: q, Clock: h.now, Signer: cchcbot.CallbackSigner{Key: key}, Reminders: h.sched,
+	// The calendar in force is the config's with the stored ad-hoc
+	// requests, in the scheduler and the conversation alike, as cmd's
+	// liveCalendar puts it: at start and after every request change.
+	live := func(ctx context.Context) error {
+		rs, err := db.Requests(ctx)
+		if err != nil || len(rs) == 0 {
+			return err // none: h.cal stays, for tests that add kinds to it
+		}
+		cal := h.cal.WithRequests(rs)
+		h.sched.SetCalendar(cal)
+		if s := svc.Load(); s != nil {
+			s.SetCalendar(cal)
+		}
+		return nil
+	}
+	h.signer = cchcbot.CallbackSigner{Key: key}
+	s := chat.New(chat.Options{Store: db, Calendar: h.cal, Channel: q, Clock: h.now, Signer: h.signer, Reminders: h.sched,
 		InviteLink: func(c string) string { return "https://t.me/" + telegramtest.BotUsername + "?start=" + c },
-		Office:     "Phòng Nội vụ huyện Quỳ Hợp", Logger: logger})
+		Office:     "Phòng Nội vụ huyện Quỳ Hợp", Logger: logger, RequestsChanged: live,
+		ExtensionLimit: h.workflow.ExtensionLimit, ExplainLate: h.workflow.ExplainLate})
 	svc.Store(s)
 	close(ready)
+	if err := live(ctx); err != nil {
+		h.t.Fatal(err)
+	}
 	h.queue = q
 	h.inbox = inbox.New(db, s, inbox.Options{Logger: logger})
 	h.poller = bot.NewPoller(tg, db, h.inbox, bot.PollerOptions{Backoff: h.pollBackoff})
@@ -343,19 +370,47 @@ func TestE2ESubmission(t *testing.T) {
 	pick = h.sendFile(chairLoc, "Bao cao sua.pdf", []byte("%PDF v2"), "nộp cho kỳ nào?")
 	skip := h.press(chairLoc, pick, "tháng 02/2024", "số hiệu")
 	confirm = h.press(chairLoc, skip, "Bỏ qua", "Xin kiểm tra lại")
-	receipt = h.press(chairLoc, confirm, "Xác nhận nộp", "BIÊN NHẬN")
-	if !strings.Contains(receipt.Text, "Phiên bản: 2") || !strings.Contains(receipt.Text, "NỘP TRỄ 4 ngày") {
+	// A late report asks why first; the member declines to say.
+	why := h.press(chairLoc, confirm, "Xác nhận nộp", "lý do nộp trễ")
+	receipt = h.press(chairLoc, why, "Bỏ qua, nộp không kèm lý do", "BIÊN NHẬN")
+	if !strings.Contains(receipt.Text, "Phiên bản: 2") || !strings.Contains(receipt.Text, "NỘP TRỄ 4 ngày") || strings.Contains(receipt.Text, "Lý do nộp trễ") {
 		t.Errorf("late v2 receipt:\n%s", receipt.Text)
 	}
 	h.say(chairLoc, "/trangthai", "trễ 4 ngày")
 }
 
+// submitReport submits February's report on time and returns its receipt
+// number.
 func submitReport(h *e2e, u telegramtest.User, name string) string {
 	h.t.Helper()
+	confirm := draftReport(h, u, name, "tháng 02/2024")
+	return receiptNo(h.press(u, confirm, "Xác nhận nộp", "BIÊN NHẬN"))
+}
+
+// submitLate submits February's report after its deadline: the bot asks
+// why, and the member types reason, or skips the question when reason is
+// empty. It returns the receipt.
+func submitLate(h *e2e, u telegramtest.User, name, reason string) telegramtest.Message {
+	h.t.Helper()
+	confirm := draftReport(h, u, name, "tháng 02/2024")
+	why := h.press(u, confirm, "Xác nhận nộp", "lý do nộp trễ")
+	if reason == "" {
+		return h.press(u, why, "Bỏ qua, nộp không kèm lý do", "BIÊN NHẬN")
+	}
+	return h.say(u, reason, "BIÊN NHẬN")
+}
+
+// draftReport sends one file for the period whose button says period,
+// skips the document number and returns the message asking to confirm.
+func draftReport(h *e2e, u telegramtest.User, name, period string) telegramtest.Message {
+	h.t.Helper()
 	pick := h.sendFile(u, name, []byte("%PDF "+name), "nộp cho kỳ nào?")
-	skip := h.press(u, pick, "tháng 02/2024", "số hiệu")
-	confirm := h.press(u, skip, "Bỏ qua", "Xin kiểm tra lại")
-	r := h.press(u, confirm, "Xác nhận nộp", "BIÊN NHẬN")
+	skip := h.press(u, pick, period, "số hiệu")
+	return h.press(u, skip, "Bỏ qua", "Xin kiểm tra lại")
+}
+
+// receiptNo is the receipt number a receipt names.
+func receiptNo(r telegramtest.Message) string {
 	i := strings.Index(r.Text, "CCHC-")
 	return r.Text[i : i+16]
 }
@@ -369,7 +424,7 @@ func TestE2EReviewAndStatus(t *testing.T) {
 	h.join(deputy, "xa-chau-loc") // a unit may have several members
 	receipt := submitReport(h, chairLoc, "bao-cao.pdf")
 	h.now.Set(vn("2024-02-16 08:00"))
-	submitReport(h, chairDinh, "bao-cao-dinh.pdf") // a day late
+	submitLate(h, chairDinh, "bao-cao-dinh.pdf", "") // a day late, no reason given
 
 	h.expect(admin, 0, "BÁO CÁO MỚI: UBND xã Châu Đình")
 	st := h.say(admin, "/status 02/2024", "Đã nộp: 2/50")
@@ -447,9 +502,9 @@ func TestE2EForgedAndRefused(t *testing.T) {
 	}
 
 	// Members do not run admin commands nor see other units.
-	h.say(chairDinh, "/status", "chỉ dành cho cán bộ phòng Nội vụ")
-	h.say(chairDinh, "/xem chau loc", "chỉ dành cho cán bộ phòng Nội vụ")
-	h.say(chairDinh, "/tiepnhan "+receipt, "chỉ dành cho cán bộ phòng Nội vụ")
+	h.say(chairDinh, "/status", "chỉ dành cho cán bộ quản trị")
+	h.say(chairDinh, "/xem chau loc", "chỉ dành cho cán bộ quản trị")
+	h.say(chairDinh, "/tiepnhan "+receipt, "chỉ dành cho cán bộ quản trị")
 	st := h.say(chairDinh, "/trangthai", "TÌNH HÌNH NỘP BÁO CÁO – UBND xã Châu Đình")
 	if strings.Contains(st.Text, "Châu Lộc") {
 		t.Error("a member saw another unit")

@@ -6,12 +6,14 @@ import (
 	"io"
 	"log/slog"
 	"slices"
+	"strings"
 	"sync"
 	"testing"
 	"time"
 
 	"cchcbot"
 	"cchcbot/bot"
+	"cchcbot/bot/telegramtest"
 	"cchcbot/inbox"
 )
 
@@ -199,3 +201,130 @@ func (l *logBuffer) String() string {
 	defer l.mu.Unlock()
 	return l.b.String()
 }
+
+// sweep runs the scheduler's sweep at the harness clock's time once the
+// bot has handled what it took in (a request made is in the scheduler's
+// calendar only once its handler has returned), then waits for the
+// outbox to deliver (or drop) everything queued.
+func (h *e2e) sweep() {
+	h.t.Helper()
+	h.idle()
+	if err := h.sched.RunDue(context.Background(), h.now.Now()); err != nil {
+		h.t.Fatal(err)
+	}
+	h.idle()
+}
+
+// idle waits until every event the bot has taken in is handled and every
+// queued message has an outcome: what a test then does not find among the
+// sent messages was never sent. An update sent but not yet polled is not
+// waited for: call it after the answer to the last update was seen.
+func (h *e2e) idle() {
+	h.t.Helper()
+	waitUntil(h.t, func() bool {
+		evs, err := h.db.PendingIncoming(context.Background())
+		if err != nil {
+			h.t.Fatal(err)
+		}
+		return len(evs) == 0
+	})
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if err := h.queue.WaitIdle(ctx); err != nil {
+		h.t.Fatalf("outbox not idle: %v", err)
+	}
+}
+
+// since returns the messages to u after mark.
+func (h *e2e) since(u telegramtest.User, mark int) []telegramtest.Message {
+	return h.srv.Messages(u.ID)[mark:]
+}
+
+// textOf is a message's text, or its document's caption.
+func textOf(m telegramtest.Message) string {
+	if m.Document != nil {
+		return m.Document.Caption
+	}
+	return m.Text
+}
+
+// count returns how many messages to u after mark contain text.
+func (h *e2e) count(u telegramtest.User, mark int, text string) int {
+	n := 0
+	for _, m := range h.since(u, mark) {
+		if strings.Contains(textOf(m), text) {
+			n++
+		}
+	}
+	return n
+}
+
+// none fails the test when a message to u after mark contains text. Call
+// it once the outbox is idle.
+func (h *e2e) none(u telegramtest.User, mark int, text string) {
+	h.t.Helper()
+	for _, m := range h.since(u, mark) {
+		if strings.Contains(textOf(m), text) {
+			h.t.Errorf("%d got a message containing %q:\n%s", u.ID, text, textOf(m))
+		}
+	}
+}
+
+// edited waits for the bot to edit m (in u's chat) to a text containing
+// want, and returns the message as it now stands, buttons included.
+func (h *e2e) edited(u telegramtest.User, m telegramtest.Message, want string) telegramtest.Message {
+	h.t.Helper()
+	var found telegramtest.Message
+	err := h.srv.WaitFor(func(s *telegramtest.Server) bool {
+		for _, x := range s.Messages(u.ID) {
+			if x.ID == m.ID && x.Edited && strings.Contains(x.Text, want) {
+				found = x
+				return true
+			}
+		}
+		return false
+	}, 10*time.Second)
+	if err != nil {
+		h.t.Fatalf("message %d to %d was not edited to contain %q", m.ID, u.ID, want)
+	}
+	return found
+}
+
+// buttonData returns the data of the button labelled label on m.
+func (h *e2e) buttonData(m telegramtest.Message, label string) string {
+	h.t.Helper()
+	for _, row := range m.Buttons {
+		for _, b := range row {
+			if strings.Contains(b.Text, label) {
+				return b.CallbackData
+			}
+		}
+	}
+	h.t.Fatalf("no button %q on %q", label, m.Text)
+	return ""
+}
+
+// staleAnswer is how the bot answers a press it refuses.
+const staleAnswer = "Nút bấm này không còn hiệu lực."
+
+// answered returns how many presses were answered with text so far.
+func (h *e2e) answered(text string) int {
+	n := 0
+	for _, a := range h.srv.CallbackAnswers() {
+		if a.Text == text {
+			n++
+		}
+	}
+	return n
+}
+
+// waitAnswered waits until n presses in all were answered with text.
+func (h *e2e) waitAnswered(text string, n int) {
+	h.t.Helper()
+	if err := h.srv.WaitFor(func(*telegramtest.Server) bool { return h.answered(text) >= n }, 10*time.Second); err != nil {
+		h.t.Fatalf("%d presses answered %q, want %d: %+v", h.answered(text), text, n, h.srv.CallbackAnswers())
+	}
+}
+
+// tgUser is u's account as the store keys it.
+func tgUser(u telegramtest.User) cchcbot.UserID { return cchcbot.TelegramUser(u.ID) }

@@ -52,6 +52,15 @@ func Prepare(cacheDir string, base []byte, n int) (*Deployment, error) {
 		if err := json.Unmarshal(raw, &d.Stats); err != nil {
 			return nil, err
 		}
+		// The config is written again from today's base: the data stays
+		// valid across a config key's rename, the cached file would not.
+		cfg, err := Config(base, Units(n), filepath.Join(dir, "data"), cchcbot.D(End.Year()-Years+1, 1, 1))
+		if err != nil {
+			return nil, err
+		}
+		if err := os.WriteFile(d.ConfigPath, cfg, 0o600); err != nil {
+			return nil, err
+		}
 		if d.Config, err = config.Load(d.ConfigPath); err != nil {
 			return nil, err
 		}

@@ -20,6 +20,7 @@ import (
 	"cchcbot/metrics"
 	"cchcbot/outbox"
 	"cchcbot/scheduler"
+	"cchcbot/web"
 	"cchcbot/zalo"
 )
 
@@ -42,7 +43,13 @@ func runBot(ctx context.Context, path string, env *Env, secrets config.Secrets, 
 	}
 	signer := cchcbot.CallbackSigner{Key: key}
 
-	sched := scheduler.New(cfg.Calendar(), db, clk, signer, cfg.Office, logger)
+	// The calendar is the config's plus the ad-hoc requests in the store;
+	// liveCalendar puts a fresh one in force after every change.
+	cal, err := env.Calendar(ctx)
+	if err != nil {
+		return err
+	}
+	sched := scheduler.New(cal, db, clk, signer, cfg.Office, logger)
 	sched.NewInDigest = cfg.Reminders.AdminNotify == "digest"
 	if cfg.HasTelegram() {
 		sched.Networks = append(sched.Networks, cchcbot.ChannelTelegram)
@@ -117,9 +124,14 @@ func runBot(ctx context.Context, path string, env *Env, secrets config.Secrets, 
 		inviteLink = cfg.InviteLink
 	}
 	svc = chat.New(chat.Options{
-		Store: db, Calendar: cfg.Calendar(), Channel: networks, Clock: clk, Signer: signer, Reminders: sched,
-		AdminNotify: cfg.Reminders.AdminNotify, MaxFileSize: max(cfg.Telegram.MaxFileSize, cfg.Zalo.MaxFileSize),
+		Store: db, Calendar: cal, Channel: networks, Clock: clk, Signer: signer, Reminders: sched,
+		ExtensionLimit: cfg.Workflow.ExtensionLimit, ExplainLate: cfg.Workflow.ExplainLate,
+		// Through env: its hook is set once the dashboard exists, and the
+		// calendar put in force then reads every request stored before.
+		RequestsChanged: env.RequestsChanged,
+		AdminNotify:     cfg.Reminders.AdminNotify, MaxFileSize: max(cfg.Telegram.MaxFileSize, cfg.Zalo.MaxFileSize),
 		InviteLink: inviteLink, ZaloOALink: cfg.ZaloOALink(), Office: cfg.Office, Logger: logger,
+		WebLogin: webLoginFunc(cfg, db, clk),
 	})
 	var tgSender *outbox.Sender
 	if cfg.HasTelegram() {
@@ -171,6 +183,25 @@ func runBot(ctx context.Context, path string, env *Env, secrets config.Secrets, 
 	})
 	defer waitBounded(logger, "handlers still running at shutdown", handlerGrace, handlers.Wait)
 	defer cancel() // runs first of these: the run is over, whatever ended it
+	// The dashboard stops before them all: no review or reminder is asked
+	// of a conversation that is stopping.
+	webCtx, stopWeb := context.WithCancel(ctx)
+	dash, waitWeb, err := startWeb(webCtx, cfg, db, clk, svc, sched, logger)
+	if err != nil {
+		stopWeb()
+		return err
+	}
+	// Requests made before the dashboard existed are in force there too,
+	// and `cchcbot request` on the control socket puts its changes in force.
+	if err := liveCalendar(ctx, env, sched, svc, dash); err != nil {
+		stopWeb()
+		return err
+	}
+	env.OnRequestsChanged(func(ctx context.Context) error { return liveCalendar(ctx, env, sched, svc, dash) })
+	defer func() {
+		stopWeb()
+		waitBounded(logger, "web dashboard requests still running at shutdown", webGrace, waitWeb)
+	}()
 	if zc != nil {
 		stop, err := serveZaloWebhook(cfg, zc, gate, logger)
 		if err != nil {
@@ -186,7 +217,7 @@ func runBot(ctx context.Context, path string, env *Env, secrets config.Secrets, 
 		for {
 			select {
 			case <-hup:
-				reload(ctx, path, env, sched, svc, logger)
+				reload(ctx, path, env, sched, svc, dash, logger)
 			case <-ctx.Done():
 				return
 			}
@@ -268,7 +299,7 @@ func connect(ctx context.Context, cfg *config.Config, token string, logger *slog
 	}
 }
 
-func reload(ctx context.Context, path string, env *Env, sched *scheduler.Scheduler, svc *chat.Service, logger *slog.Logger) {
+func reload(ctx context.Context, path string, env *Env, sched *scheduler.Scheduler, svc *chat.Service, dash *web.Server, logger *slog.Logger) {
 	db, clk := env.DB, env.Clock
 	cfg, err := config.Load(path)
 	if err != nil {
@@ -283,10 +314,28 @@ func reload(ctx context.Context, path string, env *Env, sched *scheduler.Schedul
 		logger.Error("config reload: syncing units", "err", err)
 		return
 	}
-	sched.SetCalendar(cfg.Calendar())
-	if svc != nil {
-		svc.SetCalendar(cfg.Calendar())
-	}
 	env.SetConfig(cfg) // staff commands on the control socket see it too
+	if err := liveCalendar(ctx, env, sched, svc, dash); err != nil {
+		logger.Error("config reload: the new calendar is not in force", "err", err)
+		return
+	}
 	logger.Info("config reloaded", "added", len(res.Added), "updated", len(res.Updated), "retired", len(res.Retired), "detail", fmt.Sprint(res))
+}
+
+// liveCalendar puts the calendar in force (the config's, with the stored
+// ad-hoc requests) in the scheduler, the conversation and the dashboard:
+// at start, on a reload and after every request made or changed.
+func liveCalendar(ctx context.Context, env *Env, sched *scheduler.Scheduler, svc *chat.Service, dash *web.Server) error {
+	cal, err := env.Calendar(ctx)
+	if err != nil {
+		return err
+	}
+	sched.SetCalendar(cal)
+	if svc != nil {
+		svc.SetCalendar(cal)
+	}
+	if dash != nil {
+		dash.SetCalendar(cal)
+	}
+	return nil
 }

@@ -61,7 +61,7 @@ Tùy chọn:
 
 func summarize(w io.Writer, path string, cfg *config.Config, now time.Time) {
 	cal := cfg.Calendar()
-	fmt.Fprintf(w, "Cấu hình %s hợp lệ.\n%s – %s, múi giờ %s, dữ liệu tại %s\n\n", path, cfg.Office, cfg.District, cfg.Timezone, cfg.DataDir)
+	fmt.Fprintf(w, "Cấu hình %s hợp lệ.\n%s – %s, múi giờ %s, dữ liệu tại %s\n\n", path, cfg.Office, cfg.Authority, cfg.Timezone, cfg.DataDir)
 
 	units := cfg.UnitList()
 	var nets []string
@@ -72,6 +72,11 @@ func summarize(w io.Writer, path string, cfg *config.Config, now time.Time) {
 		nets = append(nets, fmt.Sprintf("Zalo (Official Account %s, webhook %s%s, hạn mức %d tin chủ động/tháng)", cfg.ZaloOALink(), cfg.Zalo.WebhookListen, cfg.Zalo.WebhookPath, cfg.Zalo.ProactiveMonthlyQuota))
 	}
 	fmt.Fprintf(w, "Kênh nhắn tin: %s\n", strings.Join(nets, "; "))
+	if cfg.Web.Enabled() {
+		fmt.Fprintf(w, "Trang quản lý trên trình duyệt: %s (máy chủ web nghe tại %s; đăng nhập bằng lệnh /web với bot hoặc cchcbot web-login)\n", cfg.Web.BaseURL, cfg.Web.Listen)
+	} else {
+		fmt.Fprintln(w, "Trang quản lý trên trình duyệt: tắt (thêm mục web: để bật)")
+	}
 	fmt.Fprintf(w, "Đơn vị: %d\n", len(units))
 	tw := newTable(w)
 	for _, g := range cchcbot.UnitGroups {
@@ -81,23 +86,23 @@ func summarize(w io.Writer, path string, cfg *config.Config, now time.Time) {
 				n++
 			}
 		}
-		fmt.Fprintf(tw, "  %s\t%d\n", g.Label(), n)
+		fmt.Fprintf(tw, "  %s\t%d\n", cal.GroupLabels.Of(g), n)
 	}
 	tw.Flush()
-	fmt.Fprintf(w, "Cán bộ quản trị (phòng Nội vụ): %d\n\n", len(cfg.AdminList()))
+	fmt.Fprintf(w, "Cán bộ quản trị: %d\n\n", len(cfg.AdminList()))
 
 	fmt.Fprintln(w, "Loại báo cáo:")
 	tw = newTable(w)
 	for _, k := range cal.Kinds {
 		var groups []string
 		for _, g := range k.Groups {
-			groups = append(groups, g.Label())
+			groups = append(groups, cal.GroupLabels.Of(g))
 		}
 		file := "nộp tệp"
 		if !k.RequiresFile {
 			file = "xác nhận hoàn thành"
 		}
-		fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\t%s\n", k.ID, k.Title, scheduleVN(k), file, strings.Join(groups, "; "))
+		fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\t%s\n", k.ID, k.Title, k.ScheduleVN(), file, strings.Join(groups, "; "))
 	}
 	tw.Flush()
 
@@ -121,24 +126,9 @@ func listUnits(w io.Writer, cfg *config.Config) {
 	tw := newTable(w)
 	fmt.Fprintln(tw, "  Mã\tTên đơn vị\tNhóm")
 	for _, u := range cfg.UnitList() {
-		fmt.Fprintf(tw, "  %s\t%s\t%s\n", u.Code, u.Name, u.Group.Label())
+		fmt.Fprintf(tw, "  %s\t%s\t%s\n", u.Code, u.Name, cfg.Groups.Of(u.Group))
 	}
 	tw.Flush()
-}
-
-func scheduleVN(k cchcbot.ReportKind) string {
-	switch s := k.Schedule; s.Kind {
-	case cchcbot.ScheduleOnce:
-		return "hạn " + s.Date.VN()
-	case cchcbot.ScheduleYearly:
-		return fmt.Sprintf("hạn ngày %02d/%02d hằng năm", s.Day, s.Month)
-	default:
-		w := ""
-		if !k.Window.IsZero() {
-			w = fmt.Sprintf(" (số liệu từ ngày %d tháng trước đến ngày %d)", k.Window.FromDay, k.Window.ToDay)
-		}
-		return fmt.Sprintf("hạn ngày %d hằng tháng%s", s.Day, w)
-	}
 }
 
 // shiftNote explains a deadline that moved off a non-working day.

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"flag"
 	"io"
@@ -23,7 +24,32 @@ type Env struct {
 
 	config atomic.Pointer[config.Config] // swapped by a SIGHUP reload
 	zalo   atomic.Pointer[zalo.Client]   // the running bot's Zalo adapter, if any
+	// requestsChanged, in the running bot, puts the calendar with the
+	// stored requests in force everywhere.
+	requestsChanged atomic.Pointer[func(context.Context) error]
 }
+
+// Calendar returns the calendar in force: the config's, with the ad-hoc
+// requests the store holds.
+func (e *Env) Calendar(ctx context.Context) (*cchcbot.Calendar, error) {
+	rs, err := e.DB.Requests(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return e.Config().Calendar().WithRequests(rs), nil
+}
+
+// RequestsChanged tells the running bot that a request was made or
+// changed; outside the bot there is nothing to tell.
+func (e *Env) RequestsChanged(ctx context.Context) error {
+	if f := e.requestsChanged.Load(); f != nil {
+		return (*f)(ctx)
+	}
+	return nil
+}
+
+// OnRequestsChanged sets what RequestsChanged does.
+func (e *Env) OnRequestsChanged(f func(context.Context) error) { e.requestsChanged.Store(&f) }
 
 // Zalo returns the running bot's Zalo adapter, nil outside the bot or
 // without Zalo.

@@ -74,7 +74,10 @@ func exportHandler(ctx context.Context, env *Env, args []string, stdout io.Write
 		return err
 	}
 	cfg := env.Config()
-	cal := cfg.Calendar()
+	cal, err := env.Calendar(ctx)
+	if err != nil {
+		return err
+	}
 	now := env.Clock.Now()
 	var sel export.Selection
 	switch {
@@ -190,7 +193,10 @@ func archiveHandler(ctx context.Context, env *Env, args []string, stdout io.Writ
 // loadPeriodData resolves query and gathers its record.
 func loadPeriodData(ctx context.Context, env *Env, query string) (*export.PeriodData, *export.Data, error) {
 	cfg := env.Config()
-	cal := cfg.Calendar()
+	cal, err := env.Calendar(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
 	now := env.Clock.Now()
 	p, err := cal.ResolvePeriod(query, now)
 	if err != nil {
@@ -225,7 +231,7 @@ func (c *SummaryCommand) Run(ctx context.Context, args []string) error {
 func (c *SummaryCommand) Usage() {
 	fmt.Fprint(c.Stdout, `Cách dùng: cchcbot summary [-config TỆP] [KỲ]
 
-In đoạn văn và các danh sách để đưa vào báo cáo CCHC của huyện: bao nhiêu
+In đoạn văn và các danh sách để đưa vào báo cáo CCHC của cơ quan: bao nhiêu
 đơn vị nộp đúng hạn, đơn vị nào nộp trễ (trễ bao nhiêu ngày), đơn vị nào
 bị trả lại và đơn vị nào chưa nộp. Không ghi KỲ: kỳ đang mở gần hạn nhất,
 nếu không có thì kỳ gần nhất đã đến hạn.

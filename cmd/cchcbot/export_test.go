@@ -70,8 +70,8 @@ func TestExportArchiveSummary(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer x.Close()
-	if got, _ := x.GetCellValue("TH - Báo cáo CCHC", "E5"); got != "Tháng 02/2024\nhạn 15/02/2024" {
-		t.Errorf("E5 = %q", got)
+	if got, _ := x.GetCellValue("TH - Báo cáo CCHC", "D5"); got != "Tháng 02/2024\nhạn 15/02" {
+		t.Errorf("D5 = %q", got)
 	}
 	if got, _ := x.GetCellValue("Tổng hợp", "A1"); got != "PHÒNG NỘI VỤ HUYỆN QUỲ HỢP" {
 		t.Errorf("summary sheet title %q", got)

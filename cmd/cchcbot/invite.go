@@ -32,14 +32,14 @@ func (c *InviteCommand) Run(ctx context.Context, args []string) error {
 
 // Usage prints the command's help.
 func (c *InviteCommand) Usage() {
-	fmt.Fprint(c.Stdout, `Cách dùng: cchcbot invite [-config TỆP] [-ttl THỜI_HẠN] [--qr TỆP.png] ĐƠN_VỊ
+	fmt.Fprint(c.Stdout, `Cách dùng: cchcbot invite [-config TỆP] [-ttl THỜI_HẠN] [--qr TỆP.png] [--head] ĐƠN_VỊ
            cchcbot invite [-config TỆP] [-ttl THỜI_HẠN] [--qr TỆP.png] --admin TÊN
 
 Tạo một mã mời dùng một lần và in mã cùng cách tham gia trên từng kênh đã
 cấu hình: trên Telegram, mở đường link https://t.me/<bot>?start=<mã>; trên
 Zalo, quan tâm Official Account (https://zalo.me/<oa_id>) rồi gửi mã vào
-cuộc trò chuyện. Gửi cho một thành viên của đơn vị (hoặc cho cán bộ phòng
-Nội vụ). Mã chỉ hiện ở đây, không bao giờ được ghi vào nhật ký; kho dữ liệu
+cuộc trò chuyện. Gửi cho một thành viên của đơn vị (hoặc cho cán bộ quản
+trị). Mã chỉ hiện ở đây, không bao giờ được ghi vào nhật ký; kho dữ liệu
 chỉ giữ mã băm của nó.
 
 ĐƠN_VỊ là mã đơn vị, không phân biệt chữ hoa, chữ thường (xa-chau-loc),
@@ -52,7 +52,10 @@ Lệnh chạy được khi bot đã dừng hay đang chạy.
 Tùy chọn:
 `+configUsage+`  -ttl THỜI_HẠN   thời hạn của mã mời: số ngày (30d), số giờ (48h) hoặc
                   kết hợp (1d12h); mặc định 7d, tối đa 90d
-  --admin TÊN     mời một cán bộ quản trị phòng Nội vụ thay cho thành viên đơn vị
+  --head          mời thủ trưởng của đơn vị: khi đơn vị có thành viên khác,
+                  thủ trưởng không nhận lời nhắc thường mà được báo khi đơn
+                  vị quá hạn kéo dài (mục escalation của báo cáo)
+  --admin TÊN     mời một cán bộ quản trị thay cho thành viên đơn vị
   --qr TỆP.png    ghi thêm mã QR của đường link mời Telegram (hoặc của OA Zalo
                   khi chỉ cấu hình Zalo) vào tệp ảnh PNG, để in hoặc gửi kèm
   -force          ghi đè tệp --qr đã có
@@ -71,6 +74,7 @@ const (
 func inviteHandler(ctx context.Context, env *Env, args []string, stdout io.Writer) error {
 	flags := newFlagSet("invite")
 	admin := flags.String("admin", "", "")
+	head := flags.Bool("head", false, "")
 	ttlArg := flags.String("ttl", "7d", "")
 	qrFile := flags.String("qr", "", "")
 	force := flags.Bool("force", false, "")
@@ -91,6 +95,8 @@ func inviteHandler(ctx context.Context, env *Env, args []string, stdout io.Write
 	// A unit's name may come as several words: "invite chau loc".
 	query := strings.Join(pos, " ")
 	switch {
+	case *head && *admin != "":
+		return usageError("--head dành cho thủ trưởng một đơn vị, không dùng cùng --admin.")
 	case strings.TrimSpace(*admin) != "" && len(pos) == 0:
 		inv.Admin, inv.AdminName = true, strings.TrimSpace(*admin)
 		who = "cán bộ quản trị " + inv.AdminName
@@ -99,8 +105,11 @@ func inviteHandler(ctx context.Context, env *Env, args []string, stdout io.Write
 		if err != nil {
 			return err
 		}
-		inv.UnitCode = u.Code
+		inv.UnitCode, inv.Head = u.Code, *head
 		who = u.Name
+		if *head {
+			who = headOf(u) + " – " + u.Name
+		}
 	default:
 		return usageError("Cú pháp: cchcbot invite ĐƠN_VỊ (mã hoặc tên đơn vị, ví dụ: cchcbot invite chau loc) hoặc cchcbot invite --admin TÊN")
 	}
@@ -140,4 +149,12 @@ func writeQR(w io.Writer, text string) error {
 	}
 	_, err = w.Write(png)
 	return err
+}
+
+// headOf names who answers for u: its head_title, or "Thủ trưởng".
+func headOf(u cchcbot.Unit) string {
+	if u.HeadTitle != "" {
+		return u.HeadTitle
+	}
+	return "Thủ trưởng"
 }

@@ -61,6 +61,7 @@ func commands(stdout, stderr io.Writer) map[string]Command {
 		"check":     &CheckCommand{Stdout: stdout},
 		"calendar":  &CalendarCommand{Stdout: stdout},
 		"invite":    &InviteCommand{Stdout: stdout},
+		"request":   &RequestCommand{Stdout: stdout},
 		"status":    &StatusCommand{Stdout: stdout},
 		"backup":    &BackupCommand{Stdout: stdout},
 		"export":    &ExportCommand{Stdout: stdout},
@@ -68,6 +69,7 @@ func commands(stdout, stderr io.Writer) map[string]Command {
 		"summary":   &SummaryCommand{Stdout: stdout},
 		"restore":   &RestoreCommand{Stdout: stdout},
 		"zalo-auth": &ZaloAuthCommand{Stdin: os.Stdin, Stdout: stdout},
+		"web-login": &WebLoginCommand{Stdout: stdout},
 	}
 }
 
@@ -130,7 +132,10 @@ func isHelp(arg string) bool {
 	return false
 }
 
-const usage = `cchcbot: bot nhắc hạn và nhận báo cáo cải cách hành chính (CCHC) của huyện Quỳ Hợp.
+const usage = `cchcbot: bot nhắc hạn và nhận báo cáo cải cách hành chính (CCHC) của các đơn vị
+cho cơ quan ghi trong tệp cấu hình (office:), ví dụ Sở Nội vụ của một tỉnh
+(config.province.example.yaml) hay Phòng Nội vụ huyện Quỳ Hợp trước 01/07/2025
+(config.example.yaml).
 
 Cách dùng: cchcbot <lệnh> [-config TỆP] [tham số]
 
@@ -142,7 +147,10 @@ Các lệnh:
                               mọi kỳ báo cáo, hạn nộp và lần nhắc việc
                               (NGÀY: dd/mm/yyyy hoặc yyyy-mm-dd)
   invite ĐƠN_VỊ               tạo đường link mời cho một đơn vị (mã hoặc tên)
-  invite --admin TÊN          tạo đường link mời cho cán bộ quản trị phòng Nội vụ
+  invite --admin TÊN          tạo đường link mời cho cán bộ quản trị của cơ quan
+  invite ĐƠN_VỊ --head        tạo đường link mời cho thủ trưởng của đơn vị
+  request                     các yêu cầu báo cáo đột xuất; request new, cancel,
+                              due: tạo, hủy, đổi hạn (như /yeucau)
   status [KỲ] [ĐƠN_VỊ]        tình hình nộp báo cáo của một kỳ (ví dụ 02/2024)
   export [--period KỲ | --year NĂM] -o TỆP.xlsx [-force]
                               bảng tổng hợp Excel của một năm hoặc một kỳ
@@ -153,12 +161,14 @@ Các lệnh:
   restore TỆP                 khôi phục cơ sở dữ liệu từ bản sao lưu (dừng bot trước)
   zalo-auth < TỆP             cài mã làm mới (refresh token) của Official Account Zalo,
                               đọc từ đầu vào chuẩn
+  web-login CÁN_BỘ            đường link đăng nhập trang quản lý trên trình duyệt
+                              (mục web:), dùng một lần, cho một cán bộ quản trị
 
 Lệnh nào cũng nhận -config TỆP (mặc định ./config.yaml), đặt trước hay sau
 các tham số đều được; "cchcbot <lệnh> -h" cho xem hướng dẫn của lệnh đó.
-invite, status, export, archive, summary, backup và zalo-auth chạy được cả khi bot
-đang chạy hay đã dừng: khi bot chạy, lệnh đi qua cổng điều khiển
-(control.sock) trong data_dir.
+calendar, invite, request, status, export, archive, summary, backup, zalo-auth
+và web-login chạy được cả khi bot đang chạy hay đã dừng: khi bot chạy, lệnh
+đi qua cổng điều khiển (control.sock) trong data_dir.
 ` + envUsage
 
 const envUsage = `

@@ -19,13 +19,16 @@ type handlerFunc func(ctx context.Context, env *Env, args []string, stdout io.Wr
 // staffHandlers are the commands the running bot serves on its control
 // socket, by name.
 var staffHandlers = map[string]handlerFunc{
+	"calendar":  calendarHandler,
 	"invite":    inviteHandler,
+	"request":   requestHandler,
 	"status":    statusHandler,
 	"backup":    backupHandler,
 	"export":    exportHandler,
 	"archive":   archiveHandler,
 	"summary":   summaryHandler,
 	"zalo-auth": zaloAuthHandler,
+	"web-login": webLoginHandler,
 }
 
 // lockProbe is how long a staff command waits for the store's lock before

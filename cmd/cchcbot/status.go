@@ -52,7 +52,10 @@ func statusHandler(ctx context.Context, env *Env, args []string, stdout io.Write
 	if err != nil {
 		return err
 	}
-	cal := env.Config().Calendar()
+	cal, err := env.Calendar(ctx)
+	if err != nil {
+		return err
+	}
 	now := env.Clock.Now()
 	p, unitQuery, err := statusQuery(cal, pos, now)
 	if err != nil {
@@ -68,7 +71,7 @@ func statusHandler(ctx context.Context, env *Env, args []string, stdout io.Write
 		}
 		only = &u
 	}
-	ps, err := loadStatus(ctx, env, p)
+	ps, err := loadStatus(ctx, env, cal, p)
 	if err != nil {
 		return cchcbot.FileErrorf(err, "Không đọc được tình hình nộp %s", p.Label)
 	}
@@ -90,14 +93,24 @@ func statusHandler(ctx context.Context, env *Env, args []string, stdout io.Write
 		fmt.Fprintf(stdout, "Số liệu: %s. ", p.WindowVN())
 	}
 	fmt.Fprintf(stdout, "Hạn nộp: %s %s (%s).\n", p.Due.WeekdayVN(), p.Due.VN(), cchcbot.DaysLeftVN(p.DaysLeft(now)))
-	fmt.Fprintf(stdout, "Đã nộp %d/%d (đúng hạn %d, trễ hạn %d), chưa nộp %d, bị trả lại %d, không liên lạc được %d.\n\n",
+	fmt.Fprintf(stdout, "Đã nộp %d/%d (đúng hạn %d, trễ hạn %d), chưa nộp %d, bị trả lại %d, không liên lạc được %d",
 		c.Submitted(), c.Owed, c.OnTime, c.Late, c.Missing, c.Returned, c.Unreachable)
+	if c.Extended > 0 {
+		fmt.Fprintf(stdout, ", được gia hạn %d", c.Extended)
+	}
+	if c.Exempt > 0 {
+		fmt.Fprintf(stdout, ", được miễn nộp %d (không tính vào số phải nộp)", c.Exempt)
+	}
+	fmt.Fprint(stdout, ".\n\n")
 	tw := newTable(stdout)
 	fmt.Fprintln(tw, "Đơn vị\tNhóm\tTrạng thái\tNộp lúc\tTrễ hạn\tPhiên bản\tNhắc đã gửi/đã nhận")
 	for _, u := range units {
 		state := u.State.Label()
 		if u.Latest != nil && u.Latest.State == cchcbot.StateAccepted {
 			state += ", đã tiếp nhận"
+		}
+		if note := decisionNote(u, cal.Location); note != "" {
+			state += " (" + note + ")"
 		}
 		if u.Unreachable() {
 			state += " (không liên lạc được)"
@@ -109,7 +122,7 @@ func statusHandler(ctx context.Context, env *Env, args []string, stdout io.Write
 			at = s.SubmittedAt.In(cal.Location).Format("02/01/2006 15:04")
 			version = fmt.Sprint(s.Version)
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%d/%d\n", u.Unit.Name, u.Unit.Group.Label(), state, at, lateness(p, u, now), version, u.RemindSent, u.RemindAcked)
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%d/%d\n", u.Unit.Name, cal.GroupLabels.Of(u.Unit.Group), state, at, lateness(p.ForUnit(u.Extension), u, now), version, u.RemindSent, u.RemindAcked)
 	}
 	return tw.Flush()
 }
@@ -157,8 +170,8 @@ func lateness(p cchcbot.Period, u cchcbot.UnitStatus, now time.Time) string {
 }
 
 // loadStatus gathers the stored facts of a period.
-func loadStatus(ctx context.Context, env *Env, p cchcbot.Period) (cchcbot.PeriodStatus, error) {
-	k, _ := env.Config().Calendar().Kind(p.KindID)
+func loadStatus(ctx context.Context, env *Env, cal *cchcbot.Calendar, p cchcbot.Period) (cchcbot.PeriodStatus, error) {
+	k, _ := cal.Kind(p.KindID)
 	units, err := env.DB.Units(ctx)
 	if err != nil {
 		return cchcbot.PeriodStatus{}, err
@@ -175,5 +188,30 @@ func loadStatus(ctx context.Context, env *Env, p cchcbot.Period) (cchcbot.Period
 	if err != nil {
 		return cchcbot.PeriodStatus{}, err
 	}
-	return cchcbot.ComputeStatusCounts(k, p, units, latest, members, counts), nil
+	adj, err := env.DB.Adjustments(ctx, p.ID)
+	if err != nil {
+		return cchcbot.PeriodStatus{}, err
+	}
+	ps := cchcbot.ComputeStatusCounts(k, p, units, latest, members, counts)
+	ps.Apply(adj)
+	return ps, nil
+}
+
+// decisionNote says what the office decided about a unit for the period:
+// its extension, exemption, explanation and escalations.
+func decisionNote(u cchcbot.UnitStatus, loc *time.Location) string {
+	var notes []string
+	if s := u.Extension.LabelVN(); s != "" {
+		notes = append(notes, s)
+	}
+	if x := u.Exemption; x != nil {
+		notes = append(notes, "lý do miễn: "+x.Reason)
+	}
+	if n := len(u.Explanations); n > 0 {
+		notes = append(notes, "đã giải trình: "+u.Explanations[n-1].Text)
+	}
+	for _, e := range u.Escalations {
+		notes = append(notes, fmt.Sprintf("%s ngày %s", e.Level.Label(), e.At.In(loc).Format("02/01/2006")))
+	}
+	return strings.Join(notes, "; ")
 }
