@@ -6,6 +6,7 @@ import (
 	"encoding/base64"
 	"encoding/hex"
 	"io"
+	"time"
 )
 
 // InviteCodeBytes is the entropy of an invite code: 128 bits, so codes
@@ -35,4 +36,20 @@ func NewInviteCode(r io.Reader) (code, hash string, err error) {
 func HashInviteCode(code string) string {
 	sum := sha256.Sum256([]byte(code))
 	return hex.EncodeToString(sum[:])
+}
+
+// Invitation is a fresh invite for a new member of a unit, with what a
+// person needs to use it on each configured network.
+type Invitation struct {
+	Code      string // the secret: shown to the admin, never logged
+	Unit      Unit
+	ExpiresAt time.Time
+	// TelegramLink opens the bot with the code (https://t.me/<bot>?start=<code>);
+	// "" when Telegram is not configured.
+	TelegramLink string
+	// ZaloOALink is the Official Account to follow before sending the code
+	// as a message; "" when Zalo is not configured.
+	ZaloOALink string
+	// HowToJoin says it in Vietnamese, as /moi does.
+	HowToJoin string
 }

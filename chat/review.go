@@ -159,52 +159,40 @@ func (s *Service) returnReason(ctx context.Context, w who, text string) (bool, e
 	return true, s.review(ctx, w, id, cchcbot.StateReturned, reason)
 }
 
-// ReviewResult is what Review did.
-type ReviewResult struct {
-	Submission *cchcbot.Submission // the version reviewed, as it stands now
-	Unit       cchcbot.Unit
-	Period     cchcbot.Period // its Label is the period id when the calendar no longer has it
-	// Changed is false when the submission was already in that state:
-	// nothing was recorded and nobody was told.
-	Changed bool
-	// Notified is how many of the unit's members were told.
-	Notified int
-}
-
 // Review accepts or returns (with a reason) a submission on behalf of the
 // admin by, and tells every member of the unit, naming the report, the
 // deadline and who answers for it: the decision and the members' notices
 // are one commit. The chat's buttons and commands and the web dashboard
 // all review through it, so a unit hears the same words whichever way the
 // admin decided. A person who is not an admin is EUNAUTHORIZED.
-func (s *Service) Review(ctx context.Context, by cchcbot.UserID, id uint64, state cchcbot.SubmissionState, reason string) (ReviewResult, error) {
+func (s *Service) Review(ctx context.Context, by cchcbot.UserID, id uint64, state cchcbot.SubmissionState, reason string) (cchcbot.ReviewResult, error) {
 	reason = strings.TrimSpace(reason)
 	if utf8.RuneCountInString(reason) > maxNote {
-		return ReviewResult{}, cchcbot.Errorf(cchcbot.EINVALID, "Lý do quá dài (tối đa %d ký tự).", maxNote)
+		return cchcbot.ReviewResult{}, cchcbot.Errorf(cchcbot.EINVALID, "Lý do quá dài (tối đa %d ký tự).", maxNote)
 	}
 	if _, err := s.opts.Store.Admin(ctx, by); cchcbot.ErrorCode(err) == cchcbot.ENOTFOUND {
-		return ReviewResult{}, cchcbot.Errorf(cchcbot.EUNAUTHORIZED, "Chỉ cán bộ quản trị mới tiếp nhận hoặc trả lại được báo cáo.")
+		return cchcbot.ReviewResult{}, cchcbot.Errorf(cchcbot.EUNAUTHORIZED, "Chỉ cán bộ quản trị mới tiếp nhận hoặc trả lại được báo cáo.")
 	} else if err != nil {
-		return ReviewResult{}, err
+		return cchcbot.ReviewResult{}, err
 	}
 	before, err := s.opts.Store.Submission(ctx, id)
 	if err != nil {
-		return ReviewResult{}, err
+		return cchcbot.ReviewResult{}, err
 	}
 	u, err := s.opts.Store.Unit(ctx, before.UnitCode)
 	if err != nil {
-		return ReviewResult{}, err
+		return cchcbot.ReviewResult{}, err
 	}
 	members, err := s.opts.Store.Members(ctx, u.Code)
 	if err != nil {
-		return ReviewResult{}, err
+		return cchcbot.ReviewResult{}, err
 	}
 	p, err := s.calendar().Period(before.PeriodID)
 	if err != nil {
 		p = cchcbot.Period{ID: before.PeriodID, Label: before.PeriodID}
 	}
 	now := s.now()
-	res := ReviewResult{Unit: u, Period: p}
+	res := cchcbot.ReviewResult{Unit: u, Period: p}
 	sub, err := s.opts.Store.ReviewSubmission(ctx, id, state, reason, by, now, func(sub *cchcbot.Submission) []*cchcbot.Outgoing {
 		// Called in the commit that reviews: a press repeated, or two
 		// admins pressing together, find the decision already made and
@@ -219,7 +207,7 @@ func (s *Service) Review(ctx context.Context, by cchcbot.UserID, id uint64, stat
 		return out
 	})
 	if err != nil {
-		return ReviewResult{}, err
+		return cchcbot.ReviewResult{}, err
 	}
 	res.Submission = sub
 	if res.Changed {

@@ -32,44 +32,28 @@ func WebLoginText(link string, expires time.Time, loc *time.Location) string {
 		timeVN(expires, loc), link)
 }
 
-// Invitation is a fresh invite for a new member of a unit, with what a
-// person needs to use it on each configured network.
-type Invitation struct {
-	Code      string // the secret: shown to the admin, never logged
-	Unit      cchcbot.Unit
-	ExpiresAt time.Time
-	// TelegramLink opens the bot with the code (https://t.me/<bot>?start=<code>);
-	// "" when Telegram is not configured.
-	TelegramLink string
-	// ZaloOALink is the Official Account to follow before sending the code
-	// as a message; "" when Zalo is not configured.
-	ZaloOALink string
-	// HowToJoin says it in Vietnamese, as /moi does.
-	HowToJoin string
-}
-
 // InviteMember makes a single-use invite to unit unitCode on behalf of the
 // admin by, valid as long as /moi's. A person who is not an admin is
 // EUNAUTHORIZED.
-func (s *Service) InviteMember(ctx context.Context, by cchcbot.UserID, unitCode string) (Invitation, error) {
+func (s *Service) InviteMember(ctx context.Context, by cchcbot.UserID, unitCode string) (cchcbot.Invitation, error) {
 	if _, err := s.opts.Store.Admin(ctx, by); cchcbot.ErrorCode(err) == cchcbot.ENOTFOUND {
-		return Invitation{}, cchcbot.Errorf(cchcbot.EUNAUTHORIZED, "Chỉ cán bộ quản trị mới tạo được mã mời.")
+		return cchcbot.Invitation{}, cchcbot.Errorf(cchcbot.EUNAUTHORIZED, "Chỉ cán bộ quản trị mới tạo được mã mời.")
 	} else if err != nil {
-		return Invitation{}, err
+		return cchcbot.Invitation{}, err
 	}
 	u, err := s.opts.Store.Unit(ctx, unitCode)
 	if err != nil {
-		return Invitation{}, err
+		return cchcbot.Invitation{}, err
 	}
 	if u.Retired {
-		return Invitation{}, cchcbot.Errorf(cchcbot.ENOTFOUND, "%s không còn trong danh sách đơn vị phải báo cáo.", u.Name)
+		return cchcbot.Invitation{}, cchcbot.Errorf(cchcbot.ENOTFOUND, "%s không còn trong danh sách đơn vị phải báo cáo.", u.Name)
 	}
 	code, err := s.createInvite(ctx, who{user: by}, cchcbot.Invite{UnitCode: u.Code})
 	if err != nil {
-		return Invitation{}, err
+		return cchcbot.Invitation{}, err
 	}
 	s.opts.Logger.Info("invite created", "unit", u.Code, "by", string(by))
-	inv := Invitation{Code: code, Unit: u, ExpiresAt: s.now().Add(s.opts.InviteTTL), ZaloOALink: s.opts.ZaloOALink, HowToJoin: s.howToJoin(code)}
+	inv := cchcbot.Invitation{Code: code, Unit: u, ExpiresAt: s.now().Add(s.opts.InviteTTL), ZaloOALink: s.opts.ZaloOALink, HowToJoin: s.howToJoin(code)}
 	if s.opts.InviteLink != nil {
 		inv.TelegramLink = s.opts.InviteLink(code)
 	}

@@ -26,33 +26,9 @@ var (
 // unknown, which tells the admin what happened.
 const webKeep = 24 * time.Hour
 
-// WebLogin is a one-time link to the web dashboard, asked for by an admin
-// (/web in chat, or cchcbot web-login). Only the hash of its token is
-// stored: the token itself is in the admin's chat and nowhere else.
-type WebLogin struct {
-	Hash      string // sha256 of the token, hex
-	Admin     cchcbot.UserID
-	CreatedAt time.Time
-	ExpiresAt time.Time
-	UsedAt    time.Time
-}
-
-// Used reports whether the link has started a session.
-func (l WebLogin) Used() bool { return !l.UsedAt.IsZero() }
-
-// WebSession is a signed-in admin's session on the dashboard. Only the
-// hash of its id is stored, so a copy of the database opens no session.
-type WebSession struct {
-	Hash      string // sha256 of the session id, hex
-	Admin     cchcbot.UserID
-	CSRF      string // the token every form of the session must carry
-	CreatedAt time.Time
-	ExpiresAt time.Time
-}
-
 // CreateWebLogin stores a login link by its hash, and forgets the links
 // and sessions long dead: nothing else removes them.
-func (db *DB) CreateWebLogin(ctx context.Context, l WebLogin) error {
+func (db *DB) CreateWebLogin(ctx context.Context, l cchcbot.WebLogin) error {
 	switch {
 	case !validSHA256(l.Hash):
 		return cchcbot.Errorf(cchcbot.EINVALID, "Đường link đăng nhập phải được lưu dưới dạng mã băm sha256.")
@@ -74,7 +50,7 @@ func (db *DB) CreateWebLogin(ctx context.Context, l WebLogin) error {
 			return err
 		}
 		if err := prune(b, func(v []byte) (bool, error) {
-			var old WebLogin
+			var old cchcbot.WebLogin
 			err := decode(nil, v, &old)
 			return err == nil && l.CreatedAt.Sub(old.ExpiresAt) > webKeep, err
 		}); err != nil {
@@ -82,7 +58,7 @@ func (db *DB) CreateWebLogin(ctx context.Context, l WebLogin) error {
 		}
 		if s := tx.Bucket(bucketWebSessions); s != nil {
 			return prune(s, func(v []byte) (bool, error) {
-				var old WebSession
+				var old cchcbot.WebSession
 				err := decode(nil, v, &old)
 				return err == nil && l.CreatedAt.After(old.ExpiresAt), err
 			})
@@ -112,11 +88,11 @@ func prune(b *bolt.Bucket, dead func(v []byte) (bool, error)) error {
 	return nil
 }
 
-// WebLogin returns the login link with the given hash, used or not, so
+// cchcbot.WebLogin returns the login link with the given hash, used or not, so
 // that the page it opens can say whether it still works; ENOTFOUND if
 // there is none.
-func (db *DB) WebLogin(ctx context.Context, hash string) (WebLogin, error) {
-	var l WebLogin
+func (db *DB) WebLogin(ctx context.Context, hash string) (cchcbot.WebLogin, error) {
+	var l cchcbot.WebLogin
 	err := db.view(ctx, "web login", func(tx *bolt.Tx) error {
 		found := false
 		if b := tx.Bucket(bucketWebLogins); b != nil {
@@ -142,9 +118,9 @@ func errUnknownLogin() error {
 // session at most, even when two requests race. An unknown link is
 // ENOTFOUND, a used one ECONFLICT, an expired one EEXPIRED; then nothing
 // is stored. It returns s with its Admin set.
-func (db *DB) StartWebSession(ctx context.Context, loginHash string, s WebSession, now time.Time) (WebSession, error) {
+func (db *DB) StartWebSession(ctx context.Context, loginHash string, s cchcbot.WebSession, now time.Time) (cchcbot.WebSession, error) {
 	if !validSHA256(s.Hash) || s.CSRF == "" || s.ExpiresAt.IsZero() {
-		return WebSession{}, cchcbot.Errorf(cchcbot.EINVALID, "Phiên làm việc không hợp lệ.")
+		return cchcbot.WebSession{}, cchcbot.Errorf(cchcbot.EINVALID, "Phiên làm việc không hợp lệ.")
 	}
 	now = db.stamp(now)
 	s.CreatedAt = db.stamp(s.CreatedAt)
@@ -153,7 +129,7 @@ func (db *DB) StartWebSession(ctx context.Context, loginHash string, s WebSessio
 		if logins == nil {
 			return errUnknownLogin()
 		}
-		var l WebLogin
+		var l cchcbot.WebLogin
 		found, err := get(logins, []byte(loginHash), &l)
 		switch {
 		case err != nil:
@@ -180,15 +156,15 @@ func (db *DB) StartWebSession(ctx context.Context, loginHash string, s WebSessio
 		return put(sessions, []byte(s.Hash), s)
 	})
 	if err != nil {
-		return WebSession{}, err
+		return cchcbot.WebSession{}, err
 	}
 	return s, nil
 }
 
-// WebSession returns the session with the given hash; ENOTFOUND if there
+// cchcbot.WebSession returns the session with the given hash; ENOTFOUND if there
 // is none, EEXPIRED if it ended before now.
-func (db *DB) WebSession(ctx context.Context, hash string, now time.Time) (WebSession, error) {
-	var s WebSession
+func (db *DB) WebSession(ctx context.Context, hash string, now time.Time) (cchcbot.WebSession, error) {
+	var s cchcbot.WebSession
 	err := db.view(ctx, "web session", func(tx *bolt.Tx) error {
 		found := false
 		if b := tx.Bucket(bucketWebSessions); b != nil {
@@ -206,7 +182,7 @@ func (db *DB) WebSession(ctx context.Context, hash string, now time.Time) (WebSe
 		return nil
 	})
 	if err != nil {
-		return WebSession{}, err
+		return cchcbot.WebSession{}, err
 	}
 	return s, nil
 }

@@ -34,13 +34,13 @@ func TestWebLoginSingleUse(t *testing.T) {
 		t.Errorf("a session in a store that never had one: %v, want ENOTFOUND", err)
 	}
 	good, old := sha("good"), sha("old")
-	for _, l := range []store.WebLogin{{Hash: good, Admin: webAdmin, ExpiresAt: t0.Add(10 * time.Minute)}, {Hash: old, Admin: webAdmin, CreatedAt: t0.Add(-time.Hour), ExpiresAt: t0.Add(-time.Minute)}} {
+	for _, l := range []cchcbot.WebLogin{{Hash: good, Admin: webAdmin, ExpiresAt: t0.Add(10 * time.Minute)}, {Hash: old, Admin: webAdmin, CreatedAt: t0.Add(-time.Hour), ExpiresAt: t0.Add(-time.Minute)}} {
 		if err := db.CreateWebLogin(ctx, l); err != nil {
 			t.Fatal(err)
 		}
 	}
-	wantCode(t, "the same hash twice", db.CreateWebLogin(ctx, store.WebLogin{Hash: good, Admin: webAdmin, ExpiresAt: t0.Add(time.Minute)}), cchcbot.ECONFLICT)
-	for name, l := range map[string]store.WebLogin{
+	wantCode(t, "the same hash twice", db.CreateWebLogin(ctx, cchcbot.WebLogin{Hash: good, Admin: webAdmin, ExpiresAt: t0.Add(time.Minute)}), cchcbot.ECONFLICT)
+	for name, l := range map[string]cchcbot.WebLogin{
 		"not a hash":     {Hash: "token-in-clear", Admin: webAdmin, ExpiresAt: t0},
 		"no admin":       {Hash: sha("a"), ExpiresAt: t0},
 		"no expiry":      {Hash: sha("b"), Admin: webAdmin},
@@ -54,7 +54,7 @@ func TestWebLoginSingleUse(t *testing.T) {
 		t.Errorf("WebLogin = %+v, %v", l, err)
 	}
 
-	sess := store.WebSession{Hash: sha("session"), CSRF: "csrf", ExpiresAt: t0.Add(12 * time.Hour)}
+	sess := cchcbot.WebSession{Hash: sha("session"), CSRF: "csrf", ExpiresAt: t0.Add(12 * time.Hour)}
 	got, err := db.StartWebSession(ctx, good, sess, t0)
 	if err != nil || got.Admin != webAdmin {
 		t.Fatalf("StartWebSession = %+v, %v", got, err)
@@ -66,7 +66,7 @@ func TestWebLoginSingleUse(t *testing.T) {
 		"expired": {old, cchcbot.EEXPIRED},
 		"unknown": {sha("nope"), cchcbot.ENOTFOUND},
 	} {
-		_, err := db.StartWebSession(ctx, tc.login, store.WebSession{Hash: sha("s-" + name), CSRF: "c", ExpiresAt: t0.Add(time.Hour)}, t0)
+		_, err := db.StartWebSession(ctx, tc.login, cchcbot.WebSession{Hash: sha("s-" + name), CSRF: "c", ExpiresAt: t0.Add(time.Hour)}, t0)
 		wantCode(t, name, err, tc.code)
 		if _, err := db.WebSession(ctx, sha("s-"+name), t0); cchcbot.ErrorCode(err) != cchcbot.ENOTFOUND {
 			t.Errorf("%s: a session was stored: %v", name, err)
@@ -97,7 +97,7 @@ func TestWebLoginSingleUse(t *testing.T) {
 // TestWebLoginRace: two presses of one link racing start one session.
 func TestWebLoginRace(t *testing.T) {
 	db := MustOpen(t)
-	if err := db.CreateWebLogin(ctx, store.WebLogin{Hash: sha("race"), Admin: webAdmin, ExpiresAt: t0.Add(time.Minute)}); err != nil {
+	if err := db.CreateWebLogin(ctx, cchcbot.WebLogin{Hash: sha("race"), Admin: webAdmin, ExpiresAt: t0.Add(time.Minute)}); err != nil {
 		t.Fatal(err)
 	}
 	const n = 8
@@ -105,7 +105,7 @@ func TestWebLoginRace(t *testing.T) {
 	errs := make([]error, n)
 	for i := range n {
 		wg.Go(func() {
-			_, errs[i] = db.StartWebSession(ctx, sha("race"), store.WebSession{Hash: sha(fmt.Sprint("s", i)), CSRF: "c", ExpiresAt: t0.Add(time.Hour)}, t0)
+			_, errs[i] = db.StartWebSession(ctx, sha("race"), cchcbot.WebSession{Hash: sha(fmt.Sprint("s", i)), CSRF: "c", ExpiresAt: t0.Add(time.Hour)}, t0)
 		})
 	}
 	wg.Wait()
@@ -131,10 +131,10 @@ func TestWebNothingInClear(t *testing.T) {
 	dir := t.TempDir()
 	db := mustOpenDir(t, dir)
 	token, sid := "tok-"+strings.Repeat("T", 39), "sid-"+strings.Repeat("S", 39)
-	if err := db.CreateWebLogin(ctx, store.WebLogin{Hash: sha(token), Admin: webAdmin, ExpiresAt: t0.Add(time.Minute)}); err != nil {
+	if err := db.CreateWebLogin(ctx, cchcbot.WebLogin{Hash: sha(token), Admin: webAdmin, ExpiresAt: t0.Add(time.Minute)}); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := db.StartWebSession(ctx, sha(token), store.WebSession{Hash: sha(sid), CSRF: "c", ExpiresAt: t0.Add(time.Hour)}, t0); err != nil {
+	if _, err := db.StartWebSession(ctx, sha(token), cchcbot.WebSession{Hash: sha(sid), CSRF: "c", ExpiresAt: t0.Add(time.Hour)}, t0); err != nil {
 		t.Fatal(err)
 	}
 	raw, err := os.ReadFile(filepath.Join(dir, store.FileName))
@@ -149,7 +149,7 @@ func TestWebNothingInClear(t *testing.T) {
 	// Two days on, a new link forgets both: the link expired more than a
 	// day ago, the session ended.
 	later := t0.Add(49 * time.Hour)
-	if err := db.CreateWebLogin(ctx, store.WebLogin{Hash: sha("new"), Admin: webAdmin, CreatedAt: later, ExpiresAt: later.Add(time.Minute)}); err != nil {
+	if err := db.CreateWebLogin(ctx, cchcbot.WebLogin{Hash: sha("new"), Admin: webAdmin, CreatedAt: later, ExpiresAt: later.Add(time.Minute)}); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := db.WebLogin(ctx, sha(token)); cchcbot.ErrorCode(err) != cchcbot.ENOTFOUND {

@@ -12,7 +12,6 @@ import (
 	"time"
 
 	"cchcbot"
-	"cchcbot/store"
 )
 
 // tokenBytes is the entropy of a login link's token and of a session id:
@@ -77,7 +76,7 @@ func NewLoginLink(ctx context.Context, st LoginStore, baseURL string, admin cchc
 		return "", time.Time{}, err
 	}
 	expires = now.Add(LoginTTL)
-	if err := st.CreateWebLogin(ctx, store.WebLogin{Hash: hash, Admin: a.User, CreatedAt: now, ExpiresAt: expires}); err != nil {
+	if err := st.CreateWebLogin(ctx, cchcbot.WebLogin{Hash: hash, Admin: a.User, CreatedAt: now, ExpiresAt: expires}); err != nil {
 		return "", time.Time{}, err
 	}
 	// The audit names the link by a prefix of its hash, never the token.
@@ -139,7 +138,7 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	now := s.opts.Clock.Now()
-	sess, err := s.opts.Store.StartWebSession(ctx, hashToken(token), store.WebSession{Hash: sidHash, CSRF: csrf, CreatedAt: now, ExpiresAt: now.Add(SessionTTL)}, now)
+	sess, err := s.opts.Store.StartWebSession(ctx, hashToken(token), cchcbot.WebSession{Hash: sidHash, CSRF: csrf, CreatedAt: now, ExpiresAt: now.Add(SessionTTL)}, now)
 	if err != nil {
 		s.loginRefused(w, r, err) // a second press of the button, or a race
 		return
@@ -152,10 +151,10 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 // checkLogin looks a login link's token up and, unless it may still sign
 // in, answers with a page saying why. No page for a bad link shows any of
 // the office's data.
-func (s *Server) checkLogin(w http.ResponseWriter, r *http.Request, token string) (store.WebLogin, bool) {
+func (s *Server) checkLogin(w http.ResponseWriter, r *http.Request, token string) (cchcbot.WebLogin, bool) {
 	if !validToken(token) {
 		s.loginRefused(w, r, cchcbot.Errorf(cchcbot.ENOTFOUND, "Đường link đăng nhập không đúng."))
-		return store.WebLogin{}, false
+		return cchcbot.WebLogin{}, false
 	}
 	l, err := s.opts.Store.WebLogin(r.Context(), hashToken(token))
 	switch {
@@ -168,7 +167,7 @@ func (s *Server) checkLogin(w http.ResponseWriter, r *http.Request, token string
 	default:
 		return l, true
 	}
-	return store.WebLogin{}, false
+	return cchcbot.WebLogin{}, false
 }
 
 // loginRefused explains a link that cannot sign in: unknown (401), used

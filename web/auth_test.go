@@ -9,7 +9,6 @@ import (
 	"time"
 
 	"cchcbot"
-	"cchcbot/store"
 	"cchcbot/web"
 	"cchcbot/web/webtest"
 )
@@ -175,7 +174,7 @@ func TestOnlyAdmins(t *testing.T) {
 	}
 	// A link forged in the store for a member: pressing it signs nobody in.
 	token := strings.Repeat("m", 43)
-	if err := f.DB.CreateWebLogin(ctx, store.WebLogin{Hash: hashOf(token), Admin: webtest.ChairLoc, ExpiresAt: f.Clock.Now().Add(time.Minute)}); err != nil {
+	if err := f.DB.CreateWebLogin(ctx, cchcbot.WebLogin{Hash: hashOf(token), Admin: webtest.ChairLoc, ExpiresAt: f.Clock.Now().Add(time.Minute)}); err != nil {
 		t.Fatal(err)
 	}
 	res := f.Post(t, f.Client(t), "/dang-nhap", url.Values{"token": {token}})
@@ -186,10 +185,10 @@ func TestOnlyAdmins(t *testing.T) {
 	}
 	// A session forged in the store for a member.
 	login, sid := strings.Repeat("n", 43), strings.Repeat("s", 43)
-	if err := f.DB.CreateWebLogin(ctx, store.WebLogin{Hash: hashOf(login), Admin: webtest.ChairLoc, ExpiresAt: f.Clock.Now().Add(time.Minute)}); err != nil {
+	if err := f.DB.CreateWebLogin(ctx, cchcbot.WebLogin{Hash: hashOf(login), Admin: webtest.ChairLoc, ExpiresAt: f.Clock.Now().Add(time.Minute)}); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := f.DB.StartWebSession(ctx, hashOf(login), store.WebSession{Hash: hashOf(sid), CSRF: "c", ExpiresAt: f.Clock.Now().Add(time.Hour)}, f.Clock.Now()); err != nil {
+	if _, err := f.DB.StartWebSession(ctx, hashOf(login), cchcbot.WebSession{Hash: hashOf(sid), CSRF: "c", ExpiresAt: f.Clock.Now().Add(time.Hour)}, f.Clock.Now()); err != nil {
 		t.Fatal(err)
 	}
 	member := f.Client(t)

@@ -20,7 +20,6 @@ import (
 	"cchcbot/chat"
 	"cchcbot/outbox"
 	"cchcbot/scheduler"
-	"cchcbot/store"
 	"cchcbot/web"
 )
 
@@ -129,12 +128,12 @@ func (e *browserEnv) forgeSession(t testing.TB, user cchcbot.UserID) string {
 	ctx := context.Background()
 	_, tokenHash := browserRandomToken(t)
 	now := e.clock.Now()
-	if err := e.db.CreateWebLogin(ctx, store.WebLogin{Hash: tokenHash, Admin: user, CreatedAt: now, ExpiresAt: now.Add(web.LoginTTL)}); err != nil {
+	if err := e.db.CreateWebLogin(ctx, cchcbot.WebLogin{Hash: tokenHash, Admin: user, CreatedAt: now, ExpiresAt: now.Add(web.LoginTTL)}); err != nil {
 		t.Fatal(err)
 	}
 	sid, sidHash := browserRandomToken(t)
 	csrf, _ := browserRandomToken(t)
-	if _, err := e.db.StartWebSession(ctx, tokenHash, store.WebSession{Hash: sidHash, CSRF: csrf, CreatedAt: now, ExpiresAt: now.Add(web.SessionTTL)}, now); err != nil {
+	if _, err := e.db.StartWebSession(ctx, tokenHash, cchcbot.WebSession{Hash: sidHash, CSRF: csrf, CreatedAt: now, ExpiresAt: now.Add(web.SessionTTL)}, now); err != nil {
 		t.Fatal(err)
 	}
 	e.logs.secret(sid)

@@ -6,8 +6,6 @@ import (
 	"time"
 
 	"cchcbot"
-	"cchcbot/chat"
-	"cchcbot/store"
 )
 
 // Store is what the dashboard reads, and the few records it writes itself:
@@ -45,8 +43,8 @@ type Store interface {
 	Audit(ctx context.Context, e cchcbot.AuditEntry) error
 
 	LoginStore
-	WebSession(ctx context.Context, hash string, now time.Time) (store.WebSession, error)
-	StartWebSession(ctx context.Context, loginHash string, s store.WebSession, now time.Time) (store.WebSession, error)
+	WebSession(ctx context.Context, hash string, now time.Time) (cchcbot.WebSession, error)
+	StartWebSession(ctx context.Context, loginHash string, s cchcbot.WebSession, now time.Time) (cchcbot.WebSession, error)
 	DeleteWebSession(ctx context.Context, hash string) error
 }
 
@@ -54,15 +52,15 @@ type Store interface {
 // place for the link's hash. The CLI's web-login uses it without a server.
 type LoginStore interface {
 	Admin(ctx context.Context, user cchcbot.UserID) (cchcbot.Admin, error)
-	CreateWebLogin(ctx context.Context, l store.WebLogin) error
-	WebLogin(ctx context.Context, hash string) (store.WebLogin, error)
+	CreateWebLogin(ctx context.Context, l cchcbot.WebLogin) error
+	WebLogin(ctx context.Context, hash string) (cchcbot.WebLogin, error)
 	Audit(ctx context.Context, e cchcbot.AuditEntry) error
 }
 
 // Reviewer accepts or returns a submission and tells the unit's members,
 // exactly as the chat's buttons do. *chat.Service implements it.
 type Reviewer interface {
-	Review(ctx context.Context, by cchcbot.UserID, id uint64, state cchcbot.SubmissionState, reason string) (chat.ReviewResult, error)
+	Review(ctx context.Context, by cchcbot.UserID, id uint64, state cchcbot.SubmissionState, reason string) (cchcbot.ReviewResult, error)
 }
 
 // Reminder pushes reminders at an admin's request. *scheduler.Scheduler
@@ -78,7 +76,5 @@ type Reminder interface {
 // Inviter makes a unit's invite for a new member, with the links of every
 // configured network. *chat.Service implements it.
 type Inviter interface {
-	InviteMember(ctx context.Context, by cchcbot.UserID, unitCode string) (chat.Invitation, error)
+	InviteMember(ctx context.Context, by cchcbot.UserID, unitCode string) (cchcbot.Invitation, error)
 }
-
-var _ Store = (*store.DB)(nil)

@@ -5,13 +5,12 @@ import (
 	"time"
 
 	"cchcbot"
-	"cchcbot/store"
 )
 
 // visitor is the signed-in admin a request comes from.
 type visitor struct {
 	admin       cchcbot.Admin
-	session     store.WebSession
+	session     cchcbot.WebSession
 	sessionHash string
 }
 
