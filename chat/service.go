@@ -93,6 +93,9 @@ type Store interface {
 	Absences(ctx context.Context, unitCode string) ([]cchcbot.Absence, error)
 	// Adjustments are all of one period's decisions, read at once.
 	Adjustments(ctx context.Context, periodID string) (cchcbot.Adjustments, error)
+	// PeriodStatus is the standing of every unit owing p, with the
+	// period's decisions applied.
+	PeriodStatus(ctx context.Context, k cchcbot.ReportKind, p cchcbot.Period) (cchcbot.PeriodStatus, error)
 }
 
 // Reminders is the scheduler as admins drive it from chat.

@@ -35,34 +35,7 @@ const pageSize = 20
 
 func (s *Service) periodStatus(ctx context.Context, p cchcbot.Period) (cchcbot.PeriodStatus, error) {
 	k, _ := s.calendar().Kind(p.KindID)
-	units, err := s.opts.Store.Units(ctx)
-	if err != nil {
-		return cchcbot.PeriodStatus{}, err
-	}
-	latest, err := s.opts.Store.LatestSubmissions(ctx, p.ID)
-	if err != nil {
-		return cchcbot.PeriodStatus{}, err
-	}
-	members, err := s.opts.Store.MemberCounts(ctx)
-	if err != nil {
-		return cchcbot.PeriodStatus{}, err
-	}
-	counts, err := s.opts.Store.ReminderCounts(ctx, p.ID)
-	if err != nil {
-		return cchcbot.PeriodStatus{}, err
-	}
-	refused, err := s.opts.Store.QuotaRefused(ctx, p.ID)
-	if err != nil {
-		return cchcbot.PeriodStatus{}, err
-	}
-	adj, err := s.opts.Store.Adjustments(ctx, p.ID)
-	if err != nil {
-		return cchcbot.PeriodStatus{}, err
-	}
-	ps := cchcbot.ComputeStatusCounts(k, p, units, latest, members, counts)
-	ps.Apply(adj)
-	ps.MarkQuotaRefused(refused)
-	return ps, nil
+	return s.opts.Store.PeriodStatus(ctx, k, p)
 }
 
 // statusPage renders one page of a period's status: the counts, then the

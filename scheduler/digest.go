@@ -43,14 +43,10 @@ func (s *Scheduler) RunDigest(ctx context.Context, now time.Time) error {
 	if err != nil || len(admins) == 0 {
 		return err
 	}
-	f, err := s.loadFacts(ctx)
-	if err != nil {
-		return err
-	}
 	if digestDue {
 		var statuses []cchcbot.PeriodStatus
 		for _, p := range digestPeriods(cal, now, exts) {
-			ps, err := s.status(ctx, cal, p, f)
+			ps, err := s.status(ctx, cal, p)
 			if err != nil {
 				return err
 			}
@@ -64,7 +60,7 @@ func (s *Scheduler) RunDigest(ctx context.Context, now time.Time) error {
 		}
 	}
 	for _, p := range summaries {
-		ps, err := s.status(ctx, cal, p, f)
+		ps, err := s.status(ctx, cal, p)
 		if err != nil {
 			return err
 		}
@@ -101,30 +97,7 @@ func (s *Scheduler) sendOnce(ctx context.Context, admins []cchcbot.Admin, key, t
 }
 
 // status is the standing of p from the store's facts.
-func (s *Scheduler) status(ctx context.Context, cal *cchcbot.Calendar, p cchcbot.Period, f *facts) (cchcbot.PeriodStatus, error) {
+func (s *Scheduler) status(ctx context.Context, cal *cchcbot.Calendar, p cchcbot.Period) (cchcbot.PeriodStatus, error) {
 	k, _ := cal.Kind(p.KindID)
-	latest, err := s.Store.LatestSubmissions(ctx, p.ID)
-	if err != nil {
-		return cchcbot.PeriodStatus{}, err
-	}
-	members, err := s.Store.MemberCounts(ctx)
-	if err != nil {
-		return cchcbot.PeriodStatus{}, err
-	}
-	counts, err := s.Store.ReminderCounts(ctx, p.ID)
-	if err != nil {
-		return cchcbot.PeriodStatus{}, err
-	}
-	refused, err := s.Store.QuotaRefused(ctx, p.ID)
-	if err != nil {
-		return cchcbot.PeriodStatus{}, err
-	}
-	adj, err := s.Store.Adjustments(ctx, p.ID)
-	if err != nil {
-		return cchcbot.PeriodStatus{}, err
-	}
-	ps := cchcbot.ComputeStatusCounts(k, p, f.units, latest, members, counts)
-	ps.Apply(adj)
-	ps.MarkQuotaRefused(refused)
-	return ps, nil
+	return s.Store.PeriodStatus(ctx, k, p)
 }

@@ -59,6 +59,9 @@ type Store interface {
 	// Adjustments returns one period's decisions: exemptions,
 	// extensions, explanations, escalations.
 	Adjustments(ctx context.Context, periodID string) (cchcbot.Adjustments, error)
+	// PeriodStatus is the standing of every unit owing p, with the
+	// period's decisions applied.
+	PeriodStatus(ctx context.Context, k cchcbot.ReportKind, p cchcbot.Period) (cchcbot.PeriodStatus, error)
 	// Escalate records those of es not recorded yet (identity period,
 	// unit, level) and queues out(fresh) in the same commit.
 	Escalate(ctx context.Context, es []cchcbot.Escalation, out func(fresh []cchcbot.Escalation) []*cchcbot.Outgoing) ([]cchcbot.Escalation, error)

@@ -172,29 +172,7 @@ func lateness(p cchcbot.Period, u cchcbot.UnitStatus, now time.Time) string {
 // loadStatus gathers the stored facts of a period.
 func loadStatus(ctx context.Context, env *Env, cal *cchcbot.Calendar, p cchcbot.Period) (cchcbot.PeriodStatus, error) {
 	k, _ := cal.Kind(p.KindID)
-	units, err := env.DB.Units(ctx)
-	if err != nil {
-		return cchcbot.PeriodStatus{}, err
-	}
-	latest, err := env.DB.LatestSubmissions(ctx, p.ID)
-	if err != nil {
-		return cchcbot.PeriodStatus{}, err
-	}
-	members, err := env.DB.MemberCounts(ctx)
-	if err != nil {
-		return cchcbot.PeriodStatus{}, err
-	}
-	counts, err := env.DB.ReminderCounts(ctx, p.ID)
-	if err != nil {
-		return cchcbot.PeriodStatus{}, err
-	}
-	adj, err := env.DB.Adjustments(ctx, p.ID)
-	if err != nil {
-		return cchcbot.PeriodStatus{}, err
-	}
-	ps := cchcbot.ComputeStatusCounts(k, p, units, latest, members, counts)
-	ps.Apply(adj)
-	return ps, nil
+	return env.DB.PeriodStatus(ctx, k, p)
 }
 
 // decisionNote says what the office decided about a unit for the period:
