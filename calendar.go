@@ -177,6 +177,25 @@ func (c *Calendar) Plan(p Period) []Step {
 	return trimPlan(p, steps, r.TimeOfDay, c.Location)
 }
 
+// DueOf returns the due day of a deadline named nominal: moved to the
+// next working day when it falls on a day off and deadlines shift.
+func (c *Calendar) DueOf(nominal Date) Date {
+	if c.ShiftDeadlines {
+		return c.Work.NextWorkingDay(nominal)
+	}
+	return nominal
+}
+
+// DueVN says a deadline named nominal for people, with its shift:
+// "Chủ nhật 20/12/2026, lùi sang Thứ Hai 21/12/2026 (ngày nghỉ)".
+func (c *Calendar) DueVN(nominal Date) string {
+	s := nominal.WeekdayVN() + " " + nominal.VN()
+	if due := c.DueOf(nominal); due != nominal {
+		s += ", lùi sang " + due.WeekdayVN() + " " + due.VN() + " (ngày nghỉ)"
+	}
+	return s
+}
+
 // SummaryAt returns when the admins get the summary of p: at digest time on
 // the first working day after its deadline.
 func (c *Calendar) SummaryAt(p Period) time.Time {
@@ -223,10 +242,7 @@ func (c *Calendar) period(k ReportKind, o occurrence) Period {
 // derive computes the period o of kind k.
 func (c *Calendar) derive(k ReportKind, o occurrence) Period {
 	nominal := k.due(o)
-	due := nominal
-	if c.ShiftDeadlines {
-		due = c.Work.NextWorkingDay(nominal)
-	}
+	due := c.DueOf(nominal)
 	deadline := due.AddDays(1).In(c.Location).Add(-time.Nanosecond)
 	p := Period{
 		ID:           k.ID + "/" + k.keyFor(o),

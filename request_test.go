@@ -195,3 +195,16 @@ func TestApplyAdjustments(t *testing.T) {
 		t.Errorf("pending %v, want only c", ps.Pending())
 	}
 }
+
+func TestDueVN(t *testing.T) {
+	cal := testCalendar()
+	for nominal, want := range map[string]string{
+		"2024-03-22": "Thứ Sáu 22/03/2024",
+		"2024-03-23": "Thứ Bảy 23/03/2024, lùi sang Thứ Hai 25/03/2024 (ngày nghỉ)",
+		"2024-02-12": "Thứ Hai 12/02/2024, lùi sang Thứ Năm 15/02/2024 (ngày nghỉ)",
+	} {
+		if got := cal.DueVN(date(nominal)); got != want {
+			t.Errorf("DueVN(%s) = %q, want %q", nominal, got, want)
+		}
+	}
+}

@@ -184,7 +184,8 @@ func (s *Service) requestSummary(ctx context.Context, f requestFlow) string {
 // requestDetails are the lines of a request's summary.
 func (s *Service) requestDetails(ctx context.Context, f requestFlow) string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "Tên báo cáo: %s\nHạn nộp: %s %s (%s)\n", f.Title, f.Due.WeekdayVN(), f.Due.VN(), cchcbot.DaysLeftVN(cchcbot.DateOf(s.now()).DaysUntil(f.Due)))
+	due := s.calendar().DueOf(f.Due)
+	fmt.Fprintf(&b, "Tên báo cáo: %s\nHạn nộp: %s (%s)\n", f.Title, s.calendar().DueVN(f.Due), cchcbot.DaysLeftVN(cchcbot.DateOf(s.now()).DaysUntil(due)))
 	fmt.Fprintf(&b, "Đơn vị phải nộp: %s\n", s.whoVN(ctx, f.Groups, f.Units))
 	if f.RequiresFile {
 		b.WriteString("Hình thức: gửi tệp báo cáo\n")

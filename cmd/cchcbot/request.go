@@ -198,7 +198,7 @@ func newRequest(ctx context.Context, env *Env, args []string, stdout io.Writer) 
 	if err := env.RequestsChanged(ctx); err != nil {
 		return cchcbot.FileErrorf(err, "Đã lưu yêu cầu %s nhưng bot chưa cập nhật lịch nhắc; xin gửi SIGHUP cho bot hoặc khởi động lại", r.ID)
 	}
-	fmt.Fprintf(stdout, "Đã tạo yêu cầu báo cáo đột xuất %s (mã kỳ %s): \"%s\", hạn nộp %s %s.\n", r.ID, r.PeriodID(), r.Title, r.Due.WeekdayVN(), r.Due.VN())
+	fmt.Fprintf(stdout, "Đã tạo yêu cầu báo cáo đột xuất %s (mã kỳ %s): \"%s\", hạn nộp %s.\n", r.ID, r.PeriodID(), r.Title, cfg.Calendar().DueVN(r.Due))
 	fmt.Fprintln(stdout, "Các đơn vị phải nộp được thông báo ngay khi bot chạy (ngoài giờ yên lặng) và được nhắc theo lịch đến hạn.")
 	return nil
 }
@@ -275,6 +275,6 @@ func redateRequest(ctx context.Context, env *Env, args []string, stdout io.Write
 	if err := env.RequestsChanged(ctx); err != nil {
 		return cchcbot.FileErrorf(err, "Đã đổi hạn yêu cầu %s nhưng bot chưa cập nhật lịch nhắc; xin gửi SIGHUP cho bot hoặc khởi động lại", r.ID)
 	}
-	fmt.Fprintf(stdout, "Đã đổi hạn nộp yêu cầu %s \"%s\" từ %s sang %s %s; các đơn vị chưa nộp được thông báo hạn mới.\n", r.ID, r.Title, old.VN(), due.WeekdayVN(), due.VN())
+	fmt.Fprintf(stdout, "Đã đổi hạn nộp yêu cầu %s \"%s\" từ %s sang %s; các đơn vị chưa nộp được thông báo hạn mới.\n", r.ID, r.Title, old.VN(), env.Config().Calendar().DueVN(due))
 	return nil
 }
