@@ -322,10 +322,17 @@ func reload(ctx context.Context, path string, env *Env, sched *scheduler.Schedul
 	logger.Info("config reloaded", "added", len(res.Added), "updated", len(res.Updated), "retired", len(res.Retired), "detail", fmt.Sprint(res))
 }
 
+var liveCalendarMu sync.Mutex
+
 // liveCalendar puts the calendar in force (the config's, with the stored
 // ad-hoc requests) in the scheduler, the conversation and the dashboard:
 // at start, on a reload and after every request made or changed.
 func liveCalendar(ctx context.Context, env *Env, sched *scheduler.Scheduler, svc *chat.Service, dash *web.Server) error {
+	// One at a time: a reload and a request change racing could otherwise
+	// leave in force the calendar read first, with the old config or
+	// without the new request.
+	liveCalendarMu.Lock()
+	defer liveCalendarMu.Unlock()
 	cal, err := env.Calendar(ctx)
 	if err != nil {
 		return err
