@@ -389,15 +389,6 @@ func (h *harness) openStore() *store.DB {
 	return db
 }
 
-// logCount counts lines of every run's log that contain s.
-func (h *harness) logCount(s string) int {
-	n := 0
-	for _, p := range h.procs {
-		n += strings.Count(p.log.String(), s)
-	}
-	return n
-}
-
 func tail(s string, lines int) string {
 	l := strings.Split(strings.TrimRight(s, "\n"), "\n")
 	if len(l) > lines {
