@@ -39,7 +39,8 @@ func testBrowserPhone(t *testing.T, b *browserRun) {
 
 // testBrowserScreenshots takes the README's screenshots of the seeded
 // district as a desktop window shows them on opening (1280×900, the top
-// of the page): the year's overview and September's period page, written
+// of the page) and as a phone does (375×812): the year's overview and
+// September's period page, written
 // to docs/screenshots/ when the tests run with -update-screenshots:
 //
 //	go test ./web -run 'TestBrowser/Screenshots' -update-screenshots
@@ -50,11 +51,18 @@ func testBrowserScreenshots(t *testing.T, b *browserRun) {
 	}
 	e := b.env(t)
 	tab := e.login(t, b)
-	tab.Viewport(browsertest.Width, browsertest.Height, false)
-	for _, s := range []struct{ file, path string }{
-		{"overview.png", "/nam/2024"},
-		{"period.png", "/ky/" + browserSept},
+	for _, s := range []struct {
+		file, path string
+		w, h       int
+		phone      bool
+	}{
+		{"overview.png", "/nam/2024", browsertest.Width, browsertest.Height, false},
+		{"period.png", "/ky/" + browserSept, browsertest.Width, browsertest.Height, false},
+		// What a commune chair or a clerk away from the desk sees.
+		{"overview-phone.png", "/nam/2024", 375, 812, true},
+		{"period-phone.png", "/ky/" + browserSept, 375, 812, true},
 	} {
+		tab.Viewport(int64(s.w), int64(s.h), s.phone)
 		if got := tab.Navigate(e.URL + s.path); got != http.StatusOK {
 			t.Fatalf("%s answered %d", s.path, got)
 		}
@@ -63,8 +71,8 @@ func testBrowserScreenshots(t *testing.T, b *browserRun) {
 		if err != nil {
 			t.Fatalf("%s: not a PNG: %v", s.file, err)
 		}
-		if cfg.Width != browsertest.Width || cfg.Height != browsertest.Height {
-			t.Errorf("%s is %d×%d, want the window's %d×%d", s.file, cfg.Width, cfg.Height, browsertest.Width, browsertest.Height)
+		if cfg.Width != s.w || cfg.Height != s.h {
+			t.Errorf("%s is %d×%d, want the window's %d×%d", s.file, cfg.Width, cfg.Height, s.w, s.h)
 		}
 		out := filepath.Join("..", "docs", "screenshots", s.file)
 		if err := os.MkdirAll(filepath.Dir(out), 0o755); err != nil {
