@@ -30,22 +30,7 @@ func reminderText(office string, u cchcbot.Unit, p cchcbot.Period, st cchcbot.St
 	if p.HasWindow() {
 		fmt.Fprintf(&b, "– Số liệu: từ %s đến %s.\n", p.WindowFrom.VN(), p.WindowTo.VN())
 	}
-	fmt.Fprintf(&b, "– Hạn nộp: %s, ngày %s, trước 23 giờ 59", p.Due.WeekdayVN(), p.Due.VN())
-	if p.Shifted() {
-		fmt.Fprintf(&b, " (ngày %s là ngày nghỉ, hạn đã lùi sang ngày làm việc tiếp theo)", p.NominalDue.VN())
-	}
-	if p.Extended() {
-		fmt.Fprintf(&b, " (đơn vị đã được gia hạn; hạn ban đầu là ngày %s)", p.OriginalDue.VN())
-	}
-	b.WriteString(".\n")
-	switch left := p.DaysLeft(now); {
-	case left > 0:
-		fmt.Fprintf(&b, "– Thời gian còn lại: %d ngày.\n", left)
-	case left == 0:
-		b.WriteString("– Hôm nay là hạn cuối.\n")
-	default:
-		fmt.Fprintf(&b, "– Đã quá hạn %d ngày.\n", -left)
-	}
+	writeDeadline(&b, p, now)
 	b.WriteString("\n")
 
 	returned := latest != nil && latest.State == cchcbot.StateReturned
@@ -216,4 +201,25 @@ func summaryText(ps cchcbot.PeriodStatus, office string, labels cchcbot.GroupLab
 	writeExempt(&b, ps)
 	fmt.Fprintf(&b, "\n%s", office)
 	return b.String()
+}
+
+// writeDeadline writes a reminder's deadline lines: the due day and hour,
+// why it moved (a day off, the unit's extension), and the days left.
+func writeDeadline(b *strings.Builder, p cchcbot.Period, now time.Time) {
+	fmt.Fprintf(b, "– Hạn nộp: %s, ngày %s, trước 23 giờ 59", p.Due.WeekdayVN(), p.Due.VN())
+	if p.Shifted() {
+		fmt.Fprintf(b, " (ngày %s là ngày nghỉ, hạn đã lùi sang ngày làm việc tiếp theo)", p.NominalDue.VN())
+	}
+	if p.Extended() {
+		fmt.Fprintf(b, " (đơn vị đã được gia hạn; hạn ban đầu là ngày %s)", p.OriginalDue.VN())
+	}
+	b.WriteString(".\n")
+	switch left := p.DaysLeft(now); {
+	case left > 0:
+		fmt.Fprintf(b, "– Thời gian còn lại: %d ngày.\n", left)
+	case left == 0:
+		b.WriteString("– Hôm nay là hạn cuối.\n")
+	default:
+		fmt.Fprintf(b, "– Đã quá hạn %d ngày.\n", -left)
+	}
 }

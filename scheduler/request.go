@@ -89,19 +89,7 @@ func requestText(office string, u cchcbot.Unit, p cchcbot.Period, r cchcbot.Requ
 	if owedBy != "" {
 		fmt.Fprintf(&b, "– Đơn vị thực hiện: %s.\n", owedBy)
 	}
-	fmt.Fprintf(&b, "– Hạn nộp: %s, ngày %s, trước 23 giờ 59", p.Due.WeekdayVN(), p.Due.VN())
-	if p.Shifted() {
-		fmt.Fprintf(&b, " (ngày %s là ngày nghỉ, hạn đã lùi sang ngày làm việc tiếp theo)", p.NominalDue.VN())
-	}
-	b.WriteString(".\n")
-	switch left := p.DaysLeft(now); {
-	case left > 0:
-		fmt.Fprintf(&b, "– Thời gian còn lại: %d ngày.\n", left)
-	case left == 0:
-		b.WriteString("– Hôm nay là hạn cuối.\n")
-	default:
-		fmt.Fprintf(&b, "– Đã quá hạn %d ngày.\n", -left)
-	}
+	writeDeadline(&b, p, now)
 	if p.RequiresFile {
 		b.WriteString("– Hình thức: gửi tệp báo cáo (PDF, Word, Excel hoặc ảnh chụp văn bản).\n")
 	} else {
