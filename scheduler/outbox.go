@@ -44,7 +44,7 @@ func (s *Scheduler) Superseded(ctx context.Context, o *cchcbot.Outgoing) (bool, 
 	if k, ok := cal.Kind(p.KindID); !ok || k.Cancelled {
 		return true, nil
 	}
-	adj, err := s.Store.Adjustments(ctx, r.PeriodID)
+	adj, err := s.Store.UnitAdjustments(ctx, r.PeriodID, r.UnitCode)
 	if err != nil {
 		return false, err
 	}

@@ -59,6 +59,9 @@ type Store interface {
 	// Adjustments returns one period's decisions: exemptions,
 	// extensions, explanations, escalations.
 	Adjustments(ctx context.Context, periodID string) (cchcbot.Adjustments, error)
+	// UnitAdjustments is Adjustments for one unit: asked of every
+	// reminder about to leave.
+	UnitAdjustments(ctx context.Context, periodID, unitCode string) (cchcbot.Adjustments, error)
 	// PeriodStatus is the standing of every unit owing p, with the
 	// period's decisions applied.
 	PeriodStatus(ctx context.Context, k cchcbot.ReportKind, p cchcbot.Period) (cchcbot.PeriodStatus, error)

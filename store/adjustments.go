@@ -31,13 +31,29 @@ func checkText(s, what string, limit int) error {
 // else the latest in any state), its exemption, its explanations oldest
 // first and its escalations in ladder order. The maps are never nil.
 func (db *DB) Adjustments(ctx context.Context, periodID string) (cchcbot.Adjustments, error) {
+	return db.adjustments(ctx, joinKey(periodID, ""), "")
+}
+
+// UnitAdjustments is Adjustments for one unit of a period. The outbox's
+// sender asks it of every reminder it is about to send (has the unit been
+// exempted, or given more time?), so it reads that unit's records only,
+// not the whole period's, on a 10,000-unit fan-out.
+func (db *DB) UnitAdjustments(ctx context.Context, periodID, unitCode string) (cchcbot.Adjustments, error) {
+	// Keys run period, unit, ...: the prefix also takes a longer code
+	// that starts with this one ("xa-a", "xa-ab"), which the filter drops.
+	return db.adjustments(ctx, joinKey(periodID, unitCode), unitCode)
+}
+
+// adjustments reads the records under prefix, of unit alone when it is
+// not "".
+func (db *DB) adjustments(ctx context.Context, prefix []byte, unit string) (cchcbot.Adjustments, error) {
+	other := func(code string) bool { return unit != "" && code != unit }
 	adj := cchcbot.Adjustments{
 		Extensions:   map[string]*cchcbot.Extension{},
 		Exemptions:   map[string]*cchcbot.Exemption{},
 		Explanations: map[string][]cchcbot.Explanation{},
 		Escalations:  map[string][]cchcbot.Escalation{},
 	}
-	prefix := joinKey(periodID, "")
 	err := db.view(ctx, "adjustments", func(tx *bolt.Tx) error {
 		exts, err := scanExtensions(tx, bucketExtByPU, prefix)
 		if err != nil {
@@ -45,6 +61,9 @@ func (db *DB) Adjustments(ctx context.Context, periodID string) (cchcbot.Adjustm
 		}
 		byUnit := map[string][]*cchcbot.Extension{}
 		for _, e := range exts { // by unit, then id
+			if other(e.UnitCode) {
+				continue
+			}
 			byUnit[e.UnitCode] = append(byUnit[e.UnitCode], e)
 		}
 		for code, es := range byUnit {
@@ -53,7 +72,7 @@ func (db *DB) Adjustments(ctx context.Context, periodID string) (cchcbot.Adjustm
 
 		if err := each(tx, bucketExemptions, prefix, func(k, v []byte) error {
 			var x cchcbot.Exemption
-			if err := decode(k, v, &x); err != nil {
+			if err := decode(k, v, &x); err != nil || other(x.UnitCode) {
 				return err
 			}
 			adj.Exemptions[x.UnitCode] = &x
@@ -63,7 +82,7 @@ func (db *DB) Adjustments(ctx context.Context, periodID string) (cchcbot.Adjustm
 		}
 		if err := each(tx, bucketExplanations, prefix, func(k, v []byte) error {
 			var x cchcbot.Explanation
-			if err := decode(k, v, &x); err != nil {
+			if err := decode(k, v, &x); err != nil || other(x.UnitCode) {
 				return err
 			}
 			adj.Explanations[x.UnitCode] = append(adj.Explanations[x.UnitCode], x)
@@ -73,7 +92,7 @@ func (db *DB) Adjustments(ctx context.Context, periodID string) (cchcbot.Adjustm
 		}
 		return each(tx, bucketEscalations, prefix, func(k, v []byte) error {
 			var e cchcbot.Escalation
-			if err := decode(k, v, &e); err != nil {
+			if err := decode(k, v, &e); err != nil || other(e.UnitCode) {
 				return err
 			}
 			adj.Escalations[e.UnitCode] = append(adj.Escalations[e.UnitCode], e)

@@ -66,6 +66,33 @@ func TestAdjustments(t *testing.T) {
 	}
 }
 
+// TestUnitAdjustments: one unit's records of one period, not those of a
+// unit whose code extends its own.
+func TestUnitAdjustments(t *testing.T) {
+	db := MustOpen(t)
+	decideAll(t, db, feb, "xa-chau-loc") // also exempts xa-chau-loc-mien
+	decideAll(t, db, feb, "xa-dong-hop")
+	decideAll(t, db, "bao-cao-thang/2024-01", "xa-chau-loc")
+
+	adj, err := db.UnitAdjustments(ctx, feb, "xa-chau-loc")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if e := adj.Extensions["xa-chau-loc"]; len(adj.Extensions) != 1 || e == nil || e.PeriodID != feb || !e.Approved() {
+		t.Errorf("extensions = %+v", adj.Extensions)
+	}
+	if len(adj.Exemptions) != 0 {
+		t.Errorf("exemptions = %+v; xa-chau-loc-mien's is not xa-chau-loc's", adj.Exemptions)
+	}
+	if len(adj.Explanations) != 1 || len(adj.Explanations["xa-chau-loc"]) != 1 || len(adj.Escalations) != 1 || len(adj.Escalations["xa-chau-loc"]) != 2 {
+		t.Errorf("explanations %+v, escalations %+v; want xa-chau-loc's of February only", adj.Explanations, adj.Escalations)
+	}
+	longer, err := db.UnitAdjustments(ctx, feb, "xa-chau-loc-mien")
+	if err != nil || longer.Exemptions["xa-chau-loc-mien"] == nil || len(longer.Extensions)+len(longer.Explanations)+len(longer.Escalations) != 0 {
+		t.Errorf("xa-chau-loc-mien = %+v, %v; want its exemption alone", longer, err)
+	}
+}
+
 // TestAdjustmentsGoverningExtension: the extension shown for a unit is the
 // one that says its deadline.
 func TestAdjustmentsGoverningExtension(t *testing.T) {
