@@ -61,15 +61,17 @@ var placeholderBots = map[string]string{
 
 // placeholders records the placeholders c holds, at their lines.
 func (v *validator) placeholders(c *Config) {
+	// Each placeholder is named at once, the id and the name of the same
+	// entry too: one round of edits clears them all.
 	for i, a := range c.Admins {
-		switch {
-		case a.TelegramID == PlaceholderAdminID:
+		if a.TelegramID == PlaceholderAdminID {
 			c.placeholders = append(c.placeholders, Problem{
 				Line: v.line("admins", i, "telegram_id"),
 				Message: "admins: telegram_id " + strconv.Itoa(PlaceholderAdminID) + " là mã mẫu của các tệp cấu hình mẫu, không phải mã số Telegram của cán bộ: " +
 					"hãy thay bằng mã số thật (bot cho biết mã này khi cán bộ gửi /start), nếu không bản tin và thông báo sẽ được gửi đến một tài khoản không rõ",
 			})
-		case a.Name == PlaceholderAdminName || a.Name == PlaceholderProvinceAdminName:
+		}
+		if a.Name == PlaceholderAdminName || a.Name == PlaceholderProvinceAdminName {
 			c.placeholders = append(c.placeholders, Problem{
 				Line:    v.line("admins", i, "name"),
 				Message: "admins: tên " + strconv.Quote(a.Name) + " là tên mẫu của các tệp cấu hình mẫu: hãy ghi họ tên cán bộ",

@@ -13,10 +13,13 @@ import (
 func TestPlaceholdersExample(t *testing.T) {
 	_, userLine := exampleWith(t, "  bot_username: cchc_quyhop_bot", "  bot_username: cchc_quyhop_bot")
 	_, idLine := exampleWith(t, "  - telegram_id: 100000001", "  - telegram_id: 100000001")
+	_, nameLine := exampleWith(t, `    name: "`+config.PlaceholderAdminName+`"`, `    name: "`+config.PlaceholderAdminName+`"`)
 	got := loadExample(t).Placeholders()
 	want := []string{
 		"config.example.yaml:" + itoa(userLine) + `: telegram.bot_username "cchc_quyhop_bot" là tên bot mẫu của config.example.yaml: hãy ghi tên bot đã đăng ký với @BotFather (không có @), nếu không đường dẫn mời sẽ mở một bot khác`,
 		"config.example.yaml:" + itoa(idLine) + ": admins: telegram_id 100000001 là mã mẫu của các tệp cấu hình mẫu, không phải mã số Telegram của cán bộ: hãy thay bằng mã số thật (bot cho biết mã này khi cán bộ gửi /start), nếu không bản tin và thông báo sẽ được gửi đến một tài khoản không rõ",
+		// The name too, at once: one round of edits clears them all.
+		"config.example.yaml:" + itoa(nameLine) + `: admins: tên "` + config.PlaceholderAdminName + `" là tên mẫu của các tệp cấu hình mẫu: hãy ghi họ tên cán bộ`,
 	}
 	if !slices.Equal(got, want) {
 		t.Errorf("Placeholders() =\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))

@@ -114,17 +114,18 @@ func TestProvinceExampleReport(t *testing.T) {
 	}
 }
 
-// A copy of the province example warns of its two placeholders, naming the
-// file the bot's name came from.
+// A copy of the province example warns of its three placeholders, naming
+// the file the bot's name came from.
 func TestPlaceholdersProvinceExample(t *testing.T) {
 	c, err := config.Load(provinceExample)
 	if err != nil {
 		t.Fatal(err)
 	}
 	got := c.Placeholders()
-	if len(got) != 2 ||
+	if len(got) != 3 ||
 		!strings.Contains(got[0], `telegram.bot_username "cchc_nghean_bot" là tên bot mẫu của config.province.example.yaml`) ||
-		!strings.Contains(got[1], "admins: telegram_id 100000001 là mã mẫu") {
+		!strings.Contains(got[1], "admins: telegram_id 100000001 là mã mẫu") ||
+		!strings.Contains(got[2], `admins: tên "`+config.PlaceholderProvinceAdminName+`" là tên mẫu`) {
 		t.Errorf("Placeholders() =\n%s", strings.Join(got, "\n"))
 	}
 }

@@ -277,9 +277,9 @@ func TestExampleZalo(t *testing.T) {
 		t.Errorf("example zalo =\n%+v\nwant its documented defaults\n%+v", on.Zalo, want)
 	}
 	ph := on.Placeholders()
-	if len(ph) != 4 || !strings.HasPrefix(ph[2], "config.example.yaml:"+itoa(keys["app_id"])+": zalo.app_id") ||
-		!strings.HasPrefix(ph[3], "config.example.yaml:"+itoa(keys["oa_id"])+": zalo.oa_id") {
-		t.Errorf("placeholders =\n%s\nwant the two of Telegram, then app_id (line %d) and oa_id (line %d)", strings.Join(ph, "\n"), keys["app_id"], keys["oa_id"])
+	if len(ph) != 5 || !strings.HasPrefix(ph[3], "config.example.yaml:"+itoa(keys["app_id"])+": zalo.app_id") ||
+		!strings.HasPrefix(ph[4], "config.example.yaml:"+itoa(keys["oa_id"])+": zalo.oa_id") {
+		t.Errorf("placeholders =\n%s\nwant the three of Telegram and the admin, then app_id (line %d) and oa_id (line %d)", strings.Join(ph, "\n"), keys["app_id"], keys["oa_id"])
 	}
 	// Everything else is as the example has it.
 	if on.Telegram != c.Telegram || len(on.Units) != len(c.Units) || on.Metrics != c.Metrics || on.Backup != c.Backup {

@@ -95,7 +95,7 @@ func TestCheck(t *testing.T) {
 		t.Error("check lists units without -units")
 	}
 	// The example's placeholders are named, with their lines.
-	for _, want := range []string{"CẢNH BÁO: cấu hình còn 2 giá trị mẫu", "config.example.yaml:33: telegram.bot_username", "config.example.yaml:46:"} {
+	for _, want := range []string{"CẢNH BÁO: cấu hình còn 3 giá trị mẫu", "config.example.yaml:33: telegram.bot_username", "config.example.yaml:46:", "config.example.yaml:47:"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("check output lacks %q:\n%s", want, out)
 		}
