@@ -208,8 +208,11 @@ func reminderOutcome(s cchcbot.DeliveryState) (cchcbot.ReminderState, error) {
 
 // recordOutcome writes a delivery's outcome to the reminder record its
 // message delivered, and moves the record's share of the tally. A record
-// that is gone has nothing to record.
+// that is gone, or whose period was rolled up, has nothing to record.
 func recordOutcome(tx *bolt.Tx, key cchcbot.ReminderKey, d cchcbot.Delivery, now time.Time) error {
+	if rolledUp(tx, key.PeriodID) { // its tally is the record now
+		return nil
+	}
 	b := tx.Bucket(bucketReminders)
 	k := reminderKey(key.PeriodID, key.UnitCode, key.Step, key.Member)
 	var r cchcbot.Reminder

@@ -17,8 +17,9 @@ import (
 // record's identity, so that FinishOutgoing records the outcome when the
 // message leaves the outbox. A record whose identity (period, unit, step,
 // member) is already in the log is skipped with its message: each
-// identity is sent at most once. It returns how many were queued; the
-// skipped messages keep ID 0.
+// identity is sent at most once. So is a record of a period rolled up
+// (RollUpReminders), whose rows are never written again. It returns how
+// many were queued; the skipped messages keep ID 0.
 func (db *DB) QueueReminders(ctx context.Context, rs []cchcbot.Reminder, msgs []*cchcbot.Outgoing) (int, error) {
 	if len(rs) != len(msgs) {
 		return 0, fmt.Errorf("queue reminders: %d records but %d messages", len(rs), len(msgs))
@@ -41,6 +42,9 @@ func (db *DB) QueueReminders(ctx context.Context, rs []cchcbot.Reminder, msgs []
 		var out, dsts []*cchcbot.Outgoing
 		for i, r := range rs {
 			if b.Get(keys[i]) != nil { // also a duplicate earlier in rs
+				continue
+			}
+			if rolledUp(tx, r.PeriodID) { // its tally is the record now
 				continue
 			}
 			r.State = cchcbot.ReminderSending
@@ -83,7 +87,8 @@ func (db *DB) QueueReminders(ctx context.Context, rs []cchcbot.Reminder, msgs []
 // and its acknowledgement kept. Each commit costs two fsyncs, so the steps
 // the scheduler skips after downtime are recorded in one. A record cannot
 // be marked "sending": only QueueReminders, which queues its message in
-// the same commit, may say that.
+// the same commit, may say that. A record of a period rolled up
+// (RollUpReminders) is skipped: its rows are never written again.
 func (db *DB) MarkReminders(ctx context.Context, rs []cchcbot.Reminder) error {
 	keys := make([][]byte, len(rs))
 	for i, r := range rs {
@@ -103,6 +108,9 @@ func (db *DB) MarkReminders(ctx context.Context, rs []cchcbot.Reminder) error {
 	return db.update(ctx, "mark reminders", func(tx *bolt.Tx) error {
 		b := tx.Bucket(bucketReminders)
 		for i, r := range rs {
+			if rolledUp(tx, r.PeriodID) { // its tally is the record now
+				continue
+			}
 			var rec cchcbot.Reminder
 			found, err := get(b, keys[i], &rec)
 			if err != nil {
@@ -166,11 +174,15 @@ func (db *DB) reminders(ctx context.Context, prefix []byte) ([]cchcbot.Reminder,
 }
 
 // AckReminder records that the member pressed "Đã nhận" on a reminder; a
-// second press keeps the first time. An unknown reminder is ENOTFOUND.
+// second press keeps the first time. An unknown reminder is ENOTFOUND, and
+// so is one of a period rolled up (RollUpReminders).
 func (db *DB) AckReminder(ctx context.Context, periodID, unitCode, step string, member cchcbot.UserID, now time.Time) error {
 	now = db.stamp(now)
 	k := reminderKey(periodID, unitCode, step, member)
 	return db.update(ctx, "ack reminder", func(tx *bolt.Tx) error {
+		if rolledUp(tx, periodID) {
+			return errRolledUp()
+		}
 		b := tx.Bucket(bucketReminders)
 		var r cchcbot.Reminder
 		if found, err := get(b, k, &r); err != nil {
