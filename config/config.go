@@ -78,10 +78,16 @@ type UnitEntry struct {
 	Code, Name, Group, HeadTitle string
 }
 
-// Reminders holds the reminder policy and the admin notification setting.
+// Reminders holds the reminder policy, the admin notification setting and
+// how long the reminder log keeps its per-message rows.
 type Reminders struct {
 	Policy      cchcbot.ReminderPolicy
 	AdminNotify string // each | digest | off
+	// KeepLogYears is how many years after a period closes the log keeps
+	// one row per reminder message; then the rows are folded into the
+	// per-unit tally of sent and acknowledged, which /status and the
+	// exports read. 0 keeps every row.
+	KeepLogYears int
 }
 
 // The values of reminders.admin_notify.

@@ -92,6 +92,9 @@ func TestExample(t *testing.T) {
 		tg.BotUsername != "cchc_quyhop_bot" || tg.PollTimeout != 50*time.Second || tg.MaxFileSize != 20<<20 {
 		t.Errorf("telegram = %+v", tg)
 	}
+	if c.Reminders.KeepLogYears != 2 {
+		t.Errorf("the example's keep_log_years = %d, want 2", c.Reminders.KeepLogYears)
+	}
 	if c.Reminders.AdminNotify != config.NotifyEach || c.Outbound != (config.Outbound{GlobalPerSecond: 30, PerChatPerSecond: 1, MaxRetries: 5}) ||
 		c.Log != (config.Log{Format: "text", Level: "info"}) {
 		t.Errorf("admin_notify, outbound, log = %q %+v %+v", c.Reminders.AdminNotify, c.Outbound, c.Log)
@@ -272,6 +275,9 @@ func TestDefaults(t *testing.T) {
 	}
 	if c.Outbound != (config.Outbound{GlobalPerSecond: 30, PerChatPerSecond: 1, MaxRetries: 5}) || c.Log != (config.Log{Format: "text", Level: "info"}) || c.Reminders.AdminNotify != "each" {
 		t.Errorf("outbound, log, admin_notify = %+v %+v %q", c.Outbound, c.Log, c.Reminders.AdminNotify)
+	}
+	if c.Reminders.KeepLogYears != config.DefaultKeepLogYears || config.DefaultKeepLogYears != 2 {
+		t.Errorf("keep_log_years = %d, want the default 2 years", c.Reminders.KeepLogYears)
 	}
 	k := c.Calendar().Kinds[0]
 	if !k.RequiresFile || k.OpenDays != 20 || k.LateDays != 90 || !k.Start.IsZero() {

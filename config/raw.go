@@ -132,6 +132,7 @@ type rawReminders struct {
 	DigestTime   string    `yaml:"digest_time"`
 	QuietHours   *rawQuiet `yaml:"quiet_hours"`
 	AdminNotify  string    `yaml:"admin_notify"`
+	KeepLogYears *int      `yaml:"keep_log_years"` // a pointer: 0 keeps every row
 }
 
 type rawQuiet struct {

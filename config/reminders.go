@@ -15,12 +15,18 @@ var (
 	defaultDaysBefore   = []int{7, 3, 1, 0}
 )
 
+// DefaultKeepLogYears is reminders.keep_log_years where the file is
+// silent: two years of rows cover this year's and last year's questions
+// ("was our unit reminded?"); older years keep their tallies.
+const DefaultKeepLogYears = 2
+
 // The bounds below reject values that are surely typos (a reminder 700
 // days ahead) rather than express policy.
 const (
 	maxDaysBefore    = 60
 	maxOverdue       = 30
 	maxHolidaySpan   = 31 // days in one holiday entry; the longest break, Tết, is 9
+	maxKeepLogYears  = 50
 	defaultHoliday   = "Ngày nghỉ lễ"
 	defaultMakeupDay = "Ngày làm việc bù"
 )
@@ -76,7 +82,10 @@ func (v *validator) reminders(c *Config, rr rawReminders) {
 			v.errorf(at(p, e.key), "reminders.%s %s nằm trong giờ yên lặng (quiet_hours %s–%s)", e.key, e.tod, pol.QuietFrom, pol.QuietTo)
 		}
 	}
-	c.Reminders = Reminders{Policy: pol, AdminNotify: or(rr.AdminNotify, NotifyEach)}
+	c.Reminders = Reminders{Policy: pol, AdminNotify: or(rr.AdminNotify, NotifyEach), KeepLogYears: orP(rr.KeepLogYears, DefaultKeepLogYears)}
+	if k := c.Reminders.KeepLogYears; k < 0 || k > maxKeepLogYears {
+		v.errorf(at(p, "keep_log_years"), "reminders.keep_log_years phải từ 0 (giữ mọi dòng nhật ký nhắc việc) đến %d (số năm giữ từng tin nhắc sau khi kỳ báo cáo kết thúc), không phải %d", maxKeepLogYears, k)
+	}
 	if !slices.Contains([]string{NotifyEach, NotifyDigest, NotifyOff}, c.Reminders.AdminNotify) {
 		v.errorf(at(p, "admin_notify"), "reminders.admin_notify phải là each (báo từng báo cáo), digest (gộp vào bản tin sáng) hoặc off, không phải %s", quote(c.Reminders.AdminNotify))
 	}

@@ -125,6 +125,9 @@ func TestValidateReminders(t *testing.T) {
 		{"overdue every -1 days", r + "  overdue_every_days: -1\n", 13, "reminders.overdue_every_days phải từ 1 đến 30"},
 		{"overdue_max negative", r + "  overdue_max: -1\n", 13, "reminders.overdue_max phải từ 0 đến 30"},
 		{"overdue_max huge", r + "  overdue_max: 31\n", 13, "reminders.overdue_max phải từ 0 đến 30"},
+		{"keep_log_years negative", r + "  keep_log_years: -1\n", 13, "reminders.keep_log_years phải từ 0 (giữ mọi dòng nhật ký nhắc việc) đến 50"},
+		{"keep_log_years huge", r + "  keep_log_years: 2024\n", 13, "reminders.keep_log_years phải từ 0 (giữ mọi dòng nhật ký nhắc việc) đến 50"},
+		{"keep_log_years not a number", r + "  keep_log_years: 2y\n", 13, "keep_log_years"},
 		{"admin_notify", r + "  admin_notify: all\n", 13, `reminders.admin_notify phải là each (báo từng báo cáo), digest (gộp vào bản tin sáng) hoặc off, không phải "all"`},
 	})
 }
@@ -215,6 +218,7 @@ reminders:
   time: "7:05"
   quiet_hours: { from: "22:00", to: "06:00" }
   admin_notify: digest
+  keep_log_years: 0
 outbound:
   global_per_second: 0.5
   per_chat_per_second: 0.5
@@ -228,6 +232,9 @@ calendar:
 	if cal.Reminders.TimeOfDay.String() != "07:05" || c.Reminders.AdminNotify != config.NotifyDigest || c.Outbound.GlobalPerSecond != 0.5 ||
 		len(cal.Work.Weekends) != 1 || !cal.Work.Weekends[time.Sunday] {
 		t.Errorf("reminders %+v, notify %q, outbound %+v, weekends %v", cal.Reminders, c.Reminders.AdminNotify, c.Outbound, cal.Work.Weekends)
+	}
+	if c.Reminders.KeepLogYears != 0 {
+		t.Errorf("keep_log_years: 0 read as %d, want 0 (keep every row)", c.Reminders.KeepLogYears)
 	}
 	if got := c.InviteLink("x"); got != "https://t.me/CCHC_QuyHop_Bot?start=x" {
 		t.Errorf("InviteLink = %s", got)

@@ -35,6 +35,13 @@ type Store interface {
 	ReminderCounts(ctx context.Context, periodID string) (map[string]cchcbot.ReminderCount, error)
 	QuotaRefused(ctx context.Context, periodID string) (map[string][]string, error)
 	MemberCounts(ctx context.Context) (map[string]cchcbot.MemberCount, error)
+	// ReminderPeriods returns the periods that have rows in the log;
+	// RolledUp those recorded rolled up (some maybe with rows left by an
+	// interrupted roll-up); RollUpReminders folds one period's rows into
+	// its tally and returns how many it deleted (see RunRollUp).
+	ReminderPeriods(ctx context.Context) ([]string, error)
+	RolledUp(ctx context.Context) (map[string]time.Time, error)
+	RollUpReminders(ctx context.Context, periodID string, now time.Time) (int, error)
 	// QueueReminders records each rs[i] "sending" and queues msgs[i] in
 	// one commit, skipping identities already in the log.
 	QueueReminders(ctx context.Context, rs []cchcbot.Reminder, msgs []*cchcbot.Outgoing) (int, error)
@@ -94,6 +101,9 @@ type Scheduler struct {
 	cal   *cchcbot.Calendar
 
 	tickMu sync.Mutex // one sweep at a time: cron jobs and pushes overlap
+	// rollUpMu keeps the start-up roll-up and a nightly one from running
+	// at once: both would walk the same periods.
+	rollUpMu sync.Mutex
 
 	cronMu  sync.Mutex
 	cron    *cron.Cron
