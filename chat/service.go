@@ -62,7 +62,9 @@ type Store interface {
 	// QuotaRefused names, by unit, the networks whose quota kept a
 	// reminder of the period from the unit.
 	QuotaRefused(ctx context.Context, periodID string) (map[string][]string, error)
-	RemindersFor(ctx context.Context, periodID, unitCode string) ([]cchcbot.Reminder, error)
+	// ReminderCountFor is one unit's tally of a period's reminders,
+	// which outlives the rows of a period rolled up.
+	ReminderCountFor(ctx context.Context, periodID, unitCode string) (cchcbot.ReminderCount, error)
 	AckReminder(ctx context.Context, periodID, unitCode, step string, member cchcbot.UserID, now time.Time) error
 
 	// Queue puts messages in the outbox: the sender delivers them once

@@ -219,21 +219,13 @@ func (s *Service) unitHistory(ctx context.Context, w who, u cchcbot.Unit) error 
 				}
 			}
 		}
-		rs, err := s.opts.Store.RemindersFor(ctx, p.ID, u.Code)
+		// The tally, not the log: it outlives the rows of a rolled-up period.
+		rc, err := s.opts.Store.ReminderCountFor(ctx, p.ID, u.Code)
 		if err != nil {
 			return err
 		}
-		sent, acked := 0, 0
-		for _, r := range rs {
-			if r.State == cchcbot.ReminderSent {
-				sent++
-				if r.Acked() {
-					acked++
-				}
-			}
-		}
-		if sent > 0 {
-			fmt.Fprintf(&b, "\n  nhắc việc: đã gửi %d, đã nhận %d", sent, acked)
+		if rc.Sent > 0 {
+			fmt.Fprintf(&b, "\n  nhắc việc: đã gửi %d, đã nhận %d", rc.Sent, rc.Acked)
 		}
 		var d strings.Builder
 		s.writeDecisions(&d, dec)

@@ -130,6 +130,11 @@ func TestStatusOfAUnit(t *testing.T) {
 			"Báo cáo CCHC tháng 02/2024 (hạn 15/02/2024): Đã nộp đúng hạn", "phiên bản 1: nộp 06/02/2024 09:00 (đúng hạn), biên nhận CCHC-2024-000001",
 			"nhắc việc: đã gửi 1, đã nhận 1", "Báo cáo CCHC tháng 01/2024 (hạn 12/01/2024): CHƯA NỘP")
 	}
+	// Rolled up into its tally, the log's rows gone, the history says the same.
+	if n, err := h.db.RollUpReminders(h.ctx, r.PeriodID, at(2, 6, 9, 0)); err != nil || n != 1 {
+		t.Fatalf("RollUpReminders = %d, %v; want 1 row", n, err)
+	}
+	wantText(t, h.say(admin, "/status chau loc").Text, "nhắc việc: đã gửi 1, đã nhận 1")
 	wantText(t, h.say(admin, "/status dong hop").Text, "UBND xã Đồng Hợp", "BỊ TRẢ LẠI – lý do: Thiếu chữ ký", "bị trả lại lúc")
 	wantText(t, h.say(admin, "/status Đồng Hợp").Text, "LỊCH SỬ NỘP BÁO CÁO – UBND xã Đồng Hợp")
 	amb := h.say(admin, "/status chau")
