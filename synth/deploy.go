@@ -98,7 +98,7 @@ func Prepare(cacheDir string, base []byte, n int) (*Deployment, error) {
 	if err != nil {
 		return nil, err
 	}
-	st, err := Populate(context.Background(), db, cfg.Calendar(), Options{Units: n, End: End, Seed: 1})
+	st, err := Populate(context.Background(), db, cfg.Calendar(), Options{Units: n, End: End, Seed: 1, KeepLogYears: cfg.Reminders.KeepLogYears})
 	if cerr := db.Close(); err == nil {
 		err = cerr
 	}

@@ -9,6 +9,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
+	"log/slog"
 	"math"
 	"math/rand/v2"
 	"slices"
@@ -16,6 +17,7 @@ import (
 	"time"
 
 	"cchcbot"
+	"cchcbot/scheduler"
 	"cchcbot/store"
 )
 
@@ -29,6 +31,11 @@ type Options struct {
 	// point to (content-addressed, so the pool is what lands on disk).
 	// Default 64.
 	Files int
+	// KeepLogYears is reminders.keep_log_years: as simulated time passes,
+	// the reminder rows of periods closed longer ago are folded into
+	// their tallies, as the running bot's nightly roll-up does, so the
+	// file is what the bot leaves behind. 0 keeps every row.
+	KeepLogYears int
 }
 
 // Stats says what Populate wrote.
@@ -37,12 +44,13 @@ type Stats struct {
 	Submissions, Returned, Late int
 	Missing, Reminders, Acked   int
 	Files                       int
+	Folded                      int // reminder rows rolled up into tallies
 	Elapsed                     time.Duration
 }
 
 func (s Stats) String() string {
-	return fmt.Sprintf("%d units, %d members, %d periods, %d submissions (%d returned, %d late), %d missing, %d reminders (%d acknowledged) in %s",
-		s.Units, s.Members, s.Periods, s.Submissions, s.Returned, s.Late, s.Missing, s.Reminders, s.Acked, s.Elapsed.Round(time.Millisecond))
+	return fmt.Sprintf("%d units, %d members, %d periods, %d submissions (%d returned, %d late), %d missing, %d reminders (%d acknowledged, %d rows rolled up) in %s",
+		s.Units, s.Members, s.Periods, s.Submissions, s.Returned, s.Late, s.Missing, s.Reminders, s.Acked, s.Folded, s.Elapsed.Round(time.Millisecond))
 }
 
 // Syllables of Vietnamese place names: realistic lengths and diacritics,
@@ -123,10 +131,28 @@ func Populate(ctx context.Context, db *store.DB, cal *cchcbot.Calendar, o Option
 	}
 	st.Files = len(pool)
 
+	// The bot's own roll-up, run as the simulated time passes: before
+	// each period opens, and at the end.
+	rows := map[string]int{} // reminder rows written, by period
+	sched := scheduler.New(cal, db, cchcbot.ClockFunc(func() time.Time { return o.End }), cchcbot.CallbackSigner{}, "", slog.New(slog.DiscardHandler))
+	rollUp := func(now time.Time) error {
+		if o.KeepLogYears <= 0 {
+			return nil
+		}
+		folded, err := sched.RunRollUp(ctx, now, o.KeepLogYears)
+		for _, id := range folded { // a period is folded whole, once
+			st.Folded += rows[id]
+		}
+		return err
+	}
+
 	first := cchcbot.DateOf(o.End.In(cal.Location)).AddDays(-10 * 366)
 	for _, p := range cal.Periods(first, cchcbot.DateOf(o.End.In(cal.Location)).AddDays(60)) {
 		if p.Opens.After(o.End) {
 			continue
+		}
+		if err := rollUp(p.Opens); err != nil {
+			return st, err
 		}
 		k, _ := cal.Kind(p.KindID)
 		plan := cal.Plan(p)
@@ -173,9 +199,13 @@ func Populate(ctx context.Context, db *store.DB, cal *cchcbot.Calendar, o Option
 				return st, fmt.Errorf("period %s: %w", p.ID, err)
 			}
 		}
+		rows[p.ID] = len(rems)
 		st.Periods++
 		st.Submissions += len(subs)
 		st.Reminders += len(rems)
+	}
+	if err := rollUp(o.End); err != nil {
+		return st, err
 	}
 	st.Elapsed = time.Since(start)
 	return st, nil

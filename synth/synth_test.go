@@ -2,6 +2,7 @@ package synth_test
 
 import (
 	"context"
+	"maps"
 	"os"
 	"path/filepath"
 	"testing"
@@ -85,5 +86,65 @@ func TestGenerate(t *testing.T) {
 	st.Elapsed, st2.Elapsed = 0, 0
 	if err != nil || st2 != st {
 		t.Errorf("seed 7 twice: %v and %v (%v)", st, st2, err)
+	}
+}
+
+// TestGenerateRollsUp: five years generated with the bot's roll-up (two
+// years kept) leave rows only for the periods a running bot keeps, and
+// the very tallies of a generation that keeps every row.
+func TestGenerateRollsUp(t *testing.T) {
+	base, err := os.ReadFile("../config.example.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	raw, err := synth.Config(base, synth.Units(12), filepath.Join(dir, "data"), cchcbot.D(2022, 1, 1))
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg, err := config.Parse(raw, "synth.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cfg.Reminders.KeepLogYears != 2 {
+		t.Fatalf("the example keeps %d years of rows, want 2", cfg.Reminders.KeepLogYears)
+	}
+	cal := cfg.Calendar()
+	end := time.Date(2026, 11, 20, 9, 0, 0, 0, cal.Location)
+	ctx := context.Background()
+	gen := func(sub string, keep int) (*store.DB, synth.Stats) {
+		t.Helper()
+		db, err := store.Open(filepath.Join(dir, sub), store.Options{Now: func() time.Time { return end }})
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { db.Close() })
+		st, err := synth.Populate(ctx, db, cal, synth.Options{Units: 12, End: end, Seed: 3, KeepLogYears: keep})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return db, st
+	}
+	all, stAll := gen("all", 0)
+	folded, st := gen("folded", cfg.Reminders.KeepLogYears)
+	if stAll.Folded != 0 || st.Folded == 0 || st.Folded >= st.Reminders {
+		t.Errorf("folded %d of %d rows (keeping all: %d)", st.Folded, st.Reminders, stAll.Folded)
+	}
+	cutoff := end.AddDate(-2, 0, 0)
+	left := 0
+	for _, p := range cal.Periods(cchcbot.D(2022, 1, 1), cchcbot.DateOf(end)) {
+		want, _ := all.ReminderCounts(ctx, p.ID)
+		got, _ := folded.ReminderCounts(ctx, p.ID)
+		if !maps.Equal(got, want) {
+			t.Errorf("%s: tally %v, without roll-up %v", p.ID, got, want)
+		}
+		rows, _ := folded.Reminders(ctx, p.ID)
+		left += len(rows)
+		if old := p.Closes.Before(cutoff); old != (len(rows) == 0) {
+			t.Errorf("%s (closed %s): %d rows left", p.ID, p.Closes.Format(time.DateOnly), len(rows))
+		}
+	}
+	if left != st.Reminders-st.Folded {
+		t.Errorf("%d rows left, stats say %d written and %d folded", left, st.Reminders, st.Folded)
 	}
 }
