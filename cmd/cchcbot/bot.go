@@ -62,6 +62,10 @@ func runBot(ctx context.Context, path string, env *Env, secrets config.Secrets, 
 		daily := &backup.Daily{Source: db, Dir: b.Dir, Keep: b.Keep, At: b.Time, Location: cfg.Location(), Clock: clk, Logger: logger}
 		sched.Jobs = append(sched.Jobs, scheduler.Job{Name: "backup", At: b.Time, Run: daily.Run, CatchUp: daily.CatchUp})
 	}
+	if k := cfg.Reminders.KeepLogYears; k > 0 {
+		// Read at start, like the backup's settings.
+		sched.Jobs = append(sched.Jobs, sched.RollUpJob(k))
+	}
 	sched.Jobs = append(sched.Jobs, scheduler.Job{Name: "orphan-files", At: orphanTime, Run: func(ctx context.Context) error {
 		return collectOrphans(ctx, env, logger)
 	}})
