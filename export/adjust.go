@@ -83,14 +83,13 @@ func explanationsText(xs []cchcbot.Explanation, loc *time.Location) string {
 	return strings.Join(lines, "\n")
 }
 
-// versionExplanation is what explains version s: the reason given with it
-// (the submission's own, else the record naming it), then the unit's
+// versionExplanation is what explains the version of the given id: the
+// reason given with it (own, else the record naming it), then the unit's
 // explanations given without a report.
-func versionExplanation(s *cchcbot.Submission, xs []cchcbot.Explanation, loc *time.Location) string {
-	own := s.Explanation
+func versionExplanation(own string, id uint64, xs []cchcbot.Explanation, loc *time.Location) string {
 	if own == "" {
 		for _, x := range xs {
-			if x.SubmissionID == s.ID {
+			if x.SubmissionID == id {
 				own = x.Text
 			}
 		}

@@ -120,9 +120,10 @@ func writeDetailSheet(ctx context.Context, f *excelize.File, st *styles, store S
 	}
 	row := headerRow + 1
 	// The next period's versions are read while this one's rows are
-	// written: decoding and writing each take a core.
+	// written, when Load did not keep them (a period's export, or a
+	// PeriodData made elsewhere): decoding and writing each take a core.
 	type fetched struct {
-		versions map[string][]*cchcbot.Submission
+		versions *versions
 		err      error
 	}
 	var all []*PeriodData
@@ -137,7 +138,7 @@ func writeDetailSheet(ctx context.Context, f *excelize.File, st *styles, store S
 	go func() {
 		defer close(next)
 		for _, pd := range all {
-			v, err := pd.versions(fctx, store)
+			v, err := pd.versionRows(fctx, store)
 			select {
 			case next <- fetched{v, err}:
 			case <-fctx.Done():
@@ -145,6 +146,10 @@ func writeDetailSheet(ctx context.Context, f *excelize.File, st *styles, store S
 			}
 		}
 	}()
+	var (
+		r detailRow
+		v version
+	)
 	for _, kd := range d.Kinds {
 		for i := range kd.Periods {
 			pd := &kd.Periods[i]
@@ -152,17 +157,29 @@ func writeDetailSheet(ctx context.Context, f *excelize.File, st *styles, store S
 			if f.err != nil {
 				return f.err
 			}
+			// Written once, a year's versions are let go: the zip is
+			// still to be made, and they are a fifth of what the export
+			// holds. Writing d again reads them from the store.
+			pd.rows = nil
+			// What every row of the period repeats, made once.
+			period := detailPeriod(kd.Kind, pd.Period)
 			for _, us := range pd.Status.Units {
-				vs := f.versions[us.Unit.Code]
+				vs := f.versions.of(us.Unit.Code)
 				if len(vs) == 0 {
-					if err := setDetailRow(sw, row, missingRow(st, kd.Kind, pd, us)); err != nil {
+					r.missing(st, kd.Kind, period, pd, us)
+					if err := r.write(sw, row); err != nil {
 						return err
 					}
 					row++
 					continue
 				}
-				for _, s := range vs {
-					if err := setDetailRow(sw, row, versionRow(st, kd.Kind, pd, us, s)); err != nil {
+				r.unit(st, kd.Kind, period, pd, us)
+				unit := r.cells // the unit's cells, which each version's row starts from
+				for len(vs) > 0 {
+					vs = readVersion(vs, &v)
+					r.cells = unit
+					r.version(st, pd, us, &v)
+					if err := r.write(sw, row); err != nil {
 						return err
 					}
 					row++
@@ -176,19 +193,30 @@ func writeDetailSheet(ctx context.Context, f *excelize.File, st *styles, store S
 	return printArea(f, DetailSheet, detailPrinted, row-1)
 }
 
-// setDetailRow writes a detail row as tall as its tallest cell: a
-// printed cell's text wraps, and a screen-only cell's (a file's name, its
-// SHA-256) takes one line a value, so that a long file name does not make
-// a printed row taller. Unwrapped text with a line break would show on
-// one line, so a screen-only cell with several values wraps (screenCell).
-func setDetailRow(sw *excelize.StreamWriter, row int, values []any) error {
-	lines := 1
-	for i, v := range values {
-		c, ok := v.(excelize.Cell)
-		if !ok {
-			continue
+// detailRow is one row of the detail sheet, its cells used again row
+// after row: the sheet has a row per version, 111,000 a year at a
+// province's 10,000 units, and a row's cells made anew each time were
+// most of the export's garbage.
+type detailRow struct {
+	cells  [len(detailColumns)]excelize.Cell
+	values []any // a pointer to each of cells, made once
+}
+
+// write writes the row as tall as its tallest cell: a printed cell's text
+// wraps, and a screen-only cell's (a file's name, its SHA-256) takes one
+// line a value, so that a long file name does not make a printed row
+// taller. Unwrapped text with a line break would show on one line, so a
+// screen-only cell with several values wraps (screenCell).
+func (r *detailRow) write(sw *excelize.StreamWriter, row int) error {
+	if r.values == nil {
+		r.values = make([]any, len(r.cells))
+		for i := range r.cells {
+			r.values[i] = &r.cells[i]
 		}
-		s, ok := c.Value.(string)
+	}
+	lines := 1
+	for i := range r.cells {
+		s, ok := r.cells[i].Value.(string)
 		switch {
 		case !ok || s == "":
 		case i < detailPrinted:
@@ -197,7 +225,7 @@ func setDetailRow(sw *excelize.StreamWriter, row int, values []any) error {
 			lines = max(lines, strings.Count(s, "\n")+1)
 		}
 	}
-	return sw.SetRow(cell(1, row), values, excelize.RowOpts{Height: rowHeight(lines)})
+	return sw.SetRow(cell(1, row), r.values, excelize.RowOpts{Height: rowHeight(lines)})
 }
 
 // detailPeriod names a period in the detail's narrow column: "Tháng
@@ -210,10 +238,11 @@ func detailPeriod(k cchcbot.ReportKind, p cchcbot.Period) string {
 	return "Hạn " + p.Due.VN()
 }
 
-// unitRow is a detail row with what every row of a unit in a period
-// holds: the period, the unit, the decisions on it, its reminders.
-func unitRow(st *styles, k cchcbot.ReportKind, pd *PeriodData, us cchcbot.UnitStatus) []any {
-	values := make([]any, len(detailColumns))
+// unit fills the cells every row of a unit in a period holds: the
+// period (named by period, detailPeriod's), the unit, the decisions on
+// it, its reminders.
+func (r *detailRow) unit(st *styles, k cchcbot.ReportKind, period string, pd *PeriodData, us cchcbot.UnitStatus) {
+	values := &r.cells
 	for i := range values {
 		values[i] = excelize.Cell{StyleID: st.text}
 		if i >= detailPrinted {
@@ -222,7 +251,7 @@ func unitRow(st *styles, k cchcbot.ReportKind, pd *PeriodData, us cchcbot.UnitSt
 	}
 	text := func(i int, v string) { values[i] = excelize.Cell{StyleID: st.text, Value: v} }
 	loc := pd.location()
-	text(dPeriod, detailPeriod(k, pd.Period))
+	text(dPeriod, period)
 	text(dUnit, us.Unit.Name)
 	text(dExtension, extensionText(us.Extension))
 	text(dExplanation, explanationsText(unitExplanations(us.Explanations), loc))
@@ -234,13 +263,12 @@ func unitRow(st *styles, k cchcbot.ReportKind, pd *PeriodData, us cchcbot.UnitSt
 	values[dDaysLate] = excelize.Cell{StyleID: st.number}
 	values[dRemindSent] = excelize.Cell{StyleID: st.number, Value: us.RemindSent}
 	values[dRemindAcked] = excelize.Cell{StyleID: st.number, Value: us.RemindAcked}
-	return values
 }
 
-// missingRow is the row of a unit with no version: its state as the
+// missing fills the row of a unit with no version: its state as the
 // status sheet gives it, on one line.
-func missingRow(st *styles, k cchcbot.ReportKind, pd *PeriodData, us cchcbot.UnitStatus) []any {
-	values := unitRow(st, k, pd, us)
+func (r *detailRow) missing(st *styles, k cchcbot.ReportKind, period string, pd *PeriodData, us cchcbot.UnitStatus) {
+	r.unit(st, k, period, pd, us)
 	state, text := CellOf(pd, us.Unit.Code)
 	if state == CellExempt {
 		text = "Được miễn nộp"
@@ -248,61 +276,43 @@ func missingRow(st *styles, k cchcbot.ReportKind, pd *PeriodData, us cchcbot.Uni
 	if i := strings.Index(text, "\nGH "); i >= 0 {
 		text = text[:i] // the extension has its own column
 	}
-	values[dState] = excelize.Cell{StyleID: st.detailCells[state], Value: strings.ReplaceAll(text, "\n", " ")}
-	return values
+	r.cells[dState] = excelize.Cell{StyleID: st.detailCells[state], Value: strings.ReplaceAll(text, "\n", " ")}
 }
 
-// versionRow is the row of one version s of the unit's report. Its
-// lateness is judged against the unit's own deadline: a version sent
-// after the period's deadline but within an extension granted later is on
-// time, as the status sheet says.
-func versionRow(st *styles, k cchcbot.ReportKind, pd *PeriodData, us cchcbot.UnitStatus, s *cchcbot.Submission) []any {
-	values := unitRow(st, k, pd, us)
-	late := s.DaysLate
+// version fills, over the unit's cells, the row of one version v of the
+// unit's report. Its lateness is judged against the unit's own deadline:
+// a version sent after the period's deadline but within an extension
+// granted later is on time, as the status sheet says.
+func (r *detailRow) version(st *styles, pd *PeriodData, us cchcbot.UnitStatus, v *version) {
+	values := &r.cells
+	late := v.daysLate
 	if us.Extension.Approved() {
-		late = pd.Period.ForUnit(us.Extension).DaysLate(s.SubmittedAt)
+		late = pd.Period.ForUnit(us.Extension).DaysLate(v.submittedAt)
 	}
 	state := CellOnTime
 	switch {
-	case s.State == cchcbot.StateReturned:
+	case v.state == cchcbot.StateReturned:
 		state = CellReturned
 	case late > 0:
 		state = CellLate
 	}
-	names := make([]string, len(s.Files))
-	sums := make([]string, len(s.Files))
-	for i, fl := range s.Files {
-		names[i], sums[i] = fl.Name, fl.SHA256
-	}
-	if len(s.Files) == 0 && s.Note != "" {
-		names = []string{"(không kèm tệp) " + s.Note}
-	}
-	docDate := ""
-	if !s.DocDate.IsZero() {
-		docDate = s.DocDate.VN()
-	}
-	submitter := s.SubmitterName
-	if submitter == "" {
-		submitter = s.SubmittedBy.Local()
-	}
 	text := func(v string) excelize.Cell { return excelize.Cell{StyleID: st.text, Value: v} }
-	values[dVersion] = excelize.Cell{StyleID: st.number, Value: s.Version}
+	values[dVersion] = excelize.Cell{StyleID: st.number, Value: v.version}
 	// The state alone: the colour, "Trễ (ngày)" and "Gia hạn đến" say
 	// the rest.
-	values[dState] = excelize.Cell{StyleID: st.detailCells[state], Value: s.State.Label()}
-	values[dSubmittedAt] = timeCell(st, s.SubmittedAt)
+	values[dState] = excelize.Cell{StyleID: st.detailCells[state], Value: v.state.Label()}
+	values[dSubmittedAt] = timeCell(st, v.submittedAt)
 	values[dDaysLate] = excelize.Cell{StyleID: st.number, Value: late}
-	values[dExplanation] = text(versionExplanation(s, us.Explanations, pd.location()))
-	values[dReceipt] = text(s.ReceiptNo())
-	values[dReason] = text(s.Reason)
-	values[dSubmitter] = screenCell(st, submitter)
-	values[dDocNumber] = screenCell(st, s.DocNumber)
-	values[dDocDate] = screenCell(st, docDate)
-	values[dFiles] = screenCell(st, strings.Join(names, "\n"))
-	values[dReviewer] = screenCell(st, s.ReviewedBy.Local())
-	values[dReviewedAt] = timeCell(st, s.ReviewedAt)
-	values[dSHA256] = screenCell(st, strings.Join(sums, "\n"))
-	return values
+	values[dExplanation] = text(versionExplanation(v.explanation, v.id, us.Explanations, pd.location()))
+	values[dReceipt] = text(v.receiptNo())
+	values[dReason] = text(v.reason)
+	values[dSubmitter] = screenCell(st, v.submitter)
+	values[dDocNumber] = screenCell(st, v.docNumber)
+	values[dDocDate] = screenCell(st, v.docDate)
+	values[dFiles] = screenCell(st, v.files)
+	values[dReviewer] = screenCell(st, v.reviewer)
+	values[dReviewedAt] = timeCell(st, v.reviewedAt)
+	values[dSHA256] = screenCell(st, v.sums)
 }
 
 // screenCell is a cell of a column that does not print: one value a

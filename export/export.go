@@ -10,6 +10,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"runtime"
 	"slices"
 	"strconv"
@@ -101,11 +102,13 @@ type PeriodData struct {
 	// Versions holds every submission of the period by unit code, oldest
 	// first. A year's export leaves it nil, and each Latest holds only the
 	// version, time, lateness and state: at a province's 10,000 units a
-	// year's records would not fit the memory an export may take, so the
-	// detail sheet reads each period again as it writes it.
+	// year's records would not fit the memory an export may take, so each
+	// record is decoded once, as it is read, into what the detail sheet
+	// shows of it (rows).
 	Versions map[string][]*cchcbot.Submission
 
 	index map[string]int // unit code → place in Status.Units
+	rows  *versions      // a year's export: Versions as the detail sheet shows them
 }
 
 // Unit returns u's standing in the period, and whether u owes it.
@@ -156,15 +159,19 @@ func Load(ctx context.Context, st Store, cal *cchcbot.Calendar, office string, s
 	}
 	SortUnits(units)
 	rank := make(map[string]int, len(units))
+	codes := make(map[string]string, len(units)) // the units' own strings, for the records to share
 	for i, u := range units {
 		rank[u.Code] = i
+		codes[u.Code] = u.Code
 	}
 	members, err := st.MemberCounts(ctx)
 	if err != nil {
 		return nil, err
 	}
 	// Periods are read side by side: decoding a province's submissions is
-	// the export's main cost, and it is CPU, not disk.
+	// the export's main cost, and it is CPU, not disk. A year's export
+	// keeps only what it shows of each record (readVersions); a period's
+	// keeps the records, which the archive and the summary need.
 	loaded := make([]PeriodData, len(periods))
 	errs := make([]error, len(periods))
 	sem := make(chan struct{}, runtime.GOMAXPROCS(0))
@@ -175,10 +182,7 @@ func Load(ctx context.Context, st Store, cal *cchcbot.Calendar, office string, s
 		sem <- struct{}{}
 		go func() {
 			defer func() { <-sem; wg.Done() }()
-			loaded[i], errs[i] = loadPeriod(ctx, st, k, p, units, rank, members, now)
-			if errs[i] == nil && sel.PeriodID == "" {
-				loaded[i].trim()
-			}
+			loaded[i], errs[i] = loadPeriod(ctx, st, k, p, units, rank, codes, members, now, sel.PeriodID == "")
 		}()
 	}
 	wg.Wait()
@@ -210,19 +214,34 @@ func Load(ctx context.Context, st Store, cal *cchcbot.Calendar, office string, s
 	return d, nil
 }
 
-func loadPeriod(ctx context.Context, st Store, k cchcbot.ReportKind, p cchcbot.Period, units []cchcbot.Unit, rank map[string]int, members map[string]cchcbot.MemberCount, now time.Time) (PeriodData, error) {
-	subs, err := st.SubmissionsForPeriod(ctx, p.ID)
-	if err != nil {
-		return PeriodData{}, err
+// loadPeriod reads one period; compact keeps what a year's export shows
+// of its records (rows) instead of the records (Versions).
+func loadPeriod(ctx context.Context, st Store, k cchcbot.ReportKind, p cchcbot.Period, units []cchcbot.Unit, rank map[string]int, codes map[string]string,
+	members map[string]cchcbot.MemberCount, now time.Time, compact bool) (PeriodData, error) {
+	var (
+		subs   map[string][]*cchcbot.Submission
+		rows   *versions
+		latest map[string]*cchcbot.Submission
+	)
+	if compact {
+		var err error
+		if rows, latest, err = readVersions(ctx, st, p.ID, codes); err != nil {
+			return PeriodData{}, err
+		}
+	} else {
+		all, err := st.SubmissionsForPeriod(ctx, p.ID)
+		if err != nil {
+			return PeriodData{}, err
+		}
+		subs = byUnit(all)
+		latest = make(map[string]*cchcbot.Submission, len(subs))
+		for code, vs := range subs {
+			latest[code] = vs[len(vs)-1]
+		}
 	}
 	counts, err := st.ReminderCounts(ctx, p.ID)
 	if err != nil {
 		return PeriodData{}, err
-	}
-	versions := byUnit(subs)
-	latest := make(map[string]*cchcbot.Submission, len(versions))
-	for code, vs := range versions {
-		latest[code] = vs[len(vs)-1]
 	}
 	adj, err := adjustments(ctx, st, p.ID)
 	if err != nil {
@@ -236,7 +255,7 @@ func loadPeriod(ctx context.Context, st Store, k cchcbot.ReportKind, p cchcbot.P
 		index[us.Unit.Code] = i
 	}
 	return PeriodData{Period: p, Generated: now, DeadlinePassed: now.After(p.Deadline), Cancelled: k.Cancelled,
-		Status: ps, Versions: versions, index: index}, nil
+		Status: ps, Versions: subs, index: index, rows: rows}, nil
 }
 
 // adjustments reads a period's decisions from st.
@@ -248,28 +267,29 @@ func adjustments(ctx context.Context, st Store, periodID string) (cchcbot.Adjust
 	return adj, nil
 }
 
-// trim drops what a year's export does not keep in memory (see Versions).
-func (pd *PeriodData) trim() {
-	pd.Versions = nil
-	for i := range pd.Status.Units {
-		if l := pd.Status.Units[i].Latest; l != nil {
-			pd.Status.Units[i].Latest = &cchcbot.Submission{ID: l.ID, PeriodID: l.PeriodID, UnitCode: l.UnitCode, Version: l.Version,
-				SubmittedAt: l.SubmittedAt, DaysLate: l.DaysLate, State: l.State}
+// versionRows returns the period's versions as the detail sheet shows
+// them: those Load kept, else read again from st.
+func (pd *PeriodData) versionRows(ctx context.Context, st Store) (*versions, error) {
+	if pd.rows != nil {
+		return pd.rows, nil
+	}
+	byCode := pd.Versions
+	if byCode == nil {
+		subs, err := st.SubmissionsForPeriod(ctx, pd.Period.ID)
+		if err != nil {
+			return nil, err
+		}
+		byCode = byUnit(subs)
+	}
+	codes := slices.Sorted(maps.Keys(byCode))
+	vs := &versions{}
+	for _, code := range codes {
+		for _, s := range byCode[code] {
+			v := newVersion(s)
+			vs.add(code, &v)
 		}
 	}
-}
-
-// versions returns the period's submissions by unit, oldest first: from
-// memory when Load kept them, else read again from st.
-func (pd *PeriodData) versions(ctx context.Context, st Store) (map[string][]*cchcbot.Submission, error) {
-	if pd.Versions != nil {
-		return pd.Versions, nil
-	}
-	subs, err := st.SubmissionsForPeriod(ctx, pd.Period.ID)
-	if err != nil {
-		return nil, err
-	}
-	return byUnit(subs), nil
+	return vs, nil
 }
 
 // byUnit groups submissions by unit, versions ascending.
@@ -282,4 +302,13 @@ func byUnit(subs []*cchcbot.Submission) map[string][]*cchcbot.Submission {
 		slices.SortFunc(vs, func(a, b *cchcbot.Submission) int { return cmp.Compare(a.Version, b.Version) })
 	}
 	return versions
+}
+
+// byUnitOrder orders submissions by unit code, then version, as the
+// store's index keeps them.
+func byUnitOrder(subs []*cchcbot.Submission) []*cchcbot.Submission {
+	slices.SortStableFunc(subs, func(a, b *cchcbot.Submission) int {
+		return cmp.Or(cmp.Compare(a.UnitCode, b.UnitCode), cmp.Compare(a.Version, b.Version))
+	})
+	return subs
 }

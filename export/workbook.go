@@ -6,6 +6,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -103,17 +104,29 @@ func newStyles(f *excelize.File) (*styles, error) {
 
 // WriteWorkbook writes d as an .xlsx workbook: a status sheet per report
 // kind, the detail of every version, and the per-unit summary the yearly
-// CCHC scoring uses. Rows are streamed, so a province-sized year stays
-// small in memory.
+// CCHC scoring uses. Rows are streamed, and the zip goes to w as it is
+// made, so a province-sized year stays small in memory. The versions a
+// year's Load kept are let go once written (writing d again reads them
+// from st), so d must not be written by two calls at once.
 func WriteWorkbook(ctx context.Context, w io.Writer, st Store, d *Data) error {
 	f := excelize.NewFile()
 	defer f.Close()
+	// The zip goes straight to w. excelize's WriteTo builds the whole file
+	// in a bytes.Buffer and then copies it to w (file.go, WriteToBuffer),
+	// 25 MB at a province's 10,000 units, grown by doubling; the only door
+	// into that path is the ZipWriter it makes with the buffer, so ours
+	// writes to w instead and leaves the buffer empty (TestWorkbookStreams).
+	// The buffer is only read again for a password, which we never set,
+	// and for the zip64 fix of a part over 4 GB, which a sheet of a
+	// million rows would not reach.
+	//
 	// The fastest deflate: excelize compresses the whole file on one core
 	// at the end, and at a province's 10,000 units the default level took
 	// 1.4 s of a 5 s export; the fastest saves most of it for a file a
 	// third larger (23 MB instead of 17).
-	f.SetZipWriter(func(w io.Writer) excelize.ZipWriter {
-		zw := zip.NewWriter(w)
+	out := &countingWriter{w: w}
+	f.SetZipWriter(func(io.Writer) excelize.ZipWriter {
+		zw := zip.NewWriter(out)
 		zw.RegisterCompressor(zip.Deflate, func(out io.Writer) (io.WriteCloser, error) {
 			return flate.NewWriter(out, flate.BestSpeed)
 		})
@@ -125,27 +138,19 @@ func WriteWorkbook(ctx context.Context, w io.Writer, st Store, d *Data) error {
 	if err != nil {
 		return err
 	}
-	first := true
+	// The sheets are made in the workbook's order, then written detail
+	// first: the versions a year's Load kept are let go as the detail
+	// sheet is written, before the other sheets' rows, which excelize
+	// keeps in memory up to 16 MB a sheet until the end, are made.
+	names := make([]string, len(d.Kinds))
 	for i := range d.Kinds {
-		name := statusSheetName(d.Kinds, i)
-		if first {
-			if err := f.SetSheetName("Sheet1", name); err != nil {
-				return err
-			}
-			first = false
-		} else if _, err := f.NewSheet(name); err != nil {
-			return err
-		}
-		if err := writeStatusSheet(f, sty, d, &d.Kinds[i], name); err != nil {
-			return fmt.Errorf("status sheet %q: %w", name, err)
-		}
+		names[i] = statusSheetName(d.Kinds, i)
 	}
-	for _, sheet := range []string{DetailSheet, SummarySheet} {
-		if first {
+	for i, sheet := range append(slices.Clone(names), DetailSheet, SummarySheet) {
+		if i == 0 {
 			if err := f.SetSheetName("Sheet1", sheet); err != nil {
 				return err
 			}
-			first = false
 		} else if _, err := f.NewSheet(sheet); err != nil {
 			return err
 		}
@@ -153,13 +158,37 @@ func WriteWorkbook(ctx context.Context, w io.Writer, st Store, d *Data) error {
 	if err := writeDetailSheet(ctx, f, sty, st, d); err != nil {
 		return fmt.Errorf("detail sheet: %w", err)
 	}
+	for i, name := range names {
+		if err := writeStatusSheet(f, sty, d, &d.Kinds[i], name); err != nil {
+			return fmt.Errorf("status sheet %q: %w", name, err)
+		}
+	}
 	if err := writeSummarySheet(f, sty, d); err != nil {
 		return fmt.Errorf("summary sheet: %w", err)
 	}
 	// No SetActiveSheet: the first sheet is active already, and touching a
 	// streamed sheet makes excelize parse it back into memory.
-	_, err = f.WriteTo(w)
-	return err
+	n, err := f.WriteTo(io.Discard)
+	if err != nil {
+		return err
+	}
+	if n != 0 || out.n == 0 {
+		return fmt.Errorf("excelize wrote %d bytes of its own buffer and %d through our zip writer: the workbook did not stream", n, out.n)
+	}
+	return nil
+}
+
+// countingWriter counts what goes through it, to tell that the workbook
+// was written through our zip writer.
+type countingWriter struct {
+	w io.Writer
+	n int64
+}
+
+func (c *countingWriter) Write(p []byte) (int, error) {
+	n, err := c.w.Write(p)
+	c.n += int64(n)
+	return n, err
 }
 
 // StatusSheetName is the status sheet of a kind: "TH - " and its title, cut

@@ -1,0 +1,301 @@
+package export
+
+import (
+	"context"
+	"encoding/binary"
+	"slices"
+	"strings"
+	"time"
+	"unique"
+
+	"cchcbot"
+)
+
+// version is what the detail sheet shows of one submission. A year's
+// export keeps it encoded (versions), not the record: at a province's
+// 10,000 units the year's 111,000 records decoded weigh several hundred
+// megabytes, their encoded rows about 25.
+type version struct {
+	id          uint64
+	submittedAt time.Time
+	reviewedAt  time.Time
+	version     int
+	daysLate    int // as recorded, against the period's deadline or the extension of the day
+	state       cchcbot.SubmissionState
+	explanation string // the reason sent with the version
+	reason      string // why it was returned
+	submitter   string // the sender's name, else their id
+	docNumber   string
+	docDate     string // dd/mm/yyyy, "" when none
+	files       string // the files' names, one a line, or the note of a version without one
+	sums        string // the files' SHA-256, one a line
+	reviewer    string
+}
+
+// share makes equal strings one: unique keeps a canonical copy while
+// anything holds it.
+func share(s string) string {
+	if s == "" {
+		return ""
+	}
+	return unique.Make(s).Value()
+}
+
+// newVersion keeps of s what the detail sheet shows.
+func newVersion(s *cchcbot.Submission) version {
+	files := ""
+	switch {
+	case len(s.Files) == 0 && s.Note != "":
+		files = "(không kèm tệp) " + s.Note
+	case len(s.Files) == 1:
+		files = s.Files[0].Name
+	default:
+		names := make([]string, len(s.Files))
+		for i, fl := range s.Files {
+			names[i] = fl.Name
+		}
+		files = strings.Join(names, "\n")
+	}
+	sums := ""
+	if len(s.Files) == 1 {
+		sums = s.Files[0].SHA256
+	} else {
+		all := make([]string, len(s.Files))
+		for i, fl := range s.Files {
+			all[i] = fl.SHA256
+		}
+		sums = strings.Join(all, "\n")
+	}
+	docDate := ""
+	if !s.DocDate.IsZero() {
+		docDate = s.DocDate.VN()
+	}
+	submitter := s.SubmitterName
+	if submitter == "" {
+		submitter = s.SubmittedBy.Local()
+	}
+	return version{
+		id: s.ID, submittedAt: s.SubmittedAt, reviewedAt: s.ReviewedAt,
+		version: s.Version, daysLate: s.DaysLate, state: s.State,
+		explanation: s.Explanation, reason: s.Reason, submitter: submitter,
+		docNumber: s.DocNumber, docDate: docDate, files: files, sums: sums,
+		reviewer: s.ReviewedBy.Local(),
+	}
+}
+
+// The states a version's encoding names by a byte; any other follows as
+// its text.
+var stateCodes = []cchcbot.SubmissionState{cchcbot.StateSubmitted, cchcbot.StateAccepted, cchcbot.StateReturned}
+
+// appendVersion appends v's encoding to b: the numbers as varints, each
+// time as its instant and its zone's offset (all that a cell and a receipt
+// number read of it), the texts with their lengths.
+func appendVersion(b []byte, v *version) []byte {
+	b = binary.AppendUvarint(b, v.id)
+	b = binary.AppendVarint(b, int64(v.version))
+	b = binary.AppendVarint(b, int64(v.daysLate))
+	b = appendTime(b, v.submittedAt)
+	b = appendTime(b, v.reviewedAt)
+	code := slices.Index(stateCodes, v.state)
+	if code < 0 {
+		code = len(stateCodes)
+	}
+	b = append(b, byte(code))
+	texts := []string{v.explanation, v.reason, v.submitter, v.docNumber, v.docDate, v.files, v.sums, v.reviewer}
+	if code == len(stateCodes) {
+		texts = append(texts, string(v.state))
+	}
+	for _, t := range texts {
+		b = binary.AppendUvarint(b, uint64(len(t)))
+		b = append(b, t...)
+	}
+	return b
+}
+
+func appendTime(b []byte, t time.Time) []byte {
+	if t.IsZero() {
+		return append(b, 0)
+	}
+	_, offset := t.Zone()
+	b = append(b, 1)
+	b = binary.AppendVarint(b, t.Unix())
+	b = binary.AppendUvarint(b, uint64(t.Nanosecond()))
+	return binary.AppendVarint(b, int64(offset))
+}
+
+// readVersion decodes the version at the start of b into v and returns the
+// rest of b. The encoding is the export's own, made in this process, so a
+// malformed one is a bug: it panics.
+func readVersion(b []byte, v *version) []byte {
+	d := decoder{b: b}
+	v.id = d.uvarint()
+	v.version = int(d.varint())
+	v.daysLate = int(d.varint())
+	v.submittedAt = d.time()
+	v.reviewedAt = d.time()
+	code := int(d.byte())
+	for _, t := range []*string{&v.explanation, &v.reason, &v.submitter, &v.docNumber, &v.docDate, &v.files, &v.sums, &v.reviewer} {
+		*t = d.text()
+	}
+	if code < len(stateCodes) {
+		v.state = stateCodes[code]
+	} else {
+		v.state = cchcbot.SubmissionState(d.text())
+	}
+	return d.b
+}
+
+type decoder struct{ b []byte }
+
+func (d *decoder) uvarint() uint64 {
+	x, n := binary.Uvarint(d.b)
+	if n <= 0 {
+		panic("export: malformed version encoding")
+	}
+	d.b = d.b[n:]
+	return x
+}
+
+func (d *decoder) varint() int64 {
+	x, n := binary.Varint(d.b)
+	if n <= 0 {
+		panic("export: malformed version encoding")
+	}
+	d.b = d.b[n:]
+	return x
+}
+
+func (d *decoder) byte() byte {
+	c := d.b[0]
+	d.b = d.b[1:]
+	return c
+}
+
+func (d *decoder) time() time.Time {
+	if d.byte() == 0 {
+		return time.Time{}
+	}
+	sec, nsec, offset := d.varint(), d.uvarint(), d.varint()
+	return time.Unix(sec, int64(nsec)).In(time.FixedZone("", int(offset)))
+}
+
+func (d *decoder) text() string {
+	n := d.uvarint()
+	if n == 0 {
+		return ""
+	}
+	t := string(d.b[:n])
+	d.b = d.b[n:]
+	return t
+}
+
+// versions are a period's versions as the detail sheet shows them, each
+// unit's oldest first, encoded one after another (appendVersion).
+type versions struct {
+	data  []byte
+	units []unitVersions // by unit code, as the store's index keeps them
+}
+
+// unitVersions is where a unit's versions lie in versions.data.
+type unitVersions struct {
+	code       string
+	start, end int
+}
+
+// add appends a unit's next version; a unit's versions must come
+// together, and the units in code order.
+func (vs *versions) add(code string, v *version) {
+	if n := len(vs.units); n == 0 || vs.units[n-1].code != code {
+		vs.units = append(vs.units, unitVersions{code: code, start: len(vs.data)})
+	}
+	vs.data = appendVersion(vs.data, v)
+	vs.units[len(vs.units)-1].end = len(vs.data)
+}
+
+// of returns the encoded versions of a unit, nil when it has none.
+func (vs *versions) of(code string) []byte {
+	i, ok := slices.BinarySearchFunc(vs.units, code, func(u unitVersions, code string) int { return strings.Compare(u.code, code) })
+	if !ok {
+		return nil
+	}
+	return vs.data[vs.units[i].start:vs.units[i].end]
+}
+
+// clip gives back the room append left.
+func (vs *versions) clip() {
+	vs.data = slices.Clone(vs.data)
+	vs.units = slices.Clone(vs.units)
+}
+
+// receiptNo is the version's receipt number, as Submission.ReceiptNo.
+func (v *version) receiptNo() string {
+	s := cchcbot.Submission{ID: v.id, SubmittedAt: v.submittedAt}
+	return s.ReceiptNo()
+}
+
+// latestOf is the part of the latest version that the status sheets, the
+// summary and the tally read (see PeriodData.Versions), its unit's code
+// and period's id shared with the unit's and the period's.
+func latestOf(s *cchcbot.Submission, periodID, unitCode string) *cchcbot.Submission {
+	return &cchcbot.Submission{ID: s.ID, PeriodID: periodID, UnitCode: unitCode, Version: s.Version,
+		SubmittedAt: s.SubmittedAt, DaysLate: s.DaysLate, State: cchcbot.SubmissionState(share(string(s.State)))}
+}
+
+// periodScanner is a Store that hands a period's records over one by one,
+// decoded once and not cached (store.DB): a year's export keeps only
+// what it shows of each.
+type periodScanner interface {
+	EachSubmissionOfPeriod(ctx context.Context, periodID string, fn func(*cchcbot.Submission) error) error
+}
+
+// eachSubmission calls fn for every version of the period, by unit code
+// then version.
+func eachSubmission(ctx context.Context, st Store, periodID string, fn func(*cchcbot.Submission) error) error {
+	if sc, ok := st.(periodScanner); ok {
+		return sc.EachSubmissionOfPeriod(ctx, periodID, fn)
+	}
+	subs, err := st.SubmissionsForPeriod(ctx, periodID)
+	if err != nil {
+		return err
+	}
+	for _, s := range byUnitOrder(subs) {
+		if err := fn(s); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// readVersions reads a period's versions for a year's export, decoding
+// each record once: what the detail sheet shows of them, and each unit's
+// latest as latestOf keeps it. codes maps a unit's code to the shared
+// string of it.
+func readVersions(ctx context.Context, st Store, periodID string, codes map[string]string) (*versions, map[string]*cchcbot.Submission, error) {
+	vs := &versions{}
+	latest := map[string]*cchcbot.Submission{}
+	var last *cchcbot.Submission
+	code := ""
+	err := eachSubmission(ctx, st, periodID, func(s *cchcbot.Submission) error {
+		if last != nil && s.UnitCode != last.UnitCode {
+			latest[code] = latestOf(last, periodID, code)
+		}
+		if last == nil || s.UnitCode != last.UnitCode {
+			code = s.UnitCode
+			if c, ok := codes[code]; ok {
+				code = c
+			}
+		}
+		v := newVersion(s)
+		vs.add(code, &v)
+		last = s
+		return nil
+	})
+	if err != nil {
+		return nil, nil, err
+	}
+	if last != nil {
+		latest[code] = latestOf(last, periodID, code)
+	}
+	vs.clip()
+	return vs, latest, nil
+}
