@@ -106,14 +106,8 @@ func (db *DB) Absences(ctx context.Context, unitCode string) ([]cchcbot.Absence,
 			out, err = unitAbsences(tx, unitCode)
 			return err
 		}
-		return tx.Bucket(bucketAbsences).ForEach(func(k, v []byte) error {
-			var a cchcbot.Absence
-			if err := decode(k, v, &a); err != nil {
-				return err
-			}
-			out = append(out, a)
-			return nil
-		})
+		out, err = allRecords[cchcbot.Absence](tx.Bucket(bucketAbsences), nil)
+		return err
 	})
 	if unitCode == "" {
 		slices.SortStableFunc(out, func(a, b cchcbot.Absence) int { return a.From.Compare(b.From) })

@@ -1,7 +1,6 @@
 package store
 
 import (
-	"bytes"
 	"context"
 	"slices"
 	"unicode/utf8"
@@ -70,30 +69,27 @@ func (db *DB) adjustments(ctx context.Context, prefix []byte, unit string) (cchc
 			adj.Extensions[code] = governing(es)
 		}
 
-		if err := each(tx, bucketExemptions, prefix, func(k, v []byte) error {
-			var x cchcbot.Exemption
-			if err := decode(k, v, &x); err != nil || other(x.UnitCode) {
-				return err
+		if err := eachRecord(tx.Bucket(bucketExemptions), prefix, func(_ []byte, x cchcbot.Exemption) error {
+			if other(x.UnitCode) {
+				return nil
 			}
 			adj.Exemptions[x.UnitCode] = &x
 			return nil
 		}); err != nil {
 			return err
 		}
-		if err := each(tx, bucketExplanations, prefix, func(k, v []byte) error {
-			var x cchcbot.Explanation
-			if err := decode(k, v, &x); err != nil || other(x.UnitCode) {
-				return err
+		if err := eachRecord(tx.Bucket(bucketExplanations), prefix, func(_ []byte, x cchcbot.Explanation) error {
+			if other(x.UnitCode) {
+				return nil
 			}
 			adj.Explanations[x.UnitCode] = append(adj.Explanations[x.UnitCode], x)
 			return nil
 		}); err != nil {
 			return err
 		}
-		return each(tx, bucketEscalations, prefix, func(k, v []byte) error {
-			var e cchcbot.Escalation
-			if err := decode(k, v, &e); err != nil || other(e.UnitCode) {
-				return err
+		return eachRecord(tx.Bucket(bucketEscalations), prefix, func(_ []byte, e cchcbot.Escalation) error {
+			if other(e.UnitCode) {
+				return nil
 			}
 			adj.Escalations[e.UnitCode] = append(adj.Escalations[e.UnitCode], e)
 			return nil
@@ -106,15 +102,4 @@ func (db *DB) adjustments(ctx context.Context, prefix []byte, unit string) (cchc
 		slices.SortFunc(es, func(a, b cchcbot.Escalation) int { return ladderRung(a.Level) - ladderRung(b.Level) })
 	}
 	return adj, nil
-}
-
-// each calls fn for every key of a bucket under prefix, in key order.
-func each(tx *bolt.Tx, bucket, prefix []byte, fn func(k, v []byte) error) error {
-	c := tx.Bucket(bucket).Cursor()
-	for k, v := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, v = c.Next() {
-		if err := fn(k, v); err != nil {
-			return err
-		}
-	}
-	return nil
 }

@@ -44,11 +44,7 @@ func (db *DB) SyncAdmins(ctx context.Context, admins []cchcbot.Admin, now time.T
 		}
 
 		var drop []cchcbot.Admin
-		if err := b.ForEach(func(k, v []byte) error {
-			var a cchcbot.Admin
-			if err := decode(k, v, &a); err != nil {
-				return err
-			}
+		if err := eachRecord(b, nil, func(_ []byte, a cchcbot.Admin) error {
 			if a.FromConfig && !want[a.User] {
 				drop = append(drop, a)
 			}
@@ -138,15 +134,9 @@ func (db *DB) Admin(ctx context.Context, user cchcbot.UserID) (cchcbot.Admin, er
 // Admins returns every admin, by user id.
 func (db *DB) Admins(ctx context.Context) ([]cchcbot.Admin, error) {
 	var out []cchcbot.Admin
-	err := db.view(ctx, "admins", func(tx *bolt.Tx) error {
-		return tx.Bucket(bucketAdmins).ForEach(func(k, v []byte) error {
-			var a cchcbot.Admin
-			if err := decode(k, v, &a); err != nil {
-				return err
-			}
-			out = append(out, a)
-			return nil
-		})
+	err := db.view(ctx, "admins", func(tx *bolt.Tx) (err error) {
+		out, err = allRecords[cchcbot.Admin](tx.Bucket(bucketAdmins), nil)
+		return err
 	})
 	if err != nil {
 		return nil, err

@@ -10,10 +10,10 @@ package store
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"sync"
@@ -48,6 +48,15 @@ type Options struct {
 	// outlast the network's redelivery (Telegram keeps an unconfirmed
 	// update 24 hours) yet end: Telegram may reuse ids after a week idle.
 	SeenTTL time.Duration
+	// Logger hears of long work at Open, such as a migration's progress
+	// through a province's records. Nil: silent.
+	Logger *slog.Logger
+
+	// compactBatch and compactHook tune migration 0009 in tests: records
+	// per transaction, and a call after each committed batch whose error
+	// stops the migration there, as a crash would.
+	compactBatch int
+	compactHook  func(batches int) error
 }
 
 // DefaultSeenTTL is Options.SeenTTL when zero: twice Telegram's 24 hours.
@@ -78,6 +87,11 @@ type DB struct {
 	wrapTemp func(io.Writer) io.Writer
 
 	cache caches
+
+	// log, compactBatch and compactHook: see Options.
+	log          *slog.Logger
+	compactBatch int
+	compactHook  func(batches int) error
 }
 
 var (
@@ -127,7 +141,11 @@ func Open(dir string, opts Options) (*DB, error) {
 	}
 
 	b.MaxBatchDelay = batchDelay
-	db := &DB{bolt: b, dir: dir, now: opts.Now, seenTTL: opts.SeenTTL, maxSeen: defaultMaxSeen, queued: make(chan struct{})}
+	if opts.compactBatch <= 0 {
+		opts.compactBatch = defaultCompactBatch
+	}
+	db := &DB{bolt: b, dir: dir, now: opts.Now, seenTTL: opts.SeenTTL, maxSeen: defaultMaxSeen, queued: make(chan struct{}),
+		log: opts.Logger, compactBatch: opts.compactBatch, compactHook: opts.compactHook}
 	if opts.ReadOnly {
 		err = db.checkVersion()
 	} else if err = os.Chmod(path, 0o600); err != nil {
@@ -227,31 +245,6 @@ func (db *DB) stamp(t time.Time) time.Time {
 		return db.now()
 	}
 	return t
-}
-
-func put(b *bolt.Bucket, key []byte, v any) error {
-	data, err := json.Marshal(v)
-	if err != nil {
-		return fmt.Errorf("encode %q: %w", key, err)
-	}
-	return b.Put(key, data)
-}
-
-// get decodes the value at key into v and reports whether it existed.
-// Decoding copies, so v stays valid after the transaction.
-func get(b *bolt.Bucket, key []byte, v any) (bool, error) {
-	data := b.Get(key)
-	if data == nil {
-		return false, nil
-	}
-	return true, decode(key, data, v)
-}
-
-func decode(key, data []byte, v any) error {
-	if err := json.Unmarshal(data, v); err != nil {
-		return fmt.Errorf("decode %q: %w", key, err)
-	}
-	return nil
 }
 
 // clone copies a slice bbolt returned: those are valid only inside their

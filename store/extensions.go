@@ -133,11 +133,7 @@ func (db *DB) Extensions(ctx context.Context, periodID string) ([]*cchcbot.Exten
 			slices.SortFunc(out, func(a, b *cchcbot.Extension) int { return cmp.Compare(a.ID, b.ID) })
 			return err
 		}
-		return tx.Bucket(bucketExtensions).ForEach(func(k, v []byte) error {
-			var e cchcbot.Extension
-			if err := decode(k, v, &e); err != nil {
-				return err
-			}
+		return eachRecord(tx.Bucket(bucketExtensions), nil, func(_ []byte, e cchcbot.Extension) error {
 			out = append(out, &e)
 			return nil
 		})

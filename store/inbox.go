@@ -133,15 +133,9 @@ func (db *DB) forgetSeen(tx *bolt.Tx, now time.Time) error {
 // order it arrived: what a restart must handle before anything new.
 func (db *DB) PendingIncoming(ctx context.Context) ([]cchcbot.Inbound, error) {
 	var out []cchcbot.Inbound
-	err := db.view(ctx, "pending incoming", func(tx *bolt.Tx) error {
-		return tx.Bucket(bucketInbox).ForEach(func(k, v []byte) error {
-			var ev cchcbot.Inbound
-			if err := decode(k, v, &ev); err != nil {
-				return err
-			}
-			out = append(out, ev)
-			return nil
-		})
+	err := db.view(ctx, "pending incoming", func(tx *bolt.Tx) (err error) {
+		out, err = allRecords[cchcbot.Inbound](tx.Bucket(bucketInbox), nil)
+		return err
 	})
 	return out, err
 }

@@ -140,15 +140,9 @@ func joinUnit(tx *bolt.Tx, m cchcbot.Member, inv cchcbot.Invite, now time.Time) 
 // Invites returns every invite, used and expired ones too, oldest first.
 func (db *DB) Invites(ctx context.Context) ([]cchcbot.Invite, error) {
 	var out []cchcbot.Invite
-	err := db.view(ctx, "invites", func(tx *bolt.Tx) error {
-		return tx.Bucket(bucketInvites).ForEach(func(k, v []byte) error {
-			var inv cchcbot.Invite
-			if err := decode(k, v, &inv); err != nil {
-				return err
-			}
-			out = append(out, inv)
-			return nil
-		})
+	err := db.view(ctx, "invites", func(tx *bolt.Tx) (err error) {
+		out, err = allRecords[cchcbot.Invite](tx.Bucket(bucketInvites), nil)
+		return err
 	})
 	if err != nil {
 		return nil, err

@@ -47,15 +47,9 @@ func (db *DB) Members(ctx context.Context, unitCode string) ([]cchcbot.Member, e
 
 func (db *DB) loadMembers(ctx context.Context) ([]cchcbot.Member, error) {
 	var out []cchcbot.Member
-	err := db.view(ctx, "members", func(tx *bolt.Tx) error {
-		return tx.Bucket(bucketMembers).ForEach(func(k, v []byte) error {
-			var m cchcbot.Member
-			if err := decode(k, v, &m); err != nil {
-				return err
-			}
-			out = append(out, m)
-			return nil
-		})
+	err := db.view(ctx, "members", func(tx *bolt.Tx) (err error) {
+		out, err = allRecords[cchcbot.Member](tx.Bucket(bucketMembers), nil)
+		return err
 	})
 	if err != nil {
 		return nil, err

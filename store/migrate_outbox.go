@@ -75,7 +75,7 @@ func dropSending(tx *bolt.Tx) error {
 	var keys [][]byte
 	if err := b.ForEach(func(k, v []byte) error {
 		var r cchcbot.Reminder
-		if err := decode(k, v, &r); err != nil {
+		if err := decodeLegacy(k, v, &r); err != nil {
 			return err
 		}
 		if r.State == cchcbot.ReminderSending {

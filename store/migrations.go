@@ -15,10 +15,21 @@ import (
 // migration is one step of the schema's history. Each runs once, in its own
 // transaction, and is recorded in that same transaction (by name, and as
 // the new schema version), so a half-done migration never sticks: a crash
-// mid-way leaves the previous version, and the next Open runs it again.
+// mid-way leaves the previous version, and the next Open runs it again. A
+// batched one (batchedMigrations) runs in many transactions and is recorded
+// in its last; a crash mid-way leaves the previous version and its saved
+// position, from which the next Open goes on.
 type migration struct {
 	name string
-	fn   func(tx *bolt.Tx, now time.Time) error
+	fn   func(tx *bolt.Tx, now time.Time) error // nil for a batched one
+}
+
+// batchedMigrations are the migrations too big for one transaction
+// (every record of a province), by name: each runs in many, saving its
+// position as it goes, and calls finish in its last one, which records
+// it. A crash between them resumes where it stopped.
+var batchedMigrations = map[string]func(db *DB, finish func(tx *bolt.Tx) error) error{
+	compactMigration: compactRecords,
 }
 
 // migrations is the schema's history, oldest first. Append only: a
@@ -32,6 +43,7 @@ var migrations = [...]migration{
 	{"0006-outbox-inbox", outboxInbox},
 	{"0007-channels", channels},
 	{"0008-workflow", workflow},
+	{compactMigration, nil}, // batched: compactRecords
 }
 
 // Names of earlier schemas, kept only for the migrations that made and
@@ -66,7 +78,7 @@ func unitIndexUpdatesOrder(tx *bolt.Tx, _ time.Time) error {
 	idx := tx.Bucket(bucketSubByUnit)
 	if err := tx.Bucket(bucketSubmissions).ForEach(func(k, v []byte) error {
 		var s cchcbot.Submission
-		if err := decode(k, v, &s); err != nil {
+		if err := decodeLegacy(k, v, &s); err != nil {
 			return err
 		}
 		return idx.Put(subByUnitKey(s.UnitCode, s.PeriodID, s.Version), clone(k))
@@ -76,11 +88,7 @@ func unitIndexUpdatesOrder(tx *bolt.Tx, _ time.Time) error {
 
 	units := tx.Bucket(bucketUnits)
 	order, fixes := 0, map[string]cchcbot.Unit{}
-	if err := units.ForEach(func(k, v []byte) error {
-		var u cchcbot.Unit
-		if err := decode(k, v, &u); err != nil {
-			return err
-		}
+	if err := eachRecord(units, nil, func(k []byte, u cchcbot.Unit) error {
 		order++
 		if u.Order == 0 {
 			u.Order = order
@@ -109,7 +117,7 @@ func remindersInFlightIndex(tx *bolt.Tx, _ time.Time) error {
 	idx := tx.Bucket(legacySending)
 	return tx.Bucket(bucketReminders).ForEach(func(k, v []byte) error {
 		var r cchcbot.Reminder
-		if err := decode(k, v, &r); err != nil {
+		if err := decodeLegacy(k, v, &r); err != nil {
 			return err
 		}
 		if r.State != cchcbot.ReminderSending {
@@ -141,11 +149,8 @@ func (db *DB) migrate() error {
 		return db.newerSchema(version)
 	}
 	for i := version; i < len(migrations); i++ {
-		m := migrations[i]
-		err := db.bolt.Update(func(tx *bolt.Tx) error {
-			if err := m.fn(tx, db.now()); err != nil {
-				return err
-			}
+		m, version := migrations[i], i+1
+		finish := func(tx *bolt.Tx) error {
 			meta, err := tx.CreateBucketIfNotExists(bucketMeta)
 			if err != nil {
 				return err
@@ -154,8 +159,19 @@ func (db *DB) migrate() error {
 			if err := meta.Put([]byte(prefixMigration+m.name), []byte(ran)); err != nil {
 				return err
 			}
-			return meta.Put(keySchemaVersion, []byte(strconv.Itoa(i+1)))
-		})
+			return meta.Put(keySchemaVersion, []byte(strconv.Itoa(version)))
+		}
+		var err error
+		if batched := batchedMigrations[m.name]; batched != nil {
+			err = batched(db, finish)
+		} else {
+			err = db.bolt.Update(func(tx *bolt.Tx) error {
+				if err := m.fn(tx, db.now()); err != nil {
+					return err
+				}
+				return finish(tx)
+			})
+		}
 		if err != nil {
 			return fmt.Errorf("migration %s of %s: %w", m.name, db.Path(), err)
 		}
@@ -214,7 +230,7 @@ func reminderCounts(tx *bolt.Tx, _ time.Time) error {
 	counts := map[string]*cchcbot.ReminderCount{}
 	if err := tx.Bucket(bucketReminders).ForEach(func(k, v []byte) error {
 		var r cchcbot.Reminder
-		if err := decode(k, v, &r); err != nil {
+		if err := decodeLegacy(k, v, &r); err != nil {
 			return err
 		}
 		key := string(joinKey(r.PeriodID, r.UnitCode))

@@ -136,11 +136,7 @@ func (db *DB) referencedFiles(ctx context.Context) (map[string]bool, error) {
 		return nil, err
 	}
 	err = db.view(ctx, "referenced files", func(tx *bolt.Tx) error {
-		if err := tx.Bucket(bucketDrafts).ForEach(func(k, v []byte) error {
-			var d cchcbot.Draft
-			if err := decode(k, v, &d); err != nil {
-				return err
-			}
+		if err := eachRecord(tx.Bucket(bucketDrafts), nil, func(_ []byte, d cchcbot.Draft) error {
 			for _, f := range d.Files {
 				refs[f.SHA256] = true
 			}
@@ -150,11 +146,7 @@ func (db *DB) referencedFiles(ctx context.Context) (map[string]bool, error) {
 		}
 		// An ad-hoc request's instruction letter goes out with each unit's
 		// first reminder, long after the message that first carried it.
-		if err := tx.Bucket(bucketRequests).ForEach(func(k, v []byte) error {
-			var r cchcbot.Request
-			if err := decode(k, v, &r); err != nil {
-				return err
-			}
+		if err := eachRecord(tx.Bucket(bucketRequests), nil, func(_ []byte, r cchcbot.Request) error {
 			if r.Instruction != nil {
 				refs[r.Instruction.SHA256] = true
 			}
@@ -162,11 +154,7 @@ func (db *DB) referencedFiles(ctx context.Context) (map[string]bool, error) {
 		}); err != nil {
 			return err
 		}
-		return tx.Bucket(bucketOutbox).ForEach(func(k, v []byte) error {
-			var m cchcbot.Outgoing
-			if err := decode(k, v, &m); err != nil {
-				return err
-			}
+		return eachRecord(tx.Bucket(bucketOutbox), nil, func(_ []byte, m cchcbot.Outgoing) error {
 			if m.Document != nil {
 				refs[m.Document.SHA256] = true
 			}

@@ -159,16 +159,9 @@ func (db *DB) RemindersFor(ctx context.Context, periodID, unitCode string) ([]cc
 
 func (db *DB) reminders(ctx context.Context, prefix []byte) ([]cchcbot.Reminder, error) {
 	var out []cchcbot.Reminder
-	err := db.view(ctx, "reminders", func(tx *bolt.Tx) error {
-		c := tx.Bucket(bucketReminders).Cursor()
-		for k, v := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, v = c.Next() {
-			var r cchcbot.Reminder
-			if err := decode(k, v, &r); err != nil {
-				return err
-			}
-			out = append(out, r)
-		}
-		return nil
+	err := db.view(ctx, "reminders", func(tx *bolt.Tx) (err error) {
+		out, err = allRecords[cchcbot.Reminder](tx.Bucket(bucketReminders), prefix)
+		return err
 	})
 	return out, err
 }

@@ -96,15 +96,9 @@ func (db *DB) Request(ctx context.Context, id string) (cchcbot.Request, error) {
 // history.
 func (db *DB) Requests(ctx context.Context) ([]cchcbot.Request, error) {
 	var out []cchcbot.Request
-	err := db.view(ctx, "requests", func(tx *bolt.Tx) error {
-		return tx.Bucket(bucketRequests).ForEach(func(k, v []byte) error {
-			var r cchcbot.Request
-			if err := decode(k, v, &r); err != nil {
-				return err
-			}
-			out = append(out, r)
-			return nil
-		})
+	err := db.view(ctx, "requests", func(tx *bolt.Tx) (err error) {
+		out, err = allRecords[cchcbot.Request](tx.Bucket(bucketRequests), nil)
+		return err
 	})
 	return out, err
 }

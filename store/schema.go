@@ -11,10 +11,13 @@ import (
 	"cchcbot"
 )
 
-// The buckets. Values are JSON (encoding/json) of the root package's types
-// unless noted; keys are chosen so that a cursor walk yields the order the
-// readers want, and composite keys join their parts with a zero byte, which
-// no code or id may contain.
+// The buckets. Values of members, submissions and reminders are binary
+// (codec.go: a format byte, then a hand-kept layout without the fields
+// the key holds; migration 0009 converted the JSON ones); the others are
+// JSON (encoding/json) of the root package's types unless noted. Keys are
+// chosen so that a cursor walk yields the order the readers want, and
+// composite keys join their parts with a zero byte, which no code or id
+// may contain.
 //
 // Submissions are found through two indexes whose values are the be64 id:
 // a period's versions by unit, and a unit's versions by period. Version
@@ -22,13 +25,13 @@ import (
 var (
 	bucketMeta        = []byte("meta")            // schema version, applied migrations, secrets
 	bucketUnits       = []byte("units")           // unit code → Unit
-	bucketMembers     = []byte("members")         // UserID → Member (one unit per person)
+	bucketMembers     = []byte("members")         // UserID → Member, binary (one unit per person)
 	bucketAdmins      = []byte("admins")          // UserID → Admin
 	bucketInvites     = []byte("invites")         // sha256(code), hex → Invite; never the code
-	bucketSubmissions = []byte("submissions")     // be64 id → Submission; the id comes from the bucket's sequence
+	bucketSubmissions = []byte("submissions")     // be64 id → Submission, binary; the id comes from the bucket's sequence
 	bucketSubByPU     = []byte("sub_by_pu")       // period \0 unit \0 be32 version → be64 id
 	bucketSubByUnit   = []byte("sub_by_unit")     // unit \0 period \0 be32 version → be64 id
-	bucketReminders   = []byte("reminders")       // period \0 unit \0 step \0 member → Reminder
+	bucketReminders   = []byte("reminders")       // period \0 unit \0 step \0 member → Reminder, binary
 	bucketDrafts      = []byte("drafts")          // UserID → Draft
 	bucketAudit       = []byte("audit")           // be64 seq → AuditEntry; append-only
 	bucketState       = []byte("state")           // key → raw bytes: small state of the scheduler and the bot

@@ -68,15 +68,8 @@ func (db *DB) SyncUnits(ctx context.Context, units []cchcbot.Unit, now time.Time
 		}
 
 		var retire []cchcbot.Unit
-		if err := b.ForEach(func(k, v []byte) error {
-			if want[string(k)] {
-				return nil
-			}
-			var u cchcbot.Unit
-			if err := decode(k, v, &u); err != nil {
-				return err
-			}
-			if !u.Retired {
+		if err := eachRecord(b, nil, func(k []byte, u cchcbot.Unit) error {
+			if !want[string(k)] && !u.Retired {
 				retire = append(retire, u)
 			}
 			return nil
@@ -134,15 +127,9 @@ func (db *DB) Units(ctx context.Context) ([]cchcbot.Unit, error) {
 
 func (db *DB) loadUnits(ctx context.Context) ([]cchcbot.Unit, error) {
 	var out []cchcbot.Unit
-	err := db.view(ctx, "units", func(tx *bolt.Tx) error {
-		return tx.Bucket(bucketUnits).ForEach(func(k, v []byte) error {
-			var u cchcbot.Unit
-			if err := decode(k, v, &u); err != nil {
-				return err
-			}
-			out = append(out, u)
-			return nil
-		})
+	err := db.view(ctx, "units", func(tx *bolt.Tx) (err error) {
+		out, err = allRecords[cchcbot.Unit](tx.Bucket(bucketUnits), nil)
+		return err
 	})
 	if err != nil {
 		return nil, err

@@ -207,19 +207,6 @@ func (db *DB) SubmissionsVersion() uint64 { return db.cache.submissions.n.Load()
 // UnitsVersion: see SubmissionsVersion.
 func (db *DB) UnitsVersion() uint64 { return db.cache.units.n.Load() }
 
-// brief is the part of a stored Submission a year's overview shows:
-// decoding only these fields skips the files, notes and names.
-type brief struct {
-	ID          uint64
-	PeriodID    string
-	UnitCode    string
-	Version     int
-	SubmittedAt time.Time
-	DaysLate    int
-	State       cchcbot.SubmissionState
-	Reason      string
-}
-
 // LatestSubmissionsBrief is LatestSubmissions with only ID, PeriodID,
 // UnitCode, Version, SubmittedAt, DaysLate, State and Reason filled: what
 // the dashboard's overview and period pages show. It decodes one version per unit,
@@ -235,12 +222,11 @@ func (db *DB) LatestSubmissionsBrief(ctx context.Context, periodID string) (map[
 			if last == nil {
 				return nil
 			}
-			var b brief
-			if err := decode(last, subs.Get(last), &b); err != nil {
+			var s cchcbot.Submission
+			if err := decodeSubmissionBrief(last, subs.Get(last), &s); err != nil {
 				return err
 			}
-			out[b.UnitCode] = &cchcbot.Submission{ID: b.ID, PeriodID: b.PeriodID, UnitCode: b.UnitCode, Version: b.Version,
-				SubmittedAt: b.SubmittedAt, DaysLate: b.DaysLate, State: b.State, Reason: b.Reason}
+			out[s.UnitCode] = &s
 			return nil
 		}
 		c := tx.Bucket(bucketSubByPU).Cursor()

@@ -37,7 +37,7 @@ type Deployment struct {
 // from base (config.example.yaml) when it is not there yet. The store is
 // closed on return: open it with store.Open(d.Config.DataDir, ...).
 func Prepare(cacheDir string, base []byte, n int) (*Deployment, error) {
-	dir := filepath.Join(cacheDir, fmt.Sprintf("synth-%d-units-v1", n))
+	dir := filepath.Join(cacheDir, fmt.Sprintf("synth-%d-units-v2", n))
 	d := &Deployment{Dir: dir, ConfigPath: filepath.Join(dir, "config.yaml"), Units: n}
 	if err := os.MkdirAll(cacheDir, 0o700); err != nil {
 		return nil, err

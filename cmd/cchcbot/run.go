@@ -81,7 +81,7 @@ func (c *RunCommand) Run(ctx context.Context, args []string) error {
 	}
 	logger := newLogger(cfg, c.Stderr)
 
-	db, err := store.Open(cfg.DataDir, store.Options{Now: clk.Now})
+	db, err := store.Open(cfg.DataDir, store.Options{Now: clk.Now, Logger: logger})
 	if cchcbot.ErrorCode(err) == cchcbot.ELOCKED {
 		return &exitError{exitLocked, fmt.Errorf("another cchcbot is already running on data_dir %s: %w", cfg.DataDir, err)}
 	} else if err != nil {

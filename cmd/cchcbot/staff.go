@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"io"
+	"os"
 	"path/filepath"
 	"time"
 
@@ -47,7 +48,9 @@ func runStaff(ctx context.Context, name, path string, rest []string, stdout io.W
 	if err != nil {
 		return err
 	}
-	db, err := store.Open(cfg.DataDir, store.Options{LockTimeout: lockProbe, Now: clk.Now})
+	// The first command after an upgrade may migrate a province's store:
+	// its progress goes to stderr, apart from the command's output.
+	db, err := store.Open(cfg.DataDir, store.Options{LockTimeout: lockProbe, Now: clk.Now, Logger: newLogger(cfg, os.Stderr)})
 	if cchcbot.ErrorCode(err) == cchcbot.ELOCKED {
 		sock := filepath.Join(cfg.DataDir, control.SocketName)
 		err := control.Call(ctx, sock, name, rest, stdout)
