@@ -24,6 +24,7 @@ var staffHandlers = map[string]handlerFunc{
 	"request":   requestHandler,
 	"status":    statusHandler,
 	"backup":    backupHandler,
+	"compact":   compactHandler,
 	"export":    exportHandler,
 	"archive":   archiveHandler,
 	"summary":   summaryHandler,
