@@ -65,9 +65,23 @@ const DefaultSeenTTL = 48 * time.Hour
 // DB is the store: a bbolt file and a directory of report files. It is safe
 // for concurrent use; bbolt lets one writer and many readers run at once.
 type DB struct {
-	bolt *bolt.DB
-	dir  string
-	now  func() time.Time
+	// bolt is the open file. Compact replaces it, so once Open has
+	// returned a transaction reads it only under a gate: writes (update, batch) under writes,
+	// reads (view) under handle. Compact holds writes while it copies
+	// (writes wait, reads go on) and handle too for the moment it swaps
+	// the file, so neither gate is ever contended otherwise.
+	bolt   *bolt.DB
+	writes sync.RWMutex
+	handle sync.RWMutex
+	// compactMu makes one compaction at a time, and Close wait for it.
+	compactMu sync.Mutex
+	closed    bool
+	// compactHook, when set (by tests), runs at each stage of a
+	// compaction; an error fails it there.
+	compactHook func(stage string) error
+
+	dir string
+	now func() time.Time
 
 	// seenTTL and maxSeen bound the remembered keys of chat events, by
 	// age and by count.
@@ -129,7 +143,7 @@ func Open(dir string, opts Options) (*DB, error) {
 		}
 	}
 
-	b, err := bolt.Open(path, 0o600, &bolt.Options{Timeout: opts.LockTimeout, ReadOnly: opts.ReadOnly})
+	b, err := openCurrent(path, opts)
 	switch {
 	case errors.Is(err, berrors.ErrTimeout):
 		return nil, cchcbot.Errorf(cchcbot.ELOCKED,
@@ -153,6 +167,9 @@ func Open(dir string, opts Options) (*DB, error) {
 	} else if err = db.migrate(); err == nil {
 		err = db.cleanTemp()
 	}
+	if err == nil && !opts.ReadOnly {
+		err = removeStaleCompaction(dir)
+	}
 	if err != nil {
 		b.Close()
 		return nil, err
@@ -163,6 +180,11 @@ func Open(dir string, opts Options) (*DB, error) {
 // Close closes the database. Files already opened with OpenFile stay
 // readable.
 func (db *DB) Close() error {
+	// A compaction in progress ends first (its context, cancelled at
+	// shutdown, stops it early): it may be about to swap the file.
+	db.compactMu.Lock()
+	defer db.compactMu.Unlock()
+	db.closed = true
 	if err := db.bolt.Close(); err != nil {
 		return fmt.Errorf("close %s: %w", db.Path(), err)
 	}
@@ -185,7 +207,7 @@ func (db *DB) update(ctx context.Context, op string, fn func(tx *bolt.Tx) error)
 	if err := ctx.Err(); err != nil {
 		return fmt.Errorf("store: %s: %w", op, err)
 	}
-	err := db.bolt.Update(fn)
+	err := db.write(func(b *bolt.DB) error { return b.Update(fn) })
 	switch {
 	case errors.Is(err, errNoChange):
 		return nil
@@ -204,7 +226,7 @@ func (db *DB) batch(ctx context.Context, op string, fn func(tx *bolt.Tx) error) 
 	if err := ctx.Err(); err != nil {
 		return fmt.Errorf("store: %s: %w", op, err)
 	}
-	err := db.bolt.Batch(fn)
+	err := db.write(func(b *bolt.DB) error { return b.Batch(fn) })
 	if errors.Is(err, syscall.ENOSPC) {
 		return errFull()
 	}
@@ -223,12 +245,24 @@ func errFull() error {
 }
 
 // view runs fn in a read transaction; fn must not linger, since a long
-// read keeps the file from reusing pages.
+// read keeps the file from reusing pages (and a compaction's swap waits
+// for it). fn must not call back into the DB: a nested transaction could
+// wait behind a compaction that waits for this one.
 func (db *DB) view(ctx context.Context, op string, fn func(tx *bolt.Tx) error) error {
 	if err := ctx.Err(); err != nil {
 		return fmt.Errorf("store: %s: %w", op, err)
 	}
+	db.handle.RLock()
+	defer db.handle.RUnlock() // deferred: a panic recovered above must not leave it held
 	return wrap(op, db.bolt.View(fn))
+}
+
+// write runs a write transaction, f, on the open file, waiting while a
+// compaction copies it.
+func (db *DB) write(f func(*bolt.DB) error) error {
+	db.writes.RLock()
+	defer db.writes.RUnlock() // deferred: a panic recovered above must not leave it held
+	return f(db.bolt)
 }
 
 func wrap(op string, err error) error {

@@ -64,6 +64,7 @@ func commands(stdout, stderr io.Writer) map[string]Command {
 		"request":   &RequestCommand{Stdout: stdout},
 		"status":    &StatusCommand{Stdout: stdout},
 		"backup":    &BackupCommand{Stdout: stdout},
+		"compact":   &CompactCommand{Stdout: stdout},
 		"export":    &ExportCommand{Stdout: stdout},
 		"archive":   &ArchiveCommand{Stdout: stdout},
 		"summary":   &SummaryCommand{Stdout: stdout},
@@ -159,6 +160,8 @@ Các lệnh:
   summary [KỲ]                đoạn văn cho báo cáo CCHC hằng tháng
   backup TỆP [-force]         ghi một bản sao lưu cơ sở dữ liệu đã kiểm tra
   restore TỆP                 khôi phục cơ sở dữ liệu từ bản sao lưu (dừng bot trước)
+  compact                     thu gọn tệp cơ sở dữ liệu (sau khi gộp nhật ký nhắc việc,
+                              trước khi sao lưu; cần chỗ trống bằng kích thước tệp)
   zalo-auth < TỆP             cài mã làm mới (refresh token) của Official Account Zalo,
                               đọc từ đầu vào chuẩn
   web-login CÁN_BỘ            đường link đăng nhập trang quản lý trên trình duyệt
@@ -166,9 +169,9 @@ Các lệnh:
 
 Lệnh nào cũng nhận -config TỆP (mặc định ./config.yaml), đặt trước hay sau
 các tham số đều được; "cchcbot <lệnh> -h" cho xem hướng dẫn của lệnh đó.
-calendar, invite, request, status, export, archive, summary, backup, zalo-auth
-và web-login chạy được cả khi bot đang chạy hay đã dừng: khi bot chạy, lệnh
-đi qua cổng điều khiển (control.sock) trong data_dir.
+calendar, invite, request, status, export, archive, summary, backup, compact,
+zalo-auth và web-login chạy được cả khi bot đang chạy hay đã dừng: khi bot
+chạy, lệnh đi qua cổng điều khiển (control.sock) trong data_dir.
 ` + envUsage
 
 const envUsage = `

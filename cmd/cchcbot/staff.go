@@ -25,6 +25,7 @@ var staffHandlers = map[string]handlerFunc{
 	"request":   requestHandler,
 	"status":    statusHandler,
 	"backup":    backupHandler,
+	"compact":   compactHandler,
 	"export":    exportHandler,
 	"archive":   archiveHandler,
 	"summary":   summaryHandler,
