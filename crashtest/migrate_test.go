@@ -178,11 +178,11 @@ func progress(t *testing.T, path string) (string, string) {
 func compareRecords(t *testing.T, snapshot, migrated string) int {
 	t.Helper()
 	type record struct {
-		bucket int // in store.CompactedBuckets
+		bucket int // in store.BinaryBuckets
 		key    string
 		rec    any
 	}
-	index := func(bucket string) int { return slices.Index(store.CompactedBuckets, bucket) }
+	index := func(bucket string) int { return slices.Index(store.BinaryBuckets, bucket) }
 	order := func(a, b record) int { return cmp.Or(cmp.Compare(a.bucket, b.bucket), strings.Compare(a.key, b.key)) }
 	want := make(chan record, 1024)
 	walked := make(chan error, 1)
@@ -199,7 +199,7 @@ func compareRecords(t *testing.T, snapshot, migrated string) int {
 			t.Errorf(format, args...)
 		}
 	}
-	name := func(r record) string { return fmt.Sprintf("%s/%q", store.CompactedBuckets[r.bucket], r.key) }
+	name := func(r record) string { return fmt.Sprintf("%s/%q", store.BinaryBuckets[r.bucket], r.key) }
 	var next *record // the snapshot's record not yet matched
 	err := store.ReadRecords(migrated, func(bucket string, key []byte, rec any) error {
 		got := record{index(bucket), string(key), rec}

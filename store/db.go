@@ -52,11 +52,11 @@ type Options struct {
 	// through a province's records. Nil: silent.
 	Logger *slog.Logger
 
-	// compactBatch and compactHook tune migration 0009 in tests: records
+	// migrateBatch and migrateHook tune migration 0009 in tests: records
 	// per transaction, and a call after each committed batch whose error
 	// stops the migration there, as a crash would.
-	compactBatch int
-	compactHook  func(batches int) error
+	migrateBatch int
+	migrateHook  func(batches int) error
 }
 
 // DefaultSeenTTL is Options.SeenTTL when zero: twice Telegram's 24 hours.
@@ -102,10 +102,10 @@ type DB struct {
 
 	cache caches
 
-	// log, compactBatch and compactHook: see Options.
+	// log, migrateBatch and migrateHook: see Options.
 	log          *slog.Logger
-	compactBatch int
-	compactHook  func(batches int) error
+	migrateBatch int
+	migrateHook  func(batches int) error
 }
 
 var (
@@ -155,11 +155,11 @@ func Open(dir string, opts Options) (*DB, error) {
 	}
 
 	b.MaxBatchDelay = batchDelay
-	if opts.compactBatch <= 0 {
-		opts.compactBatch = defaultCompactBatch
+	if opts.migrateBatch <= 0 {
+		opts.migrateBatch = defaultMigrateBatch
 	}
 	db := &DB{bolt: b, dir: dir, now: opts.Now, seenTTL: opts.SeenTTL, maxSeen: defaultMaxSeen, queued: make(chan struct{}),
-		log: opts.Logger, compactBatch: opts.compactBatch, compactHook: opts.compactHook}
+		log: opts.Logger, migrateBatch: opts.migrateBatch, migrateHook: opts.migrateHook}
 	if opts.ReadOnly {
 		err = db.checkVersion()
 	} else if err = os.Chmod(path, 0o600); err != nil {

@@ -13,9 +13,9 @@ import (
 // as the releases before migration 0009 wrote them. Nothing in the
 // product calls it.
 
-// CompactedBuckets names the buckets whose records are binary since
+// BinaryBuckets names the buckets whose records are binary since
 // migration 0009: members, submissions, reminders.
-var CompactedBuckets = []string{string(bucketMembers), string(bucketSubmissions), string(bucketReminders)}
+var BinaryBuckets = []string{string(bucketMembers), string(bucketSubmissions), string(bucketReminders)}
 
 // DowngradeRecords rewrites the store file at path as the release before
 // migration 0009 left it, for tests and benchmarks only: every member,
@@ -29,7 +29,7 @@ func DowngradeRecords(path string) error {
 		return fmt.Errorf("downgrade %s: %w", path, err)
 	}
 	defer b.Close()
-	for _, name := range compactBuckets {
+	for _, name := range binaryBuckets {
 		for after := []byte(nil); ; {
 			var next []byte
 			err := b.Update(func(tx *bolt.Tx) error {
@@ -43,7 +43,7 @@ func DowngradeRecords(path string) error {
 						k, v = c.Next()
 					}
 				}
-				for ; k != nil && len(batch) < defaultCompactBatch; k, v = c.Next() {
+				for ; k != nil && len(batch) < defaultMigrateBatch; k, v = c.Next() {
 					rec, err := newRecord(name)
 					if err != nil {
 						return err
@@ -78,7 +78,7 @@ func DowngradeRecords(path string) error {
 	}
 	err = b.Update(func(tx *bolt.Tx) error {
 		meta := tx.Bucket(bucketMeta)
-		if err := meta.Delete([]byte(prefixMigration + compactMigration)); err != nil {
+		if err := meta.Delete([]byte(prefixMigration + recordsMigration)); err != nil {
 			return err
 		}
 		if err := meta.Delete(keyCompactProgress); err != nil {
@@ -104,7 +104,7 @@ func ReadRecords(path string, fn func(bucket string, key []byte, rec any) error)
 	}
 	defer b.Close()
 	return b.View(func(tx *bolt.Tx) error {
-		for _, name := range compactBuckets {
+		for _, name := range binaryBuckets {
 			bk := tx.Bucket(name)
 			if bk == nil {
 				continue
@@ -126,12 +126,12 @@ func ReadRecords(path string, fn func(bucket string, key []byte, rec any) error)
 	})
 }
 
-// compactIndex returns how many migrations come before compactRecords.
+// compactIndex returns how many migrations come before convertRecords.
 func compactIndex() int {
 	for i, m := range migrations {
-		if m.name == compactMigration {
+		if m.name == recordsMigration {
 			return i
 		}
 	}
-	panic("no migration " + compactMigration)
+	panic("no migration " + recordsMigration)
 }

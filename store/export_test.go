@@ -17,10 +17,10 @@ func (db *DB) PageWrites() int64 {
 	return s.TxStats.GetWrite()
 }
 
-// WithCompactHook returns o with migration 0009 converting batch records
+// WithMigrateHook returns o with migration 0009 converting batch records
 // per transaction and calling hook after each committed batch: an error
 // from hook stops the migration there, as a crash would.
-func WithCompactHook(o Options, batch int, hook func(batches int) error) Options {
-	o.compactBatch, o.compactHook = batch, hook
+func WithMigrateHook(o Options, batch int, hook func(batches int) error) Options {
+	o.migrateBatch, o.migrateHook = batch, hook
 	return o
 }

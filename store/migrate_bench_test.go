@@ -90,7 +90,7 @@ func BenchmarkMigrate(b *testing.B) {
 			b.ReportMetric(float64(after)/(1<<20), "MB-after")
 			b.ReportMetric(float64(compacted)/(1<<20), "MB-compacted")
 			old, now := recordSizes(b, src), recordSizes(b, filepath.Join(dir, store.FileName))
-			for _, name := range store.CompactedBuckets {
+			for _, name := range store.BinaryBuckets {
 				b.Logf("%s: %d records, %.1f → %.1f bytes a value", name, old[name].n, old[name].avg(), now[name].avg())
 			}
 			b.Logf("file %.1f MB JSON, %.1f MB after migration, %.1f MB after bbolt's compaction (%s)",
@@ -136,7 +136,7 @@ func recordSizes(tb testing.TB, path string) map[string]sizes {
 	defer db.Close()
 	out := map[string]sizes{}
 	db.View(func(tx *bolt.Tx) error {
-		for _, name := range store.CompactedBuckets {
+		for _, name := range store.BinaryBuckets {
 			var s sizes
 			tx.Bucket([]byte(name)).ForEach(func(_, v []byte) error {
 				s.n, s.bytes = s.n+1, s.bytes+len(v)

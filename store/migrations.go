@@ -29,7 +29,7 @@ type migration struct {
 // position as it goes, and calls finish in its last one, which records
 // it. A crash between them resumes where it stopped.
 var batchedMigrations = map[string]func(db *DB, finish func(tx *bolt.Tx) error) error{
-	compactMigration: compactRecords,
+	recordsMigration: convertRecords,
 }
 
 // migrations is the schema's history, oldest first. Append only: a
@@ -43,7 +43,7 @@ var migrations = [...]migration{
 	{"0006-outbox-inbox", outboxInbox},
 	{"0007-channels", channels},
 	{"0008-workflow", workflow},
-	{compactMigration, nil}, // batched: compactRecords
+	{recordsMigration, nil}, // batched: convertRecords
 }
 
 // Names of earlier schemas, kept only for the migrations that made and

@@ -118,7 +118,7 @@ func formats(t *testing.T, path string) map[byte]int {
 	defer b.Close()
 	n := map[byte]int{}
 	b.View(func(tx *bolt.Tx) error {
-		for _, name := range store.CompactedBuckets {
+		for _, name := range store.BinaryBuckets {
 			tx.Bucket([]byte(name)).ForEach(func(_, v []byte) error {
 				n[v[0]]++
 				return nil
@@ -233,7 +233,7 @@ func TestCompactRecordsResumes(t *testing.T) {
 	for _, k := range []int{1, 2, 3, 5, 7} {
 		t.Run(fmt.Sprintf("after %d batches", k), func(t *testing.T) {
 			dir := copyStore(t, path)
-			opts := store.WithCompactHook(store.Options{Now: func() time.Time { return t0 }}, batch, func(n int) error {
+			opts := store.WithMigrateHook(store.Options{Now: func() time.Time { return t0 }}, batch, func(n int) error {
 				if n == k {
 					return errCrash
 				}
@@ -265,7 +265,7 @@ func TestCompactRecordsResumes(t *testing.T) {
 func TestCompactRecordsResumesBatchByBatch(t *testing.T) {
 	path, want := jsonStore(t)
 	dir := filepath.Dir(path)
-	opts := store.WithCompactHook(store.Options{Now: func() time.Time { return t0 }}, 7, func(int) error { return errCrash })
+	opts := store.WithMigrateHook(store.Options{Now: func() time.Time { return t0 }}, 7, func(int) error { return errCrash })
 	opens := 1
 	for {
 		db, err := store.Open(dir, opts)

@@ -12,42 +12,42 @@ import (
 	"cchcbot"
 )
 
-// defaultCompactBatch is how many records compactRecords converts per
+// defaultMigrateBatch is how many records convertRecords converts per
 // transaction: a few megabytes of dirty pages, and two fsyncs per ten
 // thousand records.
-const defaultCompactBatch = 10_000
+const defaultMigrateBatch = 10_000
 
-// keyCompactProgress, in meta, is where compactRecords stands while it
-// runs: be64 records walked so far, the index in compactBuckets of the
+// keyCompactProgress, in meta, is where convertRecords stands while it
+// runs: be64 records walked so far, the index in binaryBuckets of the
 // bucket being walked, and the last key converted in it (none: from its
 // start). It is deleted in the transaction that records the migration.
-var keyCompactProgress = []byte("progress/" + compactMigration)
+var keyCompactProgress = []byte("progress/" + recordsMigration)
 
-// compactMigration is compactRecords' name in the schema's history.
-const compactMigration = "0009-compact-records"
+// recordsMigration is convertRecords' name in the schema's history.
+const recordsMigration = "0009-compact-records"
 
-// compactBuckets are the buckets of binary records, in the order the
+// binaryBuckets are the buckets of binary records, in the order the
 // migration converts them.
-var compactBuckets = [][]byte{bucketMembers, bucketSubmissions, bucketReminders}
+var binaryBuckets = [][]byte{bucketMembers, bucketSubmissions, bucketReminders}
 
-// compactProgressEvery is how often compactRecords logs its progress.
-const compactProgressEvery = 5 * time.Second
+// migrateProgressEvery is how often convertRecords logs its progress.
+const migrateProgressEvery = 5 * time.Second
 
-// compactRecords rewrites every JSON member, submission and reminder in
+// convertRecords rewrites every JSON member, submission and reminder in
 // its binary layout (codec.go). A province's log is millions of records,
 // more than one transaction should hold, so it converts a batch per
 // transaction and saves its position with it; a crash loses at most the
 // batch being written, and the next Open goes on from the saved position.
 // A record already binary is left as it is, so running a batch twice
 // changes nothing.
-func compactRecords(db *DB, finish func(tx *bolt.Tx) error) error {
+func convertRecords(db *DB, finish func(tx *bolt.Tx) error) error {
 	var total uint64
 	log := db.log
 	if log != nil {
 		// Counting visits every page once: paid only for an operator who
 		// watches.
 		if err := db.bolt.View(func(tx *bolt.Tx) error {
-			for _, name := range compactBuckets {
+			for _, name := range binaryBuckets {
 				if b := tx.Bucket(name); b != nil {
 					total += uint64(b.Stats().KeyN)
 				}
@@ -59,14 +59,14 @@ func compactRecords(db *DB, finish func(tx *bolt.Tx) error) error {
 		if total == 0 {
 			log = nil // a new store: nothing to tell
 		} else {
-			log.Info("migrating records", "migration", compactMigration, "total", total)
+			log.Info("migrating records", "migration", recordsMigration, "total", total)
 		}
 	}
 	// The wall clock only paces the log; it decides nothing.
 	start := time.Now()
 	logged := start
 	for batches := 1; ; batches++ {
-		var p compactProgress
+		var p migrateProgress
 		var converted int
 		err := db.bolt.Update(func(tx *bolt.Tx) error {
 			meta := tx.Bucket(bucketMeta)
@@ -74,10 +74,10 @@ func compactRecords(db *DB, finish func(tx *bolt.Tx) error) error {
 			if p, err = readCompactProgress(meta.Get(keyCompactProgress)); err != nil {
 				return err
 			}
-			if converted, err = compactBatch(tx, &p, db.compactBatch); err != nil {
+			if converted, err = migrateBatch(tx, &p, db.migrateBatch); err != nil {
 				return err
 			}
-			if p.bucket >= len(compactBuckets) {
+			if p.bucket >= len(binaryBuckets) {
 				if err := meta.Delete(keyCompactProgress); err != nil {
 					return err
 				}
@@ -88,55 +88,55 @@ func compactRecords(db *DB, finish func(tx *bolt.Tx) error) error {
 		if err != nil {
 			return err
 		}
-		if p.bucket >= len(compactBuckets) {
+		if p.bucket >= len(binaryBuckets) {
 			if log != nil {
-				log.Info("migrated records", "migration", compactMigration, "done", p.done, "elapsed", time.Since(start).Round(time.Millisecond))
+				log.Info("migrated records", "migration", recordsMigration, "done", p.done, "elapsed", time.Since(start).Round(time.Millisecond))
 			}
 			return nil
 		}
-		if log != nil && time.Since(logged) >= compactProgressEvery {
+		if log != nil && time.Since(logged) >= migrateProgressEvery {
 			logged = time.Now()
-			log.Info("migrating records", "migration", compactMigration, "done", p.done, "total", total,
-				"bucket", string(compactBuckets[p.bucket]), "converted", converted)
+			log.Info("migrating records", "migration", recordsMigration, "done", p.done, "total", total,
+				"bucket", string(binaryBuckets[p.bucket]), "converted", converted)
 		}
-		if db.compactHook != nil {
-			if err := db.compactHook(batches); err != nil {
+		if db.migrateHook != nil {
+			if err := db.migrateHook(batches); err != nil {
 				return err
 			}
 		}
 	}
 }
 
-// compactProgress is where compactRecords stands.
-type compactProgress struct {
+// migrateProgress is where convertRecords stands.
+type migrateProgress struct {
 	done   uint64 // records walked
-	bucket int    // index in compactBuckets
+	bucket int    // index in binaryBuckets
 	after  []byte // the last key walked in it; nil: none yet
 }
 
-func readCompactProgress(v []byte) (compactProgress, error) {
+func readCompactProgress(v []byte) (migrateProgress, error) {
 	if v == nil {
-		return compactProgress{}, nil
+		return migrateProgress{}, nil
 	}
-	if len(v) < 9 || int(v[8]) > len(compactBuckets) {
-		return compactProgress{}, fmt.Errorf("bad migration progress %q", v)
+	if len(v) < 9 || int(v[8]) > len(binaryBuckets) {
+		return migrateProgress{}, fmt.Errorf("bad migration progress %q", v)
 	}
-	p := compactProgress{done: binary.BigEndian.Uint64(v), bucket: int(v[8])}
+	p := migrateProgress{done: binary.BigEndian.Uint64(v), bucket: int(v[8])}
 	if len(v) > 9 {
 		p.after = clone(v[9:])
 	}
 	return p, nil
 }
 
-func (p compactProgress) encode() []byte {
+func (p migrateProgress) encode() []byte {
 	return append(append(be64(p.done), byte(p.bucket)), p.after...)
 }
 
-// compactBatch converts up to n records after p and moves p past them,
+// migrateBatch converts up to n records after p and moves p past them,
 // to the next bucket at the end of one. It walks, then writes: bbolt's
 // cursors must not walk across a Put.
-func compactBatch(tx *bolt.Tx, p *compactProgress, n int) (converted int, err error) {
-	name := compactBuckets[p.bucket]
+func migrateBatch(tx *bolt.Tx, p *migrateProgress, n int) (converted int, err error) {
+	name := binaryBuckets[p.bucket]
 	b := tx.Bucket(name)
 	if b == nil {
 		return 0, fmt.Errorf("no bucket %s", name)
