@@ -19,7 +19,7 @@ func (db *DB) Audit(ctx context.Context, e cchcbot.AuditEntry) error {
 // appendAudit writes e in tx, so that an entry commits with the change it
 // records or not at all.
 func appendAudit(tx *bolt.Tx, e cchcbot.AuditEntry) error {
-	b := tx.Bucket(bucketAudit)
+	b := appendOnly(tx, bucketAudit)
 	seq, err := b.NextSequence()
 	if err != nil {
 		return err

@@ -1,6 +1,10 @@
 package store
 
-import "io"
+import (
+	"io"
+
+	bolt "go.etcd.io/bbolt"
+)
 
 // SetMaxSeen lowers the bound of remembered chat event keys, so that a
 // test sees pruning without a hundred thousand events.
@@ -23,4 +27,16 @@ func (db *DB) PageWrites() int64 {
 func WithMigrateHook(o Options, batch int, hook func(batches int) error) Options {
 	o.migrateBatch, o.migrateHook = batch, hook
 	return o
+}
+
+// BucketFill returns how full a bucket's leaf pages are: in use over
+// allocated.
+func (db *DB) BucketFill(name string) (float64, error) {
+	var fill float64
+	err := db.bolt.View(func(tx *bolt.Tx) error {
+		s := tx.Bucket([]byte(name)).Stats()
+		fill = float64(s.LeafInuse) / float64(s.LeafAlloc)
+		return nil
+	})
+	return fill, err
 }

@@ -37,7 +37,7 @@ func (db *DB) AcceptIncoming(ctx context.Context, evs []cchcbot.Inbound) ([]cchc
 	var out []cchcbot.Inbound
 	err := db.update(ctx, "accept incoming", func(tx *bolt.Tx) error {
 		out = nil
-		inbox := tx.Bucket(bucketInbox)
+		inbox := appendOnly(tx, bucketInbox)
 		changed := false
 		for _, ev := range evs {
 			if fresh, err := db.see(tx, ev.Key, now); err != nil {

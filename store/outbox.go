@@ -70,7 +70,7 @@ func (db *DB) enqueue(tx *bolt.Tx, now time.Time, msgs []*cchcbot.Outgoing) ([]q
 	if len(msgs) == 0 {
 		return nil, nil
 	}
-	b := tx.Bucket(bucketOutbox)
+	b := appendOnly(tx, bucketOutbox)
 	out := make([]queued, 0, len(msgs))
 	for _, m := range msgs {
 		if err := validOutgoing(m); err != nil {

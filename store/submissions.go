@@ -173,7 +173,7 @@ func (db *DB) prepareSubmission(s *cchcbot.Submission) (cchcbot.Submission, erro
 // insertSubmission gives next its version and id and writes it with its
 // indexes and audit entry.
 func insertSubmission(tx *bolt.Tx, next *cchcbot.Submission) error {
-	subs, byPU := tx.Bucket(bucketSubmissions), tx.Bucket(bucketSubByPU)
+	subs, byPU := appendOnly(tx, bucketSubmissions), tx.Bucket(bucketSubByPU)
 	next.Version = 1
 	prefix := joinKey(next.PeriodID, next.UnitCode, "")
 	c := byPU.Cursor()
