@@ -157,7 +157,9 @@ func Populate(ctx context.Context, db *store.DB, cal *cchcbot.Calendar, o Option
 		k, _ := cal.Kind(p.KindID)
 		plan := cal.Plan(p)
 		var subs []*cchcbot.Submission
-		var rems []cchcbot.Reminder
+		// By step, as the bot writes them: each step's rows of every unit
+		// in one commit, between the rows of the steps before.
+		rems := make([][]cchcbot.Reminder, len(plan))
 		for i, u := range units {
 			if !k.Owes(u) {
 				continue
@@ -175,7 +177,7 @@ func Populate(ctx context.Context, db *store.DB, cal *cchcbot.Calendar, o Option
 				st.Missing++
 			}
 			subs = append(subs, vs...)
-			for _, step := range plan {
+			for si, step := range plan {
 				if step.At.After(o.End) || !doneAt.IsZero() && !step.At.Before(doneAt) {
 					continue
 				}
@@ -187,22 +189,27 @@ func Populate(ctx context.Context, db *store.DB, cal *cchcbot.Calendar, o Option
 						r.AckedAt = sent.Add(time.Duration(5+rng.IntN(240)) * time.Minute)
 						st.Acked++
 					}
-					rems = append(rems, r)
+					rems[si] = append(rems[si], r)
 				}
 			}
 		}
 		if err := db.ImportSubmissions(ctx, subs); err != nil {
 			return st, fmt.Errorf("period %s: %w", p.ID, err)
 		}
-		if len(rems) > 0 {
-			if err := db.MarkReminders(ctx, rems); err != nil {
+		n := 0
+		for _, step := range rems {
+			if len(step) == 0 {
+				continue
+			}
+			if err := db.MarkReminders(ctx, step); err != nil {
 				return st, fmt.Errorf("period %s: %w", p.ID, err)
 			}
+			n += len(step)
 		}
-		rows[p.ID] = len(rems)
+		rows[p.ID] = n
 		st.Periods++
 		st.Submissions += len(subs)
-		st.Reminders += len(rems)
+		st.Reminders += n
 	}
 	if err := rollUp(o.End); err != nil {
 		return st, err
