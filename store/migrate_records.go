@@ -48,11 +48,21 @@ func convertRecords(db *DB, finish func(tx *bolt.Tx) error) error {
 		// watches.
 		if err := db.bolt.View(func(tx *bolt.Tx) error {
 			for _, name := range binaryBuckets {
-				if b := tx.Bucket(name); b != nil {
-					total += uint64(b.Stats().KeyN)
+				b := tx.Bucket(name)
+				if b == nil {
+					continue
+				}
+				c := b.Cursor()
+				for k, _ := c.First(); k != nil; k, _ = c.Next() {
+					// A walk maps every page: give them back as it goes.
+					if total++; total%(1<<16) == 0 {
+						if err := releasePages(tx); err != nil {
+							return err
+						}
+					}
 				}
 			}
-			return nil
+			return releasePages(tx)
 		}); err != nil {
 			return err
 		}
@@ -86,6 +96,12 @@ func convertRecords(db *DB, finish func(tx *bolt.Tx) error) error {
 			return meta.Put(keyCompactProgress, p.encode())
 		})
 		if err != nil {
+			return err
+		}
+		// The pages converted stay mapped otherwise: the process's
+		// resident memory would grow to the file's size (5 GB at a
+		// province's 10,000 units) for nothing.
+		if err := db.bolt.View(releasePages); err != nil {
 			return err
 		}
 		if p.bucket >= len(binaryBuckets) {

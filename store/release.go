@@ -16,9 +16,12 @@ import (
 // such a read; it costs the next reads a few page faults. A no-op where
 // the system has no madvise.
 func (db *DB) ReleasePages(ctx context.Context) error {
-	// Inside a read transaction, so that no writer remaps the file
-	// between reading the mapping's address and advising on it.
-	return db.view(ctx, "release pages", func(tx *bolt.Tx) error {
-		return dropPages(tx.DB().Info().Data, tx.Size())
-	})
+	return db.view(ctx, "release pages", releasePages)
+}
+
+// releasePages is ReleasePages in a read transaction, so that no writer
+// remaps the file between reading the mapping's address and advising on
+// it.
+func releasePages(tx *bolt.Tx) error {
+	return dropPages(tx.DB().Info().Data, tx.Size())
 }
