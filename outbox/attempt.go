@@ -50,7 +50,12 @@ func (s *Sender) settle(j *job, ref cchcbot.MessageRef, err error) (r result, fi
 	defer s.mu.Unlock()
 	s.inFlight--
 	if c := s.chats[j.to]; c != nil {
-		c.busy = false
+		// The chat's next message is paced from now, when this one came
+		// back, not from when it left: the network counts arrivals, and
+		// two sends a pace apart at dispatch arrive closer when the first
+		// travelled slower (BenchmarkDeadlineRush: 2% of a rush's
+		// messages drew a 429, which holds every chat for a second).
+		c.busy, c.lastSend = false, now
 	}
 	switch {
 	case err == nil:

@@ -204,6 +204,8 @@ func (s *Sender) ready(to cchcbot.UserID, now time.Time) (time.Duration, bool) {
 		return idleWait, false // its send's return wakes the dispatcher
 	case now.Before(c.until):
 		return c.until.Sub(now), false
+	case now.Sub(c.lastSend) < s.chatGap:
+		return s.chatGap - now.Sub(c.lastSend), false
 	}
 	if t := c.lim.TokensAt(now); t < 1 {
 		return tokenWait(t, s.opts.PerChatPerSecond), false

@@ -1,7 +1,9 @@
 package outbox_test
 
 import (
+	"context"
 	"fmt"
+	"sync"
 	"testing"
 	"time"
 
@@ -58,5 +60,35 @@ func TestGlobalPace(t *testing.T) {
 	}
 	if span := calls[20].at.Sub(calls[0].at); span < 900*time.Millisecond {
 		t.Errorf("21 messages went out in %v, want ≥ 1s at 20 a second", span)
+	}
+}
+
+// TestChatPaceFromArrival: a chat's next message leaves a pace after the
+// previous one came back, so that it cannot arrive sooner than a pace
+// after it even when the previous one travelled slowly. Paced from
+// dispatch, the second arrived 100 ms after the first, and Telegram
+// answers that with a 429 that holds every chat.
+func TestChatPaceFromArrival(t *testing.T) {
+	st := newMemStore()
+	var mu sync.Mutex
+	var arrived []time.Time
+	ch := &channel{Fn: func(ctx context.Context, c call, n int) error {
+		if c.text == "slow" {
+			time.Sleep(150 * time.Millisecond) // on its way to the network
+		}
+		mu.Lock()
+		arrived = append(arrived, time.Now())
+		mu.Unlock()
+		return nil
+	}}
+	s := newSender(t, st, ch, outbox.Options{GlobalPerSecond: 1000, PerChatPerSecond: 4})
+	st.Queue(msg(1, "slow"))
+	st.Queue(msg(1, "fast"))
+	drain(t, s)
+	if len(arrived) != 2 {
+		t.Fatalf("%d arrived, want 2", len(arrived))
+	}
+	if gap := arrived[1].Sub(arrived[0]); gap < 250*time.Millisecond {
+		t.Errorf("the chat's second message arrived %v after the first, want ≥ 250ms at 4 a second", gap)
 	}
 }

@@ -35,8 +35,9 @@ type Sender struct {
 	queues      [2][]*job // by priority: bulk, interactive; each in arrival order
 	chats       map[cchcbot.UserID]*chatState
 	global      *rate.Limiter
-	globalUntil time.Time // after a 429 or during an outage: nothing goes out before it
-	failStreak  int       // consecutive temporary failures, of any chats
+	chatGap     time.Duration // between one send's return and the chat's next send
+	globalUntil time.Time     // after a 429 or during an outage: nothing goes out before it
+	failStreak  int           // consecutive temporary failures, of any chats
 	inFlight    int
 	lastPrune   time.Time
 	closed      bool                         // the dispatcher has stopped
@@ -102,6 +103,7 @@ func New(ctx context.Context, st Store, next cchcbot.Channel, opts Options) *Sen
 		bg:           context.WithoutCancel(ctx),
 		chats:        map[cchcbot.UserID]*chatState{},
 		global:       rate.NewLimiter(rate.Limit(opts.GlobalPerSecond), 1),
+		chatGap:      time.Duration(float64(time.Second) / opts.PerChatPerSecond),
 		pending:      map[uint64]*cchcbot.Outgoing{},
 		changed:      make(chan struct{}),
 		wake:         make(chan struct{}, 1),
