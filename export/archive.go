@@ -39,7 +39,7 @@ type ArchiveEntry struct {
 func ArchiveFiles(pd *PeriodData) []ArchiveEntry {
 	var out []ArchiveEntry
 	used := map[string]bool{strings.ToLower(ManifestName): true}
-	for _, us := range pd.Status.Units {
+	for us := range pd.Units() {
 		vs := pd.Versions[us.Unit.Code]
 		var pick *cchcbot.Submission
 		for _, s := range vs {

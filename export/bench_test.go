@@ -58,7 +58,7 @@ func BenchmarkExportYear(b *testing.B) {
 					rows = 0
 					for _, k := range data.Kinds {
 						for _, pd := range k.Periods {
-							for _, us := range pd.Status.Units {
+							for us := range pd.Units() {
 								if us.Latest != nil {
 									rows += us.Latest.Version
 								}

@@ -120,8 +120,9 @@ func writeDetailSheet(ctx context.Context, f *excelize.File, st *styles, store S
 	}
 	row := headerRow + 1
 	// The next period's versions are read while this one's rows are
-	// written, when Load did not keep them (a period's export, or a
-	// PeriodData made elsewhere): decoding and writing each take a core.
+	// written: decoding and writing each take a core, and only two
+	// periods' versions are held at a time (a year's Load keeps none: at
+	// a province's 10,000 units they were 30 MB).
 	type fetched struct {
 		versions *versions
 		err      error
@@ -157,13 +158,9 @@ func writeDetailSheet(ctx context.Context, f *excelize.File, st *styles, store S
 			if f.err != nil {
 				return f.err
 			}
-			// Written once, a year's versions are let go: the zip is
-			// still to be made, and they are a fifth of what the export
-			// holds. Writing d again reads them from the store.
-			pd.rows = nil
 			// What every row of the period repeats, made once.
 			period := detailPeriod(kd.Kind, pd.Period)
-			for _, us := range pd.Status.Units {
+			for us := range pd.Units() {
 				vs := f.versions.of(us.Unit.Code)
 				if len(vs) == 0 {
 					r.missing(st, kd.Kind, period, pd, us)

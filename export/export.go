@@ -97,22 +97,31 @@ type PeriodData struct {
 	Cancelled bool
 	// Status is every owing unit's standing, in export order, with the
 	// period's decisions applied (PeriodStatus.Apply): each unit's
-	// extension, exemption, explanations and escalations.
+	// extension, exemption, explanations and escalations. A year's export
+	// leaves Status.Units nil and keeps them compact (at a province's
+	// 10,000 units they were the largest thing it held): read them with
+	// Units, Unit and Owing, which serve both.
 	Status cchcbot.PeriodStatus
 	// Versions holds every submission of the period by unit code, oldest
 	// first. A year's export leaves it nil, and each Latest holds only the
 	// version, time, lateness and state: at a province's 10,000 units a
-	// year's records would not fit the memory an export may take, so each
-	// record is decoded once, as it is read, into what the detail sheet
-	// shows of it (rows).
+	// year's records would not fit the memory an export may take, so Load
+	// keeps only each unit's latest, and the detail sheet reads the
+	// period's records again, one period at a time, as it writes them.
 	Versions map[string][]*cchcbot.Submission
 
-	index map[string]int // unit code → place in Status.Units
-	rows  *versions      // a year's export: Versions as the detail sheet shows them
+	index   map[string]int // unit code → place in Status.Units
+	compact *standings     // a year's export: Status.Units, compact
 }
 
 // Unit returns u's standing in the period, and whether u owes it.
 func (pd *PeriodData) Unit(code string) (cchcbot.UnitStatus, bool) {
+	if pd.compact != nil {
+		if i, ok := pd.compact.find(code); ok {
+			return pd.compact.status(i, &pd.Period), true
+		}
+		return cchcbot.UnitStatus{}, false
+	}
 	if i, ok := pd.index[code]; ok {
 		return pd.Status.Units[i], true
 	}
@@ -170,8 +179,9 @@ func Load(ctx context.Context, st Store, cal *cchcbot.Calendar, office string, s
 	}
 	// Periods are read side by side: decoding a province's submissions is
 	// the export's main cost, and it is CPU, not disk. A year's export
-	// keeps only what it shows of each record (readVersions); a period's
-	// keeps the records, which the archive and the summary need.
+	// keeps each unit's standing compact and no record (the detail sheet
+	// reads them again); a period's keeps the records, which the archive
+	// and the summary need.
 	loaded := make([]PeriodData, len(periods))
 	errs := make([]error, len(periods))
 	sem := make(chan struct{}, runtime.GOMAXPROCS(0))
@@ -196,7 +206,7 @@ func Load(ctx context.Context, st Store, cal *cchcbot.Calendar, office string, s
 			if p.KindID != k.ID {
 				continue
 			}
-			for _, us := range loaded[i].Status.Units {
+			for us := range loaded[i].Units() {
 				owing[us.Unit.Code] = true
 			}
 			kd.Periods = append(kd.Periods, loaded[i])
@@ -214,18 +224,18 @@ func Load(ctx context.Context, st Store, cal *cchcbot.Calendar, office string, s
 	return d, nil
 }
 
-// loadPeriod reads one period; compact keeps what a year's export shows
-// of its records (rows) instead of the records (Versions).
+// loadPeriod reads one period; compact keeps the standings compact and
+// of the records only each unit's latest, as latestOf trims it, instead
+// of the records (Versions).
 func loadPeriod(ctx context.Context, st Store, k cchcbot.ReportKind, p cchcbot.Period, units []cchcbot.Unit, rank map[string]int, codes map[string]string,
 	members map[string]cchcbot.MemberCount, now time.Time, compact bool) (PeriodData, error) {
 	var (
 		subs   map[string][]*cchcbot.Submission
-		rows   *versions
 		latest map[string]*cchcbot.Submission
 	)
 	if compact {
 		var err error
-		if rows, latest, err = readVersions(ctx, st, p.ID, codes); err != nil {
+		if _, latest, err = readVersions(ctx, st, p.ID, codes, false); err != nil {
 			return PeriodData{}, err
 		}
 	} else {
@@ -250,12 +260,18 @@ func loadPeriod(ctx context.Context, st Store, k cchcbot.ReportKind, p cchcbot.P
 	ps := cchcbot.ComputeStatusCounts(k, p, units, latest, members, counts)
 	ps.Apply(adj)
 	sortStatuses(ps.Units, rank)
-	index := make(map[string]int, len(ps.Units))
-	for i, us := range ps.Units {
-		index[us.Unit.Code] = i
+	pd := PeriodData{Period: p, Generated: now, DeadlinePassed: now.After(p.Deadline), Cancelled: k.Cancelled,
+		Status: ps, Versions: subs}
+	if compact {
+		pd.compact = compactStatus(ps, adj, units, rank, codes)
+		pd.Status.Units = nil
+		return pd, nil
 	}
-	return PeriodData{Period: p, Generated: now, DeadlinePassed: now.After(p.Deadline), Cancelled: k.Cancelled,
-		Status: ps, Versions: subs, index: index, rows: rows}, nil
+	pd.index = make(map[string]int, len(ps.Units))
+	for i, us := range ps.Units {
+		pd.index[us.Unit.Code] = i
+	}
+	return pd, nil
 }
 
 // adjustments reads a period's decisions from st.
@@ -268,10 +284,12 @@ func adjustments(ctx context.Context, st Store, periodID string) (cchcbot.Adjust
 }
 
 // versionRows returns the period's versions as the detail sheet shows
-// them: those Load kept, else read again from st.
+// them: made from the records a period's Load kept, else read again from
+// st, each record decoded as it is read and not kept.
 func (pd *PeriodData) versionRows(ctx context.Context, st Store) (*versions, error) {
-	if pd.rows != nil {
-		return pd.rows, nil
+	if pd.compact != nil {
+		vs, _, err := readVersions(ctx, st, pd.Period.ID, pd.compact.codes, true)
+		return vs, err
 	}
 	byCode := pd.Versions
 	if byCode == nil {

@@ -16,6 +16,7 @@ import (
 // unit is not among those that owe the period.
 func Summary(d *Data, pd *PeriodData) string {
 	p := pd.Period
+	ps := pd.periodStatus()
 	var b strings.Builder
 	fmt.Fprintf(&b, "%s", p.Label)
 	if p.HasWindow() {
@@ -24,12 +25,12 @@ func Summary(d *Data, pd *PeriodData) string {
 	fmt.Fprintf(&b, ", hạn nộp ngày %s.\n", p.Due.VN())
 	if pd.Cancelled {
 		submitted := 0
-		for _, us := range pd.Status.Units {
+		for _, us := range ps.Units {
 			if us.Latest != nil {
 				submitted++
 			}
 		}
-		fmt.Fprintf(&b, "Yêu cầu báo cáo này đã được hủy; các đơn vị không còn phải nộp. Trước khi hủy, %d/%d đơn vị đã nộp.\n", submitted, len(pd.Status.Units))
+		fmt.Fprintf(&b, "Yêu cầu báo cáo này đã được hủy; các đơn vị không còn phải nộp. Trước khi hủy, %d/%d đơn vị đã nộp.\n", submitted, len(ps.Units))
 		return b.String()
 	}
 	if !pd.DeadlinePassed {
@@ -38,9 +39,9 @@ func Summary(d *Data, pd *PeriodData) string {
 	b.WriteString("\n")
 
 	var late, missing, returned, waiting, extended, exempt []cchcbot.UnitStatus
-	c := pd.Status.Counts()
+	c := ps.Counts()
 	thanks := 0 // on time only thanks to an extension
-	for _, us := range pd.Status.Units {
+	for _, us := range ps.Units {
 		if us.Extension.Approved() && us.State != cchcbot.UnitExempt {
 			extended = append(extended, us)
 		}

@@ -54,7 +54,7 @@ func Tally(d *Data) []UnitTally {
 			if pd.Cancelled {
 				continue
 			}
-			for _, us := range pd.Status.Units {
+			for us := range pd.Units() {
 				j, ok := at[us.Unit.Code]
 				if !ok {
 					j = len(out)

@@ -267,10 +267,10 @@ func eachSubmission(ctx context.Context, st Store, periodID string, fn func(*cch
 }
 
 // readVersions reads a period's versions for a year's export, decoding
-// each record once: what the detail sheet shows of them, and each unit's
-// latest as latestOf keeps it. codes maps a unit's code to the shared
-// string of it.
-func readVersions(ctx context.Context, st Store, periodID string, codes map[string]string) (*versions, map[string]*cchcbot.Submission, error) {
+// each record once: each unit's latest as latestOf keeps it, and when
+// rows is set what the detail sheet shows of every version. codes maps a
+// unit's code to the shared string of it.
+func readVersions(ctx context.Context, st Store, periodID string, codes map[string]string, rows bool) (*versions, map[string]*cchcbot.Submission, error) {
 	vs := &versions{}
 	latest := map[string]*cchcbot.Submission{}
 	var last *cchcbot.Submission
@@ -285,8 +285,10 @@ func readVersions(ctx context.Context, st Store, periodID string, codes map[stri
 				code = c
 			}
 		}
-		v := newVersion(s)
-		vs.add(code, &v)
+		if rows {
+			v := newVersion(s)
+			vs.add(code, &v)
+		}
 		last = s
 		return nil
 	})

@@ -105,9 +105,8 @@ func newStyles(f *excelize.File) (*styles, error) {
 // WriteWorkbook writes d as an .xlsx workbook: a status sheet per report
 // kind, the detail of every version, and the per-unit summary the yearly
 // CCHC scoring uses. Rows are streamed, and the zip goes to w as it is
-// made, so a province-sized year stays small in memory. The versions a
-// year's Load kept are let go once written (writing d again reads them
-// from st), so d must not be written by two calls at once.
+// made, so a province-sized year stays small in memory: the detail sheet
+// reads each period's versions from st as it writes them.
 func WriteWorkbook(ctx context.Context, w io.Writer, st Store, d *Data) error {
 	f := excelize.NewFile()
 	defer f.Close()
@@ -139,9 +138,9 @@ func WriteWorkbook(ctx context.Context, w io.Writer, st Store, d *Data) error {
 		return err
 	}
 	// The sheets are made in the workbook's order, then written detail
-	// first: the versions a year's Load kept are let go as the detail
-	// sheet is written, before the other sheets' rows, which excelize
-	// keeps in memory up to 16 MB a sheet until the end, are made.
+	// first: the versions it reads are let go before the other sheets'
+	// rows, which excelize keeps in memory (up to 16 MB a sheet) until the
+	// end, are made.
 	names := make([]string, len(d.Kinds))
 	for i := range d.Kinds {
 		names[i] = statusSheetName(d.Kinds, i)
