@@ -257,6 +257,9 @@ func loadPeriod(ctx context.Context, st Store, k cchcbot.ReportKind, p cchcbot.P
 	if err != nil {
 		return PeriodData{}, err
 	}
+	if err := releasePages(ctx, st); err != nil {
+		return PeriodData{}, err
+	}
 	ps := cchcbot.ComputeStatusCounts(k, p, units, latest, members, counts)
 	ps.Apply(adj)
 	sortStatuses(ps.Units, rank)

@@ -248,11 +248,30 @@ type periodScanner interface {
 	EachSubmissionOfPeriod(ctx context.Context, periodID string, fn func(*cchcbot.Submission) error) error
 }
 
+// pageReleaser is a Store that can give back the file pages a long read
+// left mapped in the process (store.DB): at a province's 10,000 units a
+// year's reads left 170 MB of the bbolt file counted in the bot's
+// resident memory.
+type pageReleaser interface {
+	ReleasePages(ctx context.Context) error
+}
+
+// releasePages gives back what st's reads mapped, if st can.
+func releasePages(ctx context.Context, st Store) error {
+	if r, ok := st.(pageReleaser); ok {
+		return r.ReleasePages(ctx)
+	}
+	return nil
+}
+
 // eachSubmission calls fn for every version of the period, by unit code
 // then version.
 func eachSubmission(ctx context.Context, st Store, periodID string, fn func(*cchcbot.Submission) error) error {
 	if sc, ok := st.(periodScanner); ok {
-		return sc.EachSubmissionOfPeriod(ctx, periodID, fn)
+		if err := sc.EachSubmissionOfPeriod(ctx, periodID, fn); err != nil {
+			return err
+		}
+		return releasePages(ctx, st)
 	}
 	subs, err := st.SubmissionsForPeriod(ctx, periodID)
 	if err != nil {
