@@ -143,3 +143,23 @@ func TestYearReleasesPages(t *testing.T) {
 		t.Errorf("the workbook of %d periods released pages %d times, want once a period", periods, st.released-loaded)
 	}
 }
+
+// TestWorkbookDeterministic: the same data makes the same file, byte for
+// byte (the cell styles were once numbered in a map's random order), so
+// two exports can be compared with a checksum.
+func TestWorkbookDeterministic(t *testing.T) {
+	f := seed(t)
+	var files [3][]byte
+	for i := range files {
+		var b bytes.Buffer
+		if err := export.WriteWorkbook(ctx, &b, f.db, load(t, f, export.Selection{Year: 2024})); err != nil {
+			t.Fatal(err)
+		}
+		files[i] = b.Bytes()
+	}
+	for i := 1; i < len(files); i++ {
+		if !bytes.Equal(files[0], files[i]) {
+			t.Fatalf("write %d differs from the first (%d and %d bytes)", i+1, len(files[0]), len(files[i]))
+		}
+	}
+}

@@ -88,7 +88,10 @@ func newStyles(f *excelize.File) (*styles, error) {
 		}
 		*d.id = id
 	}
-	for state, color := range cellFills {
+	// In the legend's order, not the map's: the same data then makes the
+	// same file, byte for byte.
+	for _, l := range cellLegend {
+		state, color := l.State, cellFills[l.State]
 		id, err := f.NewStyle(&excelize.Style{Font: font(false, false, cellSize), Fill: fill(color), Border: border, Alignment: center})
 		if err != nil {
 			return nil, err
