@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"cchcbot/bot/telegramtest"
+	"cchcbot/config"
 	"cchcbot/store"
 	"cchcbot/synth"
 )
@@ -42,6 +43,10 @@ func BenchmarkStartup(b *testing.B) {
 			cfg := strings.Replace(string(raw), `https://api.telegram.org/bot%s/%s`, srv.APIEndpoint(), 1)
 			cfg = strings.Replace(cfg, `https://api.telegram.org/file/bot%s/%s`, srv.FileEndpoint(), 1)
 			cfg = strings.Replace(cfg, `listen: "127.0.0.1:9464"`, `listen: ""`, 1)
+			// `run` refuses the example's placeholders.
+			cfg = strings.Replace(cfg, "bot_username: "+config.PlaceholderBotUsername, "bot_username: "+telegramtest.BotUsername, 1)
+			cfg = strings.Replace(cfg, fmt.Sprintf("telegram_id: %d", config.PlaceholderAdminID), "telegram_id: 9001", 1)
+			cfg = strings.Replace(cfg, config.PlaceholderAdminName, "Trần Thị Nội Vụ", 1)
 			cfgPath := filepath.Join(b.TempDir(), "config.yaml")
 			if err := os.WriteFile(cfgPath, []byte(cfg), 0o600); err != nil {
 				b.Fatal(err)
