@@ -241,12 +241,12 @@ func decodeSubmissionBrief(key, data []byte, s *cchcbot.Submission) error {
 	s.PeriodID = d.string()
 	s.UnitCode = d.string()
 	s.Version = d.int()
-	for n := d.uvarint(); n > 0 && d.err == nil; n-- {
-		if d.byte() == 0 {
-			d.bytes(32)
-		} else {
-			d.skip()
-		}
+	n := d.uvarint()
+	if n > uint64(len(d.b)/5) { // as decodeSubmission: a count no bytes could hold
+		d.fail(fmt.Errorf("%d files in %d bytes", n, len(d.b)))
+	}
+	for ; n > 0 && d.err == nil; n-- {
+		d.skipSHA256()
 		d.varint()
 		d.skip()
 		d.skip()
@@ -443,6 +443,18 @@ func (d *reader) sha256() string {
 	default:
 		d.fail(fmt.Errorf("unknown hash kind %d", kind))
 		return ""
+	}
+}
+
+// skipSHA256 steps over what sha256 reads, refusing what it refuses.
+func (d *reader) skipSHA256() {
+	switch kind := d.byte(); kind {
+	case 0:
+		d.bytes(32)
+	case 1:
+		d.skip()
+	default:
+		d.fail(fmt.Errorf("unknown hash kind %d", kind))
 	}
 }
 
