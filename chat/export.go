@@ -105,7 +105,7 @@ func notOpenYet(p cchcbot.Period, loc *time.Location) string {
 
 func tooBigForChat(label string, size int64, cli string) string {
 	return fmt.Sprintf("Tệp lưu trữ %s nặng khoảng %s, vượt giới hạn 50 MB mà Telegram cho phép gửi. Xin nhờ cán bộ quản trị máy chủ chạy lệnh:\n%s",
-		label, sizeVN(size), cli)
+		label, cchcbot.FormatSize(size), cli)
 }
 
 // summaryText is /tonghop [period]: the text for the district's report.
@@ -136,7 +136,7 @@ func (s *Service) sendBuilt(ctx context.Context, w who, name, caption, cli strin
 	}
 	if fi.Size() > maxUpload {
 		if cli == "" {
-			return s.reply(ctx, w.user, fmt.Sprintf("Tệp %s nặng %s, vượt giới hạn 50 MB mà Telegram cho phép gửi. Xin chọn một kỳ báo cáo thay vì cả năm.", name, sizeVN(fi.Size())))
+			return s.reply(ctx, w.user, fmt.Sprintf("Tệp %s nặng %s, vượt giới hạn 50 MB mà Telegram cho phép gửi. Xin chọn một kỳ báo cáo thay vì cả năm.", name, cchcbot.FormatSize(fi.Size())))
 		}
 		return s.reply(ctx, w.user, tooBigForChat(name, fi.Size(), cli))
 	}

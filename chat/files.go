@@ -63,16 +63,3 @@ func fileName(f cchcbot.IncomingFile, n int) (string, bool) {
 	}
 	return name, allowedExt[extOf(name)]
 }
-
-func sizeVN(n int64) string {
-	switch {
-	case n >= 1<<20 && n%(1<<20) == 0:
-		return fmt.Sprintf("%d MB", n>>20)
-	case n >= 1<<20:
-		// Vietnamese writes a decimal comma: 1,5 MB.
-		return strings.Replace(fmt.Sprintf("%.1f MB", float64(n)/(1<<20)), ".", ",", 1)
-	case n >= 1<<10:
-		return fmt.Sprintf("%d KB", n>>10)
-	}
-	return fmt.Sprintf("%d byte", n)
-}

@@ -95,11 +95,3 @@ func TestFileName(t *testing.T) {
 		}
 	}
 }
-
-func TestSizeVN(t *testing.T) {
-	for n, want := range map[int64]string{0: "0 byte", 999: "999 byte", 2048: "2 KB", 20 << 20: "20 MB", 3 << 19: "1,5 MB"} {
-		if got := sizeVN(n); got != want {
-			t.Errorf("sizeVN(%d) = %q, want %q", n, got, want)
-		}
-	}
-}

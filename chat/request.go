@@ -193,7 +193,7 @@ func (s *Service) requestDetails(ctx context.Context, f requestFlow) string {
 		b.WriteString("Hình thức: xác nhận hoàn thành, không cần tệp\n")
 	}
 	if f.Instruction != nil {
-		fmt.Fprintf(&b, "Văn bản hướng dẫn: %s (%s)\n", f.Instruction.Name, sizeVN(f.Instruction.Size))
+		fmt.Fprintf(&b, "Văn bản hướng dẫn: %s (%s)\n", f.Instruction.Name, cchcbot.FormatSize(f.Instruction.Size))
 	} else {
 		b.WriteString("Văn bản hướng dẫn: không có\n")
 	}
@@ -335,7 +335,7 @@ func (s *Service) requestFile(ctx context.Context, w who, in cchcbot.Incoming) (
 		return again(fmt.Sprintf("Tệp \"%s\" không phải PDF hoặc Word (DOC, DOCX, ODT) nên chưa được nhận.", name))
 	}
 	if in0.Size > s.opts.MaxFileSize {
-		return again(fmt.Sprintf("Tệp \"%s\" (%s) vượt quá giới hạn %s nên chưa được nhận.", name, sizeVN(in0.Size), sizeVN(s.opts.MaxFileSize)))
+		return again(fmt.Sprintf("Tệp \"%s\" (%s) vượt quá giới hạn %s nên chưa được nhận.", name, cchcbot.FormatSize(in0.Size), cchcbot.FormatSize(s.opts.MaxFileSize)))
 	}
 	stored, err := s.fetch(ctx, w.user, cchcbot.File{ChannelFileID: in0.ChannelFileID, Name: name, MIME: in0.MIME, Size: in0.Size})
 	if err != nil {

@@ -105,7 +105,7 @@ func (s *Service) addFiles(ctx context.Context, w who, in cchcbot.Incoming) erro
 			return s.reply(ctx, w.user, fmt.Sprintf("Tệp \"%s\" không đúng định dạng nên chưa được nhận. Bot nhận báo cáo dạng %s. Xin gửi lại tệp đúng định dạng.", name, allowedList))
 		}
 		if f.Size > s.opts.MaxFileSize {
-			return s.reply(ctx, w.user, fmt.Sprintf("Tệp \"%s\" (%s) vượt quá giới hạn %s cho mỗi tệp nên chưa được nhận. Xin nén tệp (ZIP), giảm độ phân giải bản quét hoặc chia thành nhiều tệp nhỏ hơn rồi gửi lại.", name, sizeVN(f.Size), sizeVN(s.opts.MaxFileSize)))
+			return s.reply(ctx, w.user, fmt.Sprintf("Tệp \"%s\" (%s) vượt quá giới hạn %s cho mỗi tệp nên chưa được nhận. Xin nén tệp (ZIP), giảm độ phân giải bản quét hoặc chia thành nhiều tệp nhỏ hơn rồi gửi lại.", name, cchcbot.FormatSize(f.Size), cchcbot.FormatSize(s.opts.MaxFileSize)))
 		}
 		if slices.ContainsFunc(d.Files, func(x cchcbot.File) bool { return x.ChannelFileID == f.ChannelFileID }) {
 			continue // the same message delivered twice, or the same file sent again
@@ -165,7 +165,7 @@ func (s *Service) askPeriod(ctx context.Context, w who, d cchcbot.Draft) error {
 
 func writeFiles(b *strings.Builder, files []cchcbot.File) {
 	for i, f := range files {
-		fmt.Fprintf(b, "Tệp %d: %s (%s)\n", i+1, f.Name, sizeVN(f.Size))
+		fmt.Fprintf(b, "Tệp %d: %s (%s)\n", i+1, f.Name, cchcbot.FormatSize(f.Size))
 	}
 }
 

@@ -79,7 +79,7 @@ func receipt(loc *time.Location, u cchcbot.Unit, p cchcbot.Period, sub *cchcbot.
 		fmt.Fprintf(&b, "Văn bản số: %s\n", docRef(sub.DocNumber, sub.DocDate))
 	}
 	for i, f := range sub.Files {
-		fmt.Fprintf(&b, "Tệp %d: %s (%s, mã kiểm tra SHA-256 %s)\n", i+1, f.Name, sizeVN(f.Size), shortSum(f.SHA256))
+		fmt.Fprintf(&b, "Tệp %d: %s (%s, mã kiểm tra SHA-256 %s)\n", i+1, f.Name, cchcbot.FormatSize(f.Size), shortSum(f.SHA256))
 	}
 	if sub.Note != "" {
 		fmt.Fprintf(&b, "Nội dung: %s\n", sub.Note)

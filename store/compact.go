@@ -208,7 +208,7 @@ func (db *DB) checkRoom(size int64) error {
 	if free < size {
 		return cchcbot.Errorf(cchcbot.EFULL,
 			"Không đủ chỗ trống để thu gọn kho dữ liệu: cần ít nhất %s trống trên ổ đĩa chứa %s (bằng kích thước tệp hiện tại), nhưng chỉ còn %s. Kho dữ liệu vẫn giữ nguyên; xin giải phóng dung lượng rồi thử lại.",
-			formatSize(size), db.dir, formatSize(free))
+			cchcbot.FormatSize(size), db.dir, cchcbot.FormatSize(free))
 	}
 	return nil
 }

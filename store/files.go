@@ -9,7 +9,6 @@ import (
 	"io"
 	"os"
 	"path/filepath"
-	"strings"
 	"syscall"
 
 	"cchcbot"
@@ -47,7 +46,7 @@ func (db *DB) PutFile(ctx context.Context, r io.Reader, limit int64) (string, in
 	}
 	if n > limit {
 		return "", 0, cchcbot.Errorf(cchcbot.ETOOLARGE,
-			"Tệp vượt quá dung lượng cho phép (%s). Xin vui lòng gửi tệp nhỏ hơn, hoặc nén hay chia nhỏ tệp rồi gửi lại.", formatSize(limit))
+			"Tệp vượt quá dung lượng cho phép (%s). Xin vui lòng gửi tệp nhỏ hơn, hoặc nén hay chia nhỏ tệp rồi gửi lại.", cchcbot.FormatSize(limit))
 	}
 	if err := tmp.Sync(); err != nil {
 		return "", 0, fileError("store file: sync", err)
@@ -146,19 +145,6 @@ func validSHA256(s string) bool {
 		}
 	}
 	return true
-}
-
-// formatSize says a limit the way people read it: "20 MB", "512 KB".
-func formatSize(n int64) string {
-	switch {
-	case n >= 1<<20 && n%(1<<20) == 0:
-		return fmt.Sprintf("%d MB", n>>20)
-	case n >= 1<<20:
-		return strings.Replace(fmt.Sprintf("%.1f MB", float64(n)/(1<<20)), ".", ",", 1) // Vietnamese decimal comma
-	case n >= 1<<10:
-		return fmt.Sprintf("%d KB", n>>10)
-	}
-	return fmt.Sprintf("%d byte", n)
 }
 
 func syncDir(dir string) error {

@@ -7,7 +7,6 @@ import (
 	"html/template"
 	"io/fs"
 	"net/http"
-	"strings"
 	"time"
 
 	"cchcbot"
@@ -42,7 +41,7 @@ func parsePages() (*pages, error) {
 
 // funcs are the helpers templates may call.
 var funcs = template.FuncMap{
-	"size": sizeVN,
+	"size": cchcbot.FormatSize,
 	"add":  func(a, b int) int { return a + b },
 }
 
@@ -136,15 +135,4 @@ func (s *Server) timeVN(t time.Time) string {
 		return ""
 	}
 	return t.In(s.calendar().Location).Format("02/01/2006 15:04")
-}
-
-// sizeVN writes a file size for people: "350 KB", "2,4 MB".
-func sizeVN(n int64) string {
-	switch {
-	case n < 1<<10:
-		return fmt.Sprintf("%d byte", n)
-	case n < 1<<20:
-		return fmt.Sprintf("%d KB", (n+512)>>10)
-	}
-	return strings.Replace(fmt.Sprintf("%.1f MB", float64(n)/(1<<20)), ".", ",", 1)
 }

@@ -56,7 +56,7 @@ func idOf(r *http.Request) (uint64, bool) {
 func files(sub *cchcbot.Submission) []fileLink {
 	out := make([]fileLink, len(sub.Files))
 	for i, f := range sub.Files {
-		out[i] = fileLink{Name: f.Name, Size: sizeVN(f.Size), URL: fmt.Sprintf("/tep/%d/%d", sub.ID, i)}
+		out[i] = fileLink{Name: f.Name, Size: cchcbot.FormatSize(f.Size), URL: fmt.Sprintf("/tep/%d/%d", sub.ID, i)}
 		if out[i].Name == "" {
 			out[i].Name = fmt.Sprintf("Tệp %d", i+1)
 		}

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cchcbot"
 	"context"
 	"fmt"
 	"io"
@@ -57,23 +58,9 @@ func compactHandler(ctx context.Context, env *Env, args []string, stdout io.Writ
 		return err
 	}
 	fmt.Fprintf(stdout, "Đã thu gọn kho dữ liệu %s: từ %s còn %s (giảm %s), trong %s.\n",
-		env.DB.Path(), sizeVN(res.SizeBefore), sizeVN(res.SizeAfter), gainVN(res.SizeBefore, res.SizeAfter), durationVN(res.Duration))
+		env.DB.Path(), cchcbot.FormatSize(res.SizeBefore), cchcbot.FormatSize(res.SizeAfter), gainVN(res.SizeBefore, res.SizeAfter), durationVN(res.Duration))
 	fmt.Fprintf(stdout, "Đã chép và kiểm tra %d bản ghi trong %d bảng.\n", res.Keys, res.Buckets)
 	return nil
-}
-
-// sizeVN writes a file size as staff read it, with a decimal comma.
-func sizeVN(n int64) string {
-	units := []string{"byte", "KB", "MB", "GB", "TB"}
-	v, i := float64(n), 0
-	for v >= 1024 && i < len(units)-1 {
-		v /= 1024
-		i++
-	}
-	if i == 0 {
-		return fmt.Sprintf("%d byte", n)
-	}
-	return strings.Replace(fmt.Sprintf("%.1f %s", v, units[i]), ".", ",", 1)
 }
 
 // gainVN says how much smaller the file became.
@@ -82,7 +69,7 @@ func gainVN(before, after int64) string {
 		return "0%"
 	}
 	pct := fmt.Sprintf("%.0f%%", 100*float64(before-after)/float64(before))
-	return sizeVN(before-after) + ", " + pct
+	return cchcbot.FormatSize(before-after) + ", " + pct
 }
 
 // durationVN writes how long the compaction took.

@@ -17,7 +17,7 @@ import (
 )
 
 // compacted is what compact prints on success.
-var compacted = regexp.MustCompile(`^Đã thu gọn kho dữ liệu (\S+): từ (\d+,\d [KM]B) còn (\d+,\d [KM]B) \(giảm \d+,\d [KM]B, \d+%\), trong \d+(,\d)? (mili giây|giây)\.\nĐã chép và kiểm tra \d+ bản ghi trong \d+ bảng\.\n$`)
+var compacted = regexp.MustCompile(`^Đã thu gọn kho dữ liệu (\S+): từ (\d+(?:,\d)? (?:byte|KB|MB|GB)) còn (\d+(?:,\d)? (?:byte|KB|MB|GB)) \(giảm \d+(?:,\d)? (?:byte|KB|MB|GB), \d+%\), trong \d+(,\d)? (mili giây|giây)\.\nĐã chép và kiểm tra \d+ bản ghi trong \d+ bảng\.\n$`)
 
 // bloatStore writes, then deletes, big drafts in the stopped bot's store:
 // the file grows and does not shrink. It returns the file's size.
@@ -62,8 +62,8 @@ func checkCompacted(t *testing.T, out, dataDir string, before int64) {
 	if fi.Size() >= before/2 {
 		t.Errorf("the file has %d bytes after compact, %d before: want it at least halved", fi.Size(), before)
 	}
-	if m[2] != sizeVN(before) || m[3] != sizeVN(fi.Size()) {
-		t.Errorf("printed %s → %s, the file went from %s to %s", m[2], m[3], sizeVN(before), sizeVN(fi.Size()))
+	if m[2] != cchcbot.FormatSize(before) || m[3] != cchcbot.FormatSize(fi.Size()) {
+		t.Errorf("printed %s → %s, the file went from %s to %s", m[2], m[3], cchcbot.FormatSize(before), cchcbot.FormatSize(fi.Size()))
 	}
 	if _, err := os.Stat(filepath.Join(dataDir, store.FileName+".compact")); err == nil {
 		t.Error("the compaction's file was left behind")
