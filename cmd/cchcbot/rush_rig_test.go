@@ -17,7 +17,6 @@ import (
 	"cchcbot"
 	"cchcbot/bot/telegramtest"
 	"cchcbot/config"
-	"cchcbot/metrics"
 	"cchcbot/store"
 	"cchcbot/synth"
 )
@@ -233,49 +232,22 @@ func prepareRush(tb testing.TB, d *synth.Deployment, srv *telegramtest.Server, p
 	return rc
 }
 
-// startRushBot runs the bot in-process as `cchcbot run` does (the same
-// runBot after the same set-up), on the given clock, and returns its
-// stop, which waits for the run to end. The log goes to logw.
+// startRushBot runs `cchcbot run` in-process on the given clock and
+// returns its stop, which waits for the run to end. The log goes to logw.
 func startRushBot(tb testing.TB, cfgPath string, clk cchcbot.Clock, logw io.Writer) (stop func()) {
 	tb.Helper()
-	cfg, err := config.Load(cfgPath)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	secrets, err := cfg.SecretsFrom(func(k string) string {
-		if k == "TELEGRAM_BOT_TOKEN" {
-			return rushToken
-		}
-		return ""
-	})
-	if err != nil {
-		tb.Fatal(err)
-	}
-	logger := newLogger(cfg, logw)
+	tb.Setenv("TELEGRAM_BOT_TOKEN", rushToken)
 	ctx, cancel := context.WithCancel(context.Background())
-	db, err := store.Open(cfg.DataDir, store.Options{Now: clk.Now})
-	if err != nil {
-		tb.Fatal(err)
-	}
-	if _, err := db.SyncUnits(ctx, cfg.UnitList(), clk.Now()); err != nil {
-		tb.Fatal(err)
-	}
-	if err := db.SyncAdmins(ctx, cfg.AdminList(), clk.Now()); err != nil {
-		tb.Fatal(err)
-	}
-	obs := metrics.New(metrics.Options{Source: db, Staleness: 3*cfg.Telegram.PollTimeout + time.Minute})
-	env := NewEnv(cfg, db, clk)
 	done := make(chan error, 1)
-	go func() { done <- runBot(ctx, cfgPath, env, secrets, logger, obs) }()
+	go func() {
+		done <- (&RunCommand{Stdout: io.Discard, Stderr: logw, Clock: clk}).Run(ctx, []string{"-config", cfgPath})
+	}()
 	var once sync.Once
 	return func() {
 		once.Do(func() {
 			cancel()
 			if err := <-done; err != nil {
 				tb.Errorf("the bot's run: %v", err)
-			}
-			if err := db.Close(); err != nil {
-				tb.Errorf("closing the store: %v", err)
 			}
 		})
 	}
