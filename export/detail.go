@@ -147,10 +147,7 @@ func writeDetailSheet(ctx context.Context, f *excelize.File, st *styles, store S
 			}
 		}
 	}()
-	var (
-		r detailRow
-		v version
-	)
+	var r detailRow
 	for _, kd := range d.Kinds {
 		for i := range kd.Periods {
 			pd := &kd.Periods[i]
@@ -172,10 +169,9 @@ func writeDetailSheet(ctx context.Context, f *excelize.File, st *styles, store S
 				}
 				r.unit(st, kd.Kind, period, pd, us)
 				unit := r.cells // the unit's cells, which each version's row starts from
-				for len(vs) > 0 {
-					vs = readVersion(vs, &v)
+				for i := range vs {
 					r.cells = unit
-					r.version(st, pd, us, &v)
+					r.version(st, pd, us, &vs[i])
 					if err := r.write(sw, row); err != nil {
 						return err
 					}

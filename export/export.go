@@ -306,8 +306,7 @@ func (pd *PeriodData) versionRows(ctx context.Context, st Store) (*versions, err
 	vs := &versions{}
 	for _, code := range codes {
 		for _, s := range byCode[code] {
-			v := newVersion(s)
-			vs.add(code, &v)
+			vs.add(code, newVersion(s))
 		}
 	}
 	return vs, nil

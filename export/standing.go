@@ -28,6 +28,10 @@ type standing struct {
 	latest                          bool
 }
 
+// The submission states a standing names by a byte; any other is kept
+// whole (standings.full).
+var stateCodes = []cchcbot.SubmissionState{cchcbot.StateSubmitted, cchcbot.StateAccepted, cchcbot.StateReturned}
+
 // The unit states a standing names by a byte.
 var unitStates = []cchcbot.UnitState{cchcbot.UnitMissing, cchcbot.UnitOnTime, cchcbot.UnitLate, cchcbot.UnitReturned, cchcbot.UnitNotOwed, cchcbot.UnitExempt}
 

@@ -2,7 +2,6 @@ package export
 
 import (
 	"context"
-	"encoding/binary"
 	"slices"
 	"strings"
 	"time"
@@ -11,10 +10,8 @@ import (
 	"cchcbot"
 )
 
-// version is what the detail sheet shows of one submission. A year's
-// export keeps it encoded (versions), not the record: at a province's
-// 10,000 units the year's 111,000 records decoded weigh several hundred
-// megabytes, their encoded rows about 25.
+// version is what the detail sheet shows of one submission: the record
+// itself, its files and texts included, is several times larger.
 type version struct {
 	id          uint64
 	submittedAt time.Time
@@ -83,120 +80,16 @@ func newVersion(s *cchcbot.Submission) version {
 	}
 }
 
-// The states a version's encoding names by a byte; any other follows as
-// its text.
-var stateCodes = []cchcbot.SubmissionState{cchcbot.StateSubmitted, cchcbot.StateAccepted, cchcbot.StateReturned}
-
-// appendVersion appends v's encoding to b: the numbers as varints, each
-// time as its instant and its zone's offset (all that a cell and a receipt
-// number read of it), the texts with their lengths.
-func appendVersion(b []byte, v *version) []byte {
-	b = binary.AppendUvarint(b, v.id)
-	b = binary.AppendVarint(b, int64(v.version))
-	b = binary.AppendVarint(b, int64(v.daysLate))
-	b = appendTime(b, v.submittedAt)
-	b = appendTime(b, v.reviewedAt)
-	code := slices.Index(stateCodes, v.state)
-	if code < 0 {
-		code = len(stateCodes)
-	}
-	b = append(b, byte(code))
-	texts := []string{v.explanation, v.reason, v.submitter, v.docNumber, v.docDate, v.files, v.sums, v.reviewer}
-	if code == len(stateCodes) {
-		texts = append(texts, string(v.state))
-	}
-	for _, t := range texts {
-		b = binary.AppendUvarint(b, uint64(len(t)))
-		b = append(b, t...)
-	}
-	return b
-}
-
-func appendTime(b []byte, t time.Time) []byte {
-	if t.IsZero() {
-		return append(b, 0)
-	}
-	_, offset := t.Zone()
-	b = append(b, 1)
-	b = binary.AppendVarint(b, t.Unix())
-	b = binary.AppendUvarint(b, uint64(t.Nanosecond()))
-	return binary.AppendVarint(b, int64(offset))
-}
-
-// readVersion decodes the version at the start of b into v and returns the
-// rest of b. The encoding is the export's own, made in this process, so a
-// malformed one is a bug: it panics.
-func readVersion(b []byte, v *version) []byte {
-	d := decoder{b: b}
-	v.id = d.uvarint()
-	v.version = int(d.varint())
-	v.daysLate = int(d.varint())
-	v.submittedAt = d.time()
-	v.reviewedAt = d.time()
-	code := int(d.byte())
-	for _, t := range []*string{&v.explanation, &v.reason, &v.submitter, &v.docNumber, &v.docDate, &v.files, &v.sums, &v.reviewer} {
-		*t = d.text()
-	}
-	if code < len(stateCodes) {
-		v.state = stateCodes[code]
-	} else {
-		v.state = cchcbot.SubmissionState(d.text())
-	}
-	return d.b
-}
-
-type decoder struct{ b []byte }
-
-func (d *decoder) uvarint() uint64 {
-	x, n := binary.Uvarint(d.b)
-	if n <= 0 {
-		panic("export: malformed version encoding")
-	}
-	d.b = d.b[n:]
-	return x
-}
-
-func (d *decoder) varint() int64 {
-	x, n := binary.Varint(d.b)
-	if n <= 0 {
-		panic("export: malformed version encoding")
-	}
-	d.b = d.b[n:]
-	return x
-}
-
-func (d *decoder) byte() byte {
-	c := d.b[0]
-	d.b = d.b[1:]
-	return c
-}
-
-func (d *decoder) time() time.Time {
-	if d.byte() == 0 {
-		return time.Time{}
-	}
-	sec, nsec, offset := d.varint(), d.uvarint(), d.varint()
-	return time.Unix(sec, int64(nsec)).In(time.FixedZone("", int(offset)))
-}
-
-func (d *decoder) text() string {
-	n := d.uvarint()
-	if n == 0 {
-		return ""
-	}
-	t := string(d.b[:n])
-	d.b = d.b[n:]
-	return t
-}
-
 // versions are a period's versions as the detail sheet shows them, each
-// unit's oldest first, encoded one after another (appendVersion).
+// unit's oldest first. The detail sheet holds two periods' at most (the
+// one it writes and the next, read meanwhile), a few megabytes at a
+// province's 10,000 units; never a year's.
 type versions struct {
-	data  []byte
+	rows  []version
 	units []unitVersions // by unit code, as the store's index keeps them
 }
 
-// unitVersions is where a unit's versions lie in versions.data.
+// unitVersions is where a unit's versions lie in versions.rows.
 type unitVersions struct {
 	code       string
 	start, end int
@@ -204,27 +97,21 @@ type unitVersions struct {
 
 // add appends a unit's next version; a unit's versions must come
 // together, and the units in code order.
-func (vs *versions) add(code string, v *version) {
+func (vs *versions) add(code string, v version) {
 	if n := len(vs.units); n == 0 || vs.units[n-1].code != code {
-		vs.units = append(vs.units, unitVersions{code: code, start: len(vs.data)})
+		vs.units = append(vs.units, unitVersions{code: code, start: len(vs.rows)})
 	}
-	vs.data = appendVersion(vs.data, v)
-	vs.units[len(vs.units)-1].end = len(vs.data)
+	vs.rows = append(vs.rows, v)
+	vs.units[len(vs.units)-1].end = len(vs.rows)
 }
 
-// of returns the encoded versions of a unit, nil when it has none.
-func (vs *versions) of(code string) []byte {
+// of returns the versions of a unit, none when it has none.
+func (vs *versions) of(code string) []version {
 	i, ok := slices.BinarySearchFunc(vs.units, code, func(u unitVersions, code string) int { return strings.Compare(u.code, code) })
 	if !ok {
 		return nil
 	}
-	return vs.data[vs.units[i].start:vs.units[i].end]
-}
-
-// clip gives back the room append left.
-func (vs *versions) clip() {
-	vs.data = slices.Clone(vs.data)
-	vs.units = slices.Clone(vs.units)
+	return vs.rows[vs.units[i].start:vs.units[i].end]
 }
 
 // receiptNo is the version's receipt number, as Submission.ReceiptNo.
@@ -305,8 +192,7 @@ func readVersions(ctx context.Context, st Store, periodID string, codes map[stri
 			}
 		}
 		if rows {
-			v := newVersion(s)
-			vs.add(code, &v)
+			vs.add(code, newVersion(s))
 		}
 		last = s
 		return nil
@@ -317,6 +203,5 @@ func readVersions(ctx context.Context, st Store, periodID string, codes map[stri
 	if last != nil {
 		latest[code] = latestOf(last, periodID, code)
 	}
-	vs.clip()
 	return vs, latest, nil
 }
