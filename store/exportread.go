@@ -1,9 +1,7 @@
 package store
 
 import (
-	"bytes"
 	"context"
-	"fmt"
 
 	bolt "go.etcd.io/bbolt"
 
@@ -20,18 +18,7 @@ import (
 // transaction per period (as long as SubmissionsForPeriod's own read): it
 // must not call the store, and may keep s.
 func (db *DB) EachSubmissionOfPeriod(ctx context.Context, periodID string, fn func(s *cchcbot.Submission) error) error {
-	prefix := joinKey(periodID, "")
 	return db.view(ctx, "period submissions", func(tx *bolt.Tx) error {
-		c := tx.Bucket(bucketSubByPU).Cursor()
-		for k, id := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, id = c.Next() {
-			s, err := loadSubmission(tx, id)
-			if err != nil {
-				return fmt.Errorf("index %s: %w", bucketSubByPU, err)
-			}
-			if err := fn(s); err != nil {
-				return err
-			}
-		}
-		return nil
+		return eachIndexed(tx, bucketSubByPU, joinKey(periodID, ""), fn)
 	})
 }

@@ -227,15 +227,27 @@ func loadSubmission(tx *bolt.Tx, id []byte) (*cchcbot.Submission, error) {
 // scan loads the submissions an index names under prefix, in key order.
 func scan(tx *bolt.Tx, index, prefix []byte) ([]*cchcbot.Submission, error) {
 	var out []*cchcbot.Submission
+	err := eachIndexed(tx, index, prefix, func(s *cchcbot.Submission) error {
+		out = append(out, s)
+		return nil
+	})
+	return out, err
+}
+
+// eachIndexed calls fn with every submission index names under prefix,
+// in key order, until fn returns an error.
+func eachIndexed(tx *bolt.Tx, index, prefix []byte, fn func(*cchcbot.Submission) error) error {
 	c := tx.Bucket(index).Cursor()
 	for k, id := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, id = c.Next() {
 		s, err := loadSubmission(tx, id)
 		if err != nil {
-			return nil, fmt.Errorf("index %s: %w", index, err)
+			return fmt.Errorf("index %s: %w", index, err)
 		}
-		out = append(out, s)
+		if err := fn(s); err != nil {
+			return err
+		}
 	}
-	return out, nil
+	return nil
 }
 
 func (db *DB) scan(ctx context.Context, op string, index, prefix []byte) ([]*cchcbot.Submission, error) {
